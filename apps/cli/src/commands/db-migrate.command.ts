@@ -1,0 +1,16 @@
+import { parseArgs } from 'node:util';
+import { getConfig } from '@fjord/config';
+import { defaultMigrationsDir, migrateDatabase } from '@fjord/db/migrate';
+
+export const dbMigrateHelp = `fjord db migrate [--dir <migrations directory>]
+  Applies pending migrations to DATABASE_URL (creating the database if missing). Safe to run from
+  several places at once: runs hold Prisma's migration lock. Used by the Docker "migrate" service.`;
+
+export async function runDbMigrate(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  await migrateDatabase({
+    url: getConfig().DATABASE_URL,
+    migrationsDir: values.dir ?? defaultMigrationsDir,
+    log: (message) => console.log(`[db] ${message}`),
+  });
+}

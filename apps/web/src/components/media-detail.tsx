@@ -1,0 +1,109 @@
+'use client';
+
+import type { MediaDto, MediaStatusSnapshot, RenditionDto } from '@fjord/api';
+import { useCallback, useState } from 'react';
+import { DeleteMediaButton } from './delete-media-button';
+import { formatBitrate, formatBytes, formatDuration } from './format';
+import { MediaStatusLabel } from './media-status-label';
+import { MediaStatusLive } from './media-status-live';
+import { MediaVideo } from './media-video';
+
+function MediaPicture({ renditions, alt }: { renditions: RenditionDto[]; alt: string }) {
+  const byName = (name: string) => renditions.find((r) => r.name === name);
+  const avif = byName('w1280-avif') ?? renditions.find((r) => r.format === 'avif');
+  const webp = byName('w1280-webp') ?? renditions.find((r) => r.format === 'webp');
+  const fallback = webp ?? renditions[0];
+  if (!fallback) return null;
+  return (
+    <picture className="media-picture">
+      {avif && <source srcSet={avif.url} type="image/avif" />}
+      {webp && <source srcSet={webp.url} type="image/webp" />}
+      {/* A plain img: private files behind our own auth, nothing for an image optimiser to do. */}
+      <img src={fallback.url} alt={alt} width={fallback.width} height={fallback.height} />
+    </picture>
+  );
+}
+
+function RenditionTable({ renditions }: { renditions: RenditionDto[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption>Renditions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Format</th>
+            <th scope="col">Dimensions</th>
+            <th scope="col">Size</th>
+            <th scope="col">Bitrate</th>
+            <th scope="col">
+              <span className="visually-hidden">Download</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {renditions.map((r) => (
+            <tr key={r.name}>
+              <td>{r.name}</td>
+              <td>{r.format.toUpperCase()}</td>
+              <td>
+                {r.width} × {r.height}
+              </td>
+              <td>{formatBytes(r.bytes)}</td>
+              <td>{r.bitrate ? formatBitrate(r.bitrate) : '—'}</td>
+              <td>
+                <a href={r.url} download={`${r.name}.${r.format}`}>
+                  Download<span className="visually-hidden"> {r.name}</span>
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function MediaDetail({ media }: { media: MediaDto }) {
+  const [live, setLive] = useState<MediaStatusSnapshot | null>(null);
+  const onSnapshot = useCallback((s: MediaStatusSnapshot) => setLive(s), []);
+  const status = live?.status ?? media.status;
+  const renditions = live?.renditions ?? media.renditions;
+  const isFinal = media.status === 'READY' || media.status === 'FAILED';
+
+  return (
+    <>
+      <p className="media-status-line">
+        Status:{' '}
+        {isFinal ? (
+          <MediaStatusLabel view={{ status: media.status, error: media.error }} />
+        ) : (
+          <MediaStatusLive mediaId={media.id} initial={{ status: media.status }} onSnapshot={onSnapshot} />
+        )}
+      </p>
+      {status === 'READY' && renditions.length > 0 && (
+        <>
+          {media.kind === 'VIDEO' ? (
+            <MediaVideo renditions={renditions} title={media.originalName} />
+          ) : (
+            <MediaPicture renditions={renditions} alt={media.originalName} />
+          )}
+          <RenditionTable renditions={renditions} />
+        </>
+      )}
+      {media.kind === 'VIDEO' && media.durationMs && (
+        <p className="muted">
+          {formatDuration(media.durationMs)} · {media.videoCodec?.toUpperCase()}
+          {media.audioCodec ? ` / ${media.audioCodec.toUpperCase()}` : ''}
+          {media.bitrate ? ` · ${formatBitrate(media.bitrate)}` : ''}
+          {media.rotation ? ` · rotated ${media.rotation}°` : ''}
+        </p>
+      )}
+      <p>
+        <a href={media.originalUrl}>Download the original</a> ({formatBytes(media.sizeBytes)},{' '}
+        {media.mimeType})
+      </p>
+      <DeleteMediaButton mediaId={media.id} name={media.originalName} />
+    </>
+  );
+}

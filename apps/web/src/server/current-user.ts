@@ -1,0 +1,26 @@
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { resolveSession, SESSION_COOKIE_NAME, type AuthUser } from '@fjord/auth';
+import { getServices } from './services';
+
+/** The signed-in user of this page request, or null. Server components cannot set cookies, so no renewal. */
+export async function getCurrentUser(): Promise<AuthUser | null> {
+  const token = (await cookies()).get(SESSION_COOKIE_NAME)?.value;
+  if (!token) return null;
+  const session = await resolveSession(getServices().db, token);
+  return session?.user ?? null;
+}
+
+export async function requireUser(returnTo: string): Promise<AuthUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** Only same-site paths, so `?next=` can never send someone to another origin. */
+export function safeReturnPath(next: string | string[] | undefined): string {
+  const value = Array.isArray(next) ? next[0] : next;
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\')
+    ? value
+    : '/media';
+}

@@ -1,0 +1,141 @@
+import { Readable } from 'node:stream';
+import { isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
+import { verifySignedFilePath } from '@fjord/auth';
+import type { DbClient } from '@fjord/db';
+import type { Logger } from '@fjord/observability';
+import type { BlobStore } from '@fjord/storage';
+import { matchesIfNoneMatch, parseByteRange } from '../byte-range';
+import { jsonError, toErrorResponse } from '../http-error';
+import { assertScope, authenticateRequest } from '../request-auth';
+
+export type FilesHandlerDeps = {
+  db: DbClient;
+  storage: BlobStore;
+  urlSigningSecret: string;
+  logger?: Pick<Logger, 'error'>;
+};
+export type FileParams = { mediaId: string; name: string };
+
+type ResolvedFile = { storageKey: string; mimeType: string; etag: string; downloadName?: string };
+
+const NOT_FOUND = 'This file does not exist or you do not have access to it.';
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+async function resolveFile(
+  deps: FilesHandlerDeps,
+  /** null: a signed URL already proved access to exactly this file. */
+  viewer: { id: string; role: 'USER' | 'ADMIN' } | null,
+  params: FileParams,
+) {
+  if (!isUuid(params.mediaId)) return null;
+  const media = await deps.db.media.findFirst({
+    where: viewer ? mediaVisibleTo(viewer, params.mediaId) : { id: params.mediaId },
+    select: { id: true, storageKey: true, mimeType: true, sha256: true, originalName: true },
+  });
+  if (!media) return null;
+  if (params.name === 'original') {
+    const file: ResolvedFile = {
+      storageKey: media.storageKey,
+      mimeType: media.mimeType,
+      etag: `"${media.sha256}"`,
+      downloadName: media.originalName,
+    };
+    return file;
+  }
+  const rendition = await deps.db.rendition.findUnique({
+    where: { mediaId_name: { mediaId: media.id, name: params.name } },
+    select: { id: true, storageKey: true, mimeType: true, bytes: true },
+  });
+  if (!rendition) return null;
+  // A rendition key is written once per (media, variant); its row id and size pin the bytes.
+  return {
+    storageKey: rendition.storageKey,
+    mimeType: rendition.mimeType,
+    etag: `"${rendition.id}-${rendition.bytes}"`,
+  };
+}
+
+/** The viewer from a signed URL (null = anyone holding it), a session or an API key; a Response refuses. */
+async function authorize(deps: FilesHandlerDeps, req: Request, params: FileParams) {
+  const query = new URL(req.url).searchParams;
+  if (query.has('sig') || query.has('expires')) {
+    const check = verifySignedFilePath({
+      secret: deps.urlSigningSecret,
+      filePath: mediaFileUrl(params.mediaId, params.name),
+      expires: query.get('expires'),
+      sig: query.get('sig'),
+    });
+    if (check === 'valid') return { viewer: null };
+    return jsonError(
+      'forbidden',
+      check === 'expired'
+        ? 'This download link has expired; ask the API for a fresh one.'
+        : 'This download link is not valid.',
+    );
+  }
+  const principal = await authenticateRequest(req, deps.db, { allowSession: true });
+  if (!principal) return jsonError('unauthorized', 'Sign in or send an API key to download files.');
+  assertScope(principal, 'media:read');
+  return { viewer: principal.user };
+}
+
+/**
+ * GET/HEAD /files/:mediaId/:name — the owner's (or an admin's) original or rendition bytes, or anyone's
+ * with a valid `?expires=&sig=` signed URL.
+ */
+export function createFilesHandler(deps: FilesHandlerDeps) {
+  return async function handleFileRequest(req: Request, params: FileParams): Promise<Response> {
+    try {
+      const access = await authorize(deps, req, params);
+      if (access instanceof Response) return access;
+      const file = await resolveFile(deps, access.viewer, params);
+      const stat = file ? await deps.storage.stat(file.storageKey) : null;
+      if (!file || !stat) return jsonError('not_found', NOT_FOUND);
+
+      const headers = new Headers({
+        'Content-Type': file.mimeType,
+        ETag: file.etag,
+        'Accept-Ranges': 'bytes',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Cache-Control': file.downloadName ? 'private, no-cache' : 'private, max-age=31536000, immutable',
+        Vary: 'Cookie, Authorization',
+      });
+      if (file.downloadName) headers.set('Content-Disposition', contentDisposition(file.downloadName));
+
+      if (matchesIfNoneMatch(req.headers.get('if-none-match'), file.etag)) {
+        headers.delete('Content-Type');
+        return new Response(null, { status: 304, headers });
+      }
+      const ifRange = req.headers.get('if-range');
+      const range =
+        ifRange && ifRange !== file.etag
+          ? { kind: 'none' as const }
+          : parseByteRange(req.headers.get('range'), stat.size);
+      if (range.kind === 'invalid') {
+        headers.set('Content-Range', `bytes */${stat.size}`);
+        headers.delete('Content-Type');
+        return new Response(null, { status: 416, headers });
+      }
+      const isPartial = range.kind === 'range';
+      const start = isPartial ? range.start : 0;
+      const end = isPartial ? range.end : stat.size - 1;
+      headers.set('Content-Length', String(stat.size === 0 ? 0 : end - start + 1));
+      if (isPartial) headers.set('Content-Range', `bytes ${start}-${end}/${stat.size}`);
+
+      const body =
+        req.method === 'HEAD' || stat.size === 0
+          ? null
+          : (Readable.toWeb(
+              deps.storage.createReadStream(file.storageKey, { start, end }),
+            ) as ReadableStream<Uint8Array>);
+      return new Response(body, { status: isPartial ? 206 : 200, headers });
+    } catch (err) {
+      return toErrorResponse(err, deps.logger);
+    }
+  };
+}

@@ -1,0 +1,43 @@
+import type { DbClient } from '@fjord/db';
+import { waitUntilReady, type Queues } from '@fjord/queue';
+
+const TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, label: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${label} timed out`)), TIMEOUT_MS).unref(),
+    ),
+  ]);
+}
+
+async function check(fn: () => Promise<unknown>, label: string): Promise<'ok' | 'down'> {
+  try {
+    await withTimeout(fn(), label);
+    return 'ok';
+  } catch {
+    return 'down';
+  }
+}
+
+/** ready: this process can reach Postgres and Redis, so it can take uploads. */
+export function createHealthHandlers(deps: { db: DbClient; queues: Pick<Queues, 'connection'> }) {
+  return {
+    async ready(): Promise<Response> {
+      const [db, redis] = await Promise.all([
+        check(() => deps.db.$queryRaw`SELECT 1`, 'postgres'),
+        // The producer connection has no offline queue: wait for it to be up rather than fail a fresh process.
+        check(async () => {
+          await waitUntilReady(deps.queues.connection, TIMEOUT_MS);
+          await deps.queues.connection.ping();
+        }, 'redis'),
+      ]);
+      const isReady = db === 'ok' && redis === 'ok';
+      return Response.json(
+        { status: isReady ? 'ok' : 'unavailable', checks: { db, redis } },
+        { status: isReady ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
+      );
+    },
+  };
+}

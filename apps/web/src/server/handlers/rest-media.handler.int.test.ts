@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaJobId } from '@fjord/queue';
+import { createWebHarness, multipart, TINY_PNG } from '../test/web-test-harness';
+import { createRestHandlers } from '../rest-handlers';
+
+let h: Awaited<ReturnType<typeof createWebHarness>>;
+let rest: ReturnType<typeof createRestHandlers>;
+const BASE = 'http://localhost:3000';
+
+beforeAll(async () => {
+  h = await createWebHarness({ UPLOAD_MAX_BYTES: '4096' });
+  rest = createRestHandlers(h.services);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const post = (body: FormData | string, headers: Record<string, string> = {}) =>
+  rest.createMedia(new Request(`${BASE}/api/v1/media`, { method: 'POST', body, headers }));
+const get = (id: string, headers: Record<string, string> = {}) =>
+  rest.getMedia(new Request(`${BASE}/api/v1/media/${id}`, { headers }), id);
+
+describe('POST /api/v1/media', () => {
+  it('answers 202 with links and queues the flow', async () => {
+    const { user, auth } = await h.createUserWithKey();
+    const res = await post(multipart(TINY_PNG, 'dot.png', 'image/png'), auth);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { id: string; status: string; links: { self: string; files: string } };
+    expect(body.status).toBe('QUEUED');
+    expect(body.links).toEqual({
+      self: `${BASE}/api/v1/media/${body.id}`,
+      files: `${BASE}/files/${body.id}`,
+    });
+    expect(res.headers.get('location')).toBe(body.links.self);
+    expect(await h.db.media.findUnique({ where: { id: body.id }, select: { ownerId: true } })).toEqual({
+      ownerId: user.id,
+    });
+    expect(await h.services.queues.db.getJob(mediaJobId(body.id, 'finalize'))).toBeDefined();
+  });
+
+  it('answers 401 without a key, with a wrong key, and for a session cookie alone', async () => {
+    const { key } = await h.createUserWithKey();
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${key.slice(0, -2)}xx` },
+      { cookie: 'fjord_session=abc' },
+    ];
+    for (const headers of attempts) {
+      const res = await post(multipart(TINY_PNG, 'dot.png', 'image/png'), headers);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: { code: 'unauthorized', message: expect.stringContaining('Bearer') },
+      });
+    }
+  });
+
+  it('answers 400 unsupported_type for text named .jpg', async () => {
+    const { auth } = await h.createUserWithKey();
+    const res = await post(
+      multipart(Buffer.from('just some words, not pixels\n'), 'photo.jpg', 'image/jpeg'),
+      auth,
+    );
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unsupported_type');
+    expect(body.error.message).toMatch(
+      /photo\.jpg is not a supported image or video: it looks like plain text/,
+    );
+  });
+
+  it('refuses unknown multipart fields and a second file', async () => {
+    const { auth } = await h.createUserWithKey();
+    const extra = multipart(TINY_PNG, 'dot.png', 'image/png');
+    extra.append('colour', 'red');
+    const res = await post(extra, auth);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'bad_request', message: expect.any(String), details: { unknown: ['colour'] } },
+    });
+    const two = multipart(TINY_PNG, 'a.png', 'image/png');
+    two.append('file', new File([new Uint8Array(TINY_PNG)], 'b.png', { type: 'image/png' }));
+    expect((await post(two, auth)).status).toBe(400);
+  });
+
+  it('answers 413 too_large past UPLOAD_MAX_BYTES', async () => {
+    const { auth } = await h.createUserWithKey();
+    const big = Buffer.concat([TINY_PNG, Buffer.alloc(10_000)]);
+    const res = await post(multipart(big, 'big.png', 'image/png'), auth);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_large');
+  });
+
+  it('answers 403 for a key without the media:write scope', async () => {
+    const { auth } = await h.createUserWithKey({ scopes: ['media:read'] });
+    const res = await post(multipart(TINY_PNG, 'dot.png', 'image/png'), auth);
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('GET /api/v1/media/:id', () => {
+  it('returns the owner’s media with renditions, and 404 to anyone else', async () => {
+    const owner = await h.createUserWithKey();
+    const created = (await (await post(multipart(TINY_PNG, 'a.png', 'image/png'), owner.auth)).json()) as {
+      id: string;
+    };
+    await h.db.rendition.create({
+      data: {
+        mediaId: created.id,
+        name: 'thumb-webp',
+        format: 'webp',
+        mimeType: 'image/webp',
+        width: 1,
+        height: 1,
+        bytes: 44,
+        storageKey: `media/${created.id}/r/thumb-webp.webp`,
+      },
+    });
+    const res = await get(created.id, owner.auth);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      id: created.id,
+      kind: 'IMAGE',
+      status: 'QUEUED',
+      originalName: 'a.png',
+      mimeType: 'image/png',
+      sizeBytes: TINY_PNG.length,
+      width: null,
+      height: null,
+      error: null,
+      createdAt: expect.any(String),
+      finishedAt: null,
+      renditions: [
+        {
+          name: 'thumb-webp',
+          format: 'webp',
+          width: 1,
+          height: 1,
+          bytes: 44,
+          url: `${BASE}/files/${created.id}/thumb-webp`,
+        },
+      ],
+    });
+
+    const stranger = await h.createUserWithKey();
+    const hidden = await get(created.id, stranger.auth);
+    expect(hidden.status).toBe(404);
+    expect(((await hidden.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await get('00000000-0000-4000-8000-000000000000', owner.auth)).status).toBe(404);
+    expect((await get(created.id)).status).toBe(401);
+  });
+});

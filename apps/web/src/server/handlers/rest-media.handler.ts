@@ -1,0 +1,170 @@
+import {
+  findMediaForViewer,
+  listMediaForOwner,
+  MediaListQuerySchema,
+  type MediaCreated,
+  type MediaDto,
+  type IdempotencyStore,
+  type MediaIngest,
+  type MediaList,
+  type RestMedia,
+} from '@fjord/api';
+import type { Config } from '@fjord/config';
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import type { Logger } from '@fjord/observability';
+import { jsonError } from '../http-error';
+import { readLimitedFormData } from '../limited-body';
+import { parseRestInput, type createRestApi } from '../rest-api';
+import { formDataParts, withIdempotency } from '../rest-idempotency';
+import { createStreamUploadHandler } from './stream-upload.handler';
+
+export type RestMediaDeps = {
+  db: DbClient;
+  ingest: MediaIngest;
+  deleteMedia(mediaId: string): Promise<{ deleted: boolean }>;
+  reprocessMedia(mediaId: string): Promise<{ removedJobs: number }>;
+  config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;
+  restApi: ReturnType<typeof createRestApi>;
+  idempotency: IdempotencyStore;
+  logger?: Pick<Logger, 'error'>;
+};
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/** REST for services: API keys only (a cookie never authorises these, so there is nothing to forge). */
+export function createRestMediaHandlers(deps: RestMediaDeps) {
+  const absolute = (path: string) => new URL(path, deps.config.FJORD_PUBLIC_URL).toString();
+  const streamUpload = createStreamUploadHandler(deps);
+
+  function toRestMedia(media: MediaDto): RestMedia {
+    return {
+      id: media.id,
+      kind: media.kind,
+      status: media.status,
+      originalName: media.originalName,
+      mimeType: media.mimeType,
+      sizeBytes: media.sizeBytes,
+      width: media.width,
+      height: media.height,
+      error: media.error,
+      createdAt: media.createdAt,
+      finishedAt: media.finishedAt,
+      ...(media.kind === 'VIDEO'
+        ? {
+            video: {
+              durationMs: media.durationMs,
+              videoCodec: media.videoCodec,
+              audioCodec: media.audioCodec,
+              bitrate: media.bitrate,
+              rotation: media.rotation,
+            },
+          }
+        : {}),
+      renditions: media.renditions.map((r) => ({
+        name: r.name,
+        format: r.format,
+        width: r.width,
+        height: r.height,
+        bytes: r.bytes,
+        ...(r.bitrate ? { bitrate: r.bitrate, durationMs: r.durationMs ?? null } : {}),
+        url: absolute(r.url),
+      })),
+    };
+  }
+
+  /**
+   * POST /api/v1/media — multipart field `file` (small images, Idempotency-Key honoured), or the raw file
+   * as application/octet-stream with `X-Filename` (streamed; videos up to VIDEO_UPLOAD_MAX_BYTES).
+   * 202 as soon as the upload is stored and queued.
+   */
+  const createMedia = (req: Request) =>
+    deps.restApi(req, 'media:write', async (principal) => {
+      const contentType = req.headers.get('content-type') ?? '';
+      if (contentType.toLowerCase().startsWith('application/octet-stream')) return streamUpload(req);
+      const form = await readLimitedFormData(req, deps.config.UPLOAD_MAX_BYTES);
+      const parts = await formDataParts(form);
+      return withIdempotency(
+        { store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts },
+        async () => {
+          const file = form.get('file');
+          if (!(file instanceof File))
+            throw new AppError('bad_request', 'Send the file in a multipart field named "file".');
+          const unknown = [...new Set(form.keys())].filter((name) => name !== 'file');
+          if (unknown.length > 0 || form.getAll('file').length > 1) {
+            throw new AppError('bad_request', 'Send exactly one multipart field, "file".', { unknown });
+          }
+          const media = await deps.ingest.ingestUpload({
+            ownerId: principal.user.id,
+            filename: file.name || 'upload',
+            declaredType: file.type || undefined,
+            body: file.stream(),
+            requestId: req.headers.get('x-request-id') ?? undefined,
+          });
+          const self = absolute(`/api/v1/media/${media.id}`);
+          const body: MediaCreated = {
+            id: media.id,
+            status: media.status as MediaCreated['status'],
+            links: { self, files: absolute(`/files/${media.id}`) },
+          };
+          return Response.json(body, { status: 202, headers: { Location: self, ...NO_STORE } });
+        },
+      );
+    });
+
+  /** GET /api/v1/media — the key owner's media, newest first, with filters. */
+  const listMedia = (req: Request) =>
+    deps.restApi(req, 'media:read', async (principal) => {
+      const query = parseRestInput(MediaListQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+      const page = await listMediaForOwner({
+        db: deps.db,
+        ownerId: principal.user.id,
+        cursor: query.cursor,
+        limit: query.limit,
+        filters: {
+          status: query.status,
+          kind: query.kind,
+          createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
+          createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+        },
+      });
+      const body: MediaList = { items: page.items.map(toRestMedia), nextCursor: page.nextCursor };
+      return Response.json(body, { headers: NO_STORE });
+    });
+
+  /** GET /api/v1/media/:id */
+  const getMedia = (req: Request, id: string) =>
+    deps.restApi(req, 'media:read', async (principal) => {
+      const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
+      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+      return Response.json(toRestMedia(media), { headers: NO_STORE });
+    });
+
+  /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */
+  const deleteMedia = (req: Request, id: string) =>
+    deps.restApi(req, 'media:write', async (principal) => {
+      const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
+      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+      await deps.deleteMedia(media.id);
+      return new Response(null, { status: 204, headers: NO_STORE });
+    });
+
+  /** POST /api/v1/media/:id/reprocess — owner only; 409 while its flow still runs. */
+  const reprocessMedia = (req: Request, id: string) =>
+    deps.restApi(req, 'media:write', async (principal) => {
+      // The owner only, even for an admin's key: the admin console is where admins reprocess others' media.
+      const viewer = { id: principal.user.id, role: 'USER' as const };
+      const media = await findMediaForViewer({ db: deps.db, viewer, id });
+      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+      await deps.reprocessMedia(media.id);
+      const self = absolute(`/api/v1/media/${media.id}`);
+      const body: MediaCreated = {
+        id: media.id,
+        status: 'QUEUED',
+        links: { self, files: absolute(`/files/${media.id}`) },
+      };
+      return Response.json(body, { status: 202, headers: { Location: self, ...NO_STORE } });
+    });
+
+  return { createMedia, listMedia, getMedia, deleteMedia, reprocessMedia };
+}

@@ -1,0 +1,87 @@
+import { CreateWebhookBodySchema, isUuid, type WebhookDeliveryList } from '@fjord/api';
+import { AppError } from '@fjord/errors';
+import type { WebhookService } from '@fjord/webhooks';
+import { jsonError } from '../http-error';
+import { parseRestInput, type createRestApi } from '../rest-api';
+
+const MAX_JSON_BYTES = 16 * 1024;
+const NO_STORE = { 'Cache-Control': 'no-store' };
+const notFound = () => jsonError('not_found', 'This webhook does not exist or you do not have access to it.');
+
+async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.length > MAX_JSON_BYTES) throw new AppError('too_large', 'The JSON body is larger than 16 KB.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('bad_request', 'The body is not valid JSON.');
+  }
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** /api/v1/webhooks… — scope webhooks:manage; every object is looked up within the key owner's own. */
+export function createRestWebhookHandlers(deps: {
+  webhooks: WebhookService;
+  restApi: ReturnType<typeof createRestApi>;
+}) {
+  const { webhooks, restApi } = deps;
+
+  const createWebhook = (req: Request) =>
+    restApi(req, 'webhooks:manage', async ({ user }) => {
+      const body = parseRestInput(CreateWebhookBodySchema, await readJson(req));
+      const { endpoint, secret } = await webhooks.createEndpoint({ userId: user.id, ...body });
+      return Response.json(
+        {
+          id: endpoint.id,
+          url: endpoint.url,
+          events: endpoint.events,
+          createdAt: endpoint.createdAt.toISOString(),
+          secret,
+        },
+        { status: 201, headers: NO_STORE },
+      );
+    });
+
+  const listWebhooks = (req: Request) =>
+    restApi(req, 'webhooks:manage', async ({ user }) => {
+      const items = (await webhooks.listEndpoints(user.id)).map((e) => ({
+        id: e.id,
+        url: e.url,
+        events: e.events,
+        createdAt: e.createdAt.toISOString(),
+      }));
+      return Response.json({ items }, { headers: NO_STORE });
+    });
+
+  const deleteWebhook = (req: Request, id: string) =>
+    restApi(req, 'webhooks:manage', async ({ user }) => {
+      if (!isUuid(id)) return notFound();
+      await webhooks.deleteEndpoint(user.id, id);
+      return new Response(null, { status: 204 });
+    });
+
+  const listDeliveries = (req: Request, id: string) =>
+    restApi(req, 'webhooks:manage', async ({ user }) => {
+      if (!isUuid(id)) return notFound();
+      const rows = await webhooks.listDeliveries(user.id, id);
+      const body = {
+        items: rows.map((d) => ({
+          ...d,
+          createdAt: d.createdAt.toISOString(),
+          deliveredAt: iso(d.deliveredAt),
+          log: d.log.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+        })),
+      } as WebhookDeliveryList;
+      return Response.json(body, { headers: NO_STORE });
+    });
+
+  const redeliver = (req: Request, deliveryId: string) =>
+    restApi(req, 'webhooks:manage', async ({ user }) => {
+      if (!isUuid(deliveryId)) return notFound();
+      await webhooks.redeliver(user.id, deliveryId);
+      return Response.json({ id: deliveryId, status: 'PENDING' }, { status: 202, headers: NO_STORE });
+    });
+
+  return { createWebhook, listWebhooks, deleteWebhook, listDeliveries, redeliver };
+}

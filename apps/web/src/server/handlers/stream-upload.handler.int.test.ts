@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaJobId } from '@fjord/queue';
+import { createWebHarness } from '../test/web-test-harness';
+import { createRestHandlers } from '../rest-handlers';
+import { createStreamUploadHandler } from './stream-upload.handler';
+
+let h: Awaited<ReturnType<typeof createWebHarness>>;
+let video: Buffer;
+const BASE = 'http://localhost:3000';
+
+beforeAll(async () => {
+  h = await createWebHarness({ VIDEO_UPLOAD_MAX_BYTES: String(1024 * 1024) });
+  // Only the ingest gate runs here (magic bytes), so an MP4 header and random bytes are enough.
+  video = Buffer.concat([
+    Buffer.from([0, 0, 0, 0x18]),
+    Buffer.from('ftypisom'),
+    Buffer.from([0, 0, 2, 0]),
+    Buffer.from('isommp41'),
+    randomBytes(300_000),
+  ]);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** A body that arrives in small chunks, as from a socket; the handler never sees it whole. */
+function chunked(data: Buffer, size = 16 * 1024): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= data.length) return controller.close();
+      controller.enqueue(new Uint8Array(data.subarray(offset, (offset += size))));
+    },
+  });
+}
+
+const request = (url: string, body: BodyInit, headers: Record<string, string>) =>
+  new Request(url, { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+
+describe('streaming upload (octet-stream)', () => {
+  it('POST /api/v1/media with an API key streams a video to storage byte for byte and queues its flow', async () => {
+    const { auth } = await h.createUserWithKey();
+    const res = await createRestHandlers(h.services).createMedia(
+      request(`${BASE}/api/v1/media`, chunked(video), {
+        ...auth,
+        'content-type': 'application/octet-stream',
+        'x-filename': encodeURIComponent('Fjord trip – day 1.mp4'),
+      }),
+    );
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { id: string; kind: string };
+    expect(body.kind).toBe('VIDEO');
+    const media = await h.db.media.findUniqueOrThrow({ where: { id: body.id } });
+    expect(media).toMatchObject({
+      originalName: 'Fjord trip – day 1.mp4',
+      mimeType: 'video/mp4',
+      kind: 'VIDEO',
+    });
+    expect(media.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+    expect(await h.services.queues.db.getJob(mediaJobId(body.id, 'finalize'))).toBeDefined();
+
+    const del = await createRestHandlers(h.services).deleteMedia(
+      new Request(`${BASE}/api/v1/media/${body.id}`, { method: 'DELETE', headers: auth }),
+      body.id,
+    );
+    expect(del.status).toBe(204);
+    expect(await h.db.media.findUnique({ where: { id: body.id } })).toBeNull();
+    expect(await h.services.storage.stat(media.storageKey)).toBeNull();
+  });
+
+  it('refuses past VIDEO_UPLOAD_MAX_BYTES with a clear 413, by header and by counting', async () => {
+    const { auth } = await h.createUserWithKey();
+    const handler = createStreamUploadHandler(h.services);
+    const big = Buffer.concat([video, Buffer.alloc(2 * 1024 * 1024)]);
+    const declared = await handler(
+      request(`${BASE}/api/uploads?filename=big.mp4`, new Uint8Array(big), {
+        ...auth,
+        'content-length': String(big.length),
+      }),
+    );
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({
+      error: { code: 'too_large', message: 'big.mp4 is 2 MB; the limit is 1 MB.' },
+    });
+    const counted = await handler(request(`${BASE}/api/uploads?filename=big.mp4`, chunked(big), auth));
+    expect(counted.status).toBe(413);
+    expect(((await counted.json()) as { error: { message: string } }).error.message).toMatch(
+      /^big\.mp4 is .*; the limit is 1 MB\.$/,
+    );
+  });
+
+  it('accepts a session only from this origin', async () => {
+    const handler = createStreamUploadHandler(h.services);
+    const res = await handler(
+      request(`${BASE}/api/uploads`, new Uint8Array(video), { cookie: 'fjord_session=nope' }),
+    );
+    expect(res.status).toBe(401);
+  });
+});

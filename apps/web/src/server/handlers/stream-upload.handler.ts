@@ -1,0 +1,84 @@
+import type { MediaIngest } from '@fjord/api';
+import type { Config } from '@fjord/config';
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import type { Logger } from '@fjord/observability';
+import { jsonError, toErrorResponse } from '../http-error';
+import { assertScope, authenticateRequest } from '../request-auth';
+
+export type StreamUploadDeps = {
+  db: DbClient;
+  ingest: MediaIngest;
+  config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;
+  logger?: Pick<Logger, 'error'>;
+};
+
+function formatLimit(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
+}
+
+function isSameOrigin(req: Request): boolean {
+  const origin = req.headers.get('origin');
+  if (!origin) return false;
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The file name from `X-Filename` (URI-encoded, so any Unicode name survives a header) or `?filename=`. */
+function readFilename(req: Request): string {
+  const header = req.headers.get('x-filename');
+  if (header) {
+    try {
+      return decodeURIComponent(header);
+    } catch {
+      return header;
+    }
+  }
+  return new URL(req.url).searchParams.get('filename') ?? 'upload';
+}
+
+/**
+ * POST with the raw file as the body (application/octet-stream): the bytes go from the socket to storage
+ * in chunks, never whole in memory, so a multi-GB video costs the web process the same as a photo.
+ * A session cookie works only from this origin (CSRF); services send an API key.
+ */
+export function createStreamUploadHandler(deps: StreamUploadDeps) {
+  return async function handleStreamUpload(req: Request): Promise<Response> {
+    try {
+      const principal = await authenticateRequest(req, deps.db, { allowSession: true });
+      if (!principal) return jsonError('unauthorized', 'Sign in or send an API key to upload.');
+      if (principal.via === 'session' && !isSameOrigin(req)) {
+        return jsonError('forbidden', 'Cross-origin uploads are not allowed.');
+      }
+      assertScope(principal, 'media:write');
+      const max = deps.config.VIDEO_UPLOAD_MAX_BYTES;
+      const declared = Number(req.headers.get('content-length') ?? '0');
+      const filename = readFilename(req);
+      if (declared > max) {
+        throw new AppError(
+          'too_large',
+          `${filename} is ${formatLimit(declared)}; the limit is ${formatLimit(max)}.`,
+        );
+      }
+      if (!req.body) throw new AppError('bad_request', 'Send the file as the request body.');
+      const media = await deps.ingest.ingestUpload({
+        ownerId: principal.user.id,
+        filename,
+        declaredType: req.headers.get('content-type') ?? undefined,
+        body: req.body,
+        requestId: req.headers.get('x-request-id') ?? undefined,
+      });
+      const self = new URL(`/api/v1/media/${media.id}`, deps.config.FJORD_PUBLIC_URL).toString();
+      return Response.json(
+        { id: media.id, kind: media.kind, status: media.status, links: { self } },
+        { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } },
+      );
+    } catch (err) {
+      return toErrorResponse(err, deps.logger);
+    }
+  };
+}

@@ -1,0 +1,25 @@
+import { AppError, httpStatusForCode, isAppError, type AppErrorCode } from '@fjord/errors';
+import type { Logger } from '@fjord/observability';
+
+/** The one mapping from errors to REST responses: `{ error: { code, message } }` with a fitting status. */
+export function toErrorResponse(err: unknown, logger?: Pick<Logger, 'error'>): Response {
+  if (isAppError(err)) return jsonError(err.code, err.message, undefined, err.details);
+  logger?.error({ err }, 'unhandled error in a route handler');
+  return jsonError('internal', 'Something went wrong on our side. Please try again.');
+}
+
+export function jsonError(
+  code: AppErrorCode,
+  message: string,
+  headers?: HeadersInit,
+  details?: Record<string, unknown>,
+): Response {
+  const error = details ? { code, message, details } : { code, message };
+  const res = Response.json({ error }, { status: httpStatusForCode(code), headers });
+  res.headers.set('Cache-Control', 'no-store');
+  return res;
+}
+
+export function unauthorized(message = 'Send an API key as "Authorization: Bearer <key>".'): AppError {
+  return new AppError('unauthorized', message);
+}

@@ -1,0 +1,58 @@
+import { AppError } from '@fjord/errors';
+
+// Multipart framing (boundaries, part headers) on top of the file itself.
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'too_large',
+    `The upload is larger than the limit of ${(maxBytes / (1024 * 1024)).toFixed(1)} MB.`,
+  );
+}
+
+/** Refuses at once when Content-Length already says the body is too big. */
+export function assertContentLengthWithin(req: Request, maxBytes: number): void {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw tooLarge(maxBytes);
+}
+
+/**
+ * A copy of `req` whose body errors past the limit, so `formData()` can never buffer an unbounded
+ * chunked upload (Content-Length can be absent or wrong).
+ */
+export function withBodyLimit(req: Request, maxBytes: number): Request {
+  if (!req.body) return req;
+  const limit = maxBytes + MULTIPART_OVERHEAD_BYTES;
+  let seen = 0;
+  const limited = req.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(tooLarge(maxBytes));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body: limited,
+    duplex: 'half',
+  } as RequestInit);
+}
+
+/** The multipart form of a size-limited request; a truncated or malformed body is a bad request. */
+export async function readLimitedFormData(req: Request, maxBytes: number): Promise<FormData> {
+  assertContentLengthWithin(req, maxBytes);
+  const contentType = req.headers.get('content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+    throw new AppError('bad_request', 'Send the file as multipart/form-data in a field named "file".');
+  }
+  try {
+    return await withBodyLimit(req, maxBytes).formData();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (err instanceof Error && err.cause instanceof AppError) throw err.cause;
+    throw new AppError('bad_request', 'The multipart body could not be read.');
+  }
+}

@@ -1,0 +1,43 @@
+import {
+  hasScope,
+  readSessionCookie,
+  resolveSession,
+  verifyApiKey,
+  type ApiKeyScope,
+  type AuthUser,
+} from '@fjord/auth';
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+
+export type RequestPrincipal =
+  { user: AuthUser; via: 'api-key'; apiKeyId: string; scopes: string[] } | { user: AuthUser; via: 'session' };
+
+function readBearer(req: Request): string | undefined {
+  const header = req.headers.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/** A Bearer API key when one is sent (a bad key is never silently replaced by the cookie), else the session. */
+export async function authenticateRequest(
+  req: Request,
+  db: DbClient,
+  opts: { allowSession: boolean },
+): Promise<RequestPrincipal | null> {
+  const bearer = readBearer(req);
+  if (bearer || req.headers.has('authorization')) {
+    const verified = bearer ? await verifyApiKey(db, bearer) : null;
+    return verified
+      ? { user: verified.user, via: 'api-key', apiKeyId: verified.apiKey.id, scopes: verified.apiKey.scopes }
+      : null;
+  }
+  if (!opts.allowSession) return null;
+  const session = await resolveSession(db, readSessionCookie(req.headers.get('cookie')));
+  return session ? { user: session.user, via: 'session' } : null;
+}
+
+export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): void {
+  if (principal.via === 'api-key' && !hasScope({ scopes: principal.scopes }, scope)) {
+    throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
+  }
+}

@@ -1,0 +1,62 @@
+import type { ApiKeyScope } from '@fjord/auth';
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import type { Logger } from '@fjord/observability';
+import type { z } from 'zod';
+import { jsonError, toErrorResponse, unauthorized } from './http-error';
+import { assertScope, authenticateRequest, type RequestPrincipal } from './request-auth';
+
+export type ApiKeyPrincipal = Extract<RequestPrincipal, { via: 'api-key' }>;
+
+export type RestApiDeps = {
+  db: DbClient;
+  logger?: Pick<Logger, 'error'>;
+  /** Runs after authentication: the RateLimit-* headers, and whether this request may go on. */
+  limitRate?: (
+    principal: ApiKeyPrincipal,
+  ) => Promise<{ isAllowed: boolean; headers: Record<string, string> }>;
+};
+
+/**
+ * The one pipeline every REST v1 endpoint runs through: API key (never a cookie) → scope → rate limit →
+ * handler, and any error to the uniform JSON shape. Rate-limit headers ride on every response.
+ */
+export function createRestApi(deps: RestApiDeps) {
+  return async function handle(
+    req: Request,
+    scope: ApiKeyScope,
+    run: (principal: ApiKeyPrincipal) => Promise<Response>,
+  ): Promise<Response> {
+    let extraHeaders: Record<string, string> = {};
+    let res: Response;
+    try {
+      const principal = await authenticateRequest(req, deps.db, { allowSession: false });
+      if (!principal || principal.via !== 'api-key') throw unauthorized();
+      assertScope(principal, scope);
+      const limit = deps.limitRate ? await deps.limitRate(principal) : undefined;
+      extraHeaders = limit?.headers ?? {};
+      res =
+        limit && !limit.isAllowed
+          ? jsonError(
+              'rate_limited',
+              'Too many requests for this API key; retry after the Retry-After delay.',
+            )
+          : await run(principal);
+    } catch (err) {
+      res = toErrorResponse(err, deps.logger);
+    }
+    for (const [name, value] of Object.entries(extraHeaders)) res.headers.set(name, value);
+    return res;
+  };
+}
+
+/** Parses with a REST schema; a failure is a 400 naming each bad field. */
+export function parseRestInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((i) => ({
+    field: i.path.join('.') || '(input)',
+    message: i.message,
+  }));
+  throw new AppError('bad_request', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
+}

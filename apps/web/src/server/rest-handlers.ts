@@ -1,0 +1,40 @@
+import { createIdempotencyStore, createRateLimiter } from '@fjord/api';
+import { createWebhookService } from '@fjord/webhooks';
+import { createRestWebhookHandlers } from './handlers/rest-webhooks.handler';
+import { createRestMediaHandlers } from './handlers/rest-media.handler';
+import { createRestRenditionsHandler } from './handlers/rest-renditions.handler';
+import { createRestApi } from './rest-api';
+import type { WebServices } from './services';
+
+/** Every REST v1 handler wired to one set of services (tests call this with their own). */
+export function createRestHandlers(services: WebServices) {
+  const { config, logger } = services;
+  const consume = createRateLimiter({
+    redis: services.queues.connection,
+    prefix: config.QUEUE_PREFIX,
+    limit: config.RATE_LIMIT_REQUESTS,
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+  });
+  const restApi = createRestApi({
+    db: services.db,
+    logger,
+    // Fail open: a Redis hiccup should not take the API down with it; it is logged.
+    limitRate: (principal) =>
+      consume(principal.apiKeyId).catch((err: unknown) => {
+        logger.warn({ err }, 'rate limiter unavailable; request let through');
+        return { isAllowed: true, headers: {} };
+      }),
+  });
+  return {
+    ...createRestMediaHandlers({ ...services, restApi, idempotency: createIdempotencyStore(services) }),
+    listRenditions: createRestRenditionsHandler({ ...services, restApi }),
+    webhooks: createRestWebhookHandlers({ restApi, webhooks: createWebhookService(services) }),
+  };
+}
+
+const holder = globalThis as typeof globalThis & { __fjordRest?: ReturnType<typeof createRestHandlers> };
+
+export function getRestHandlers(services: WebServices): ReturnType<typeof createRestHandlers> {
+  holder.__fjordRest ??= createRestHandlers(services);
+  return holder.__fjordRest;
+}

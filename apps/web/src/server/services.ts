@@ -1,0 +1,89 @@
+import type { ApiServices } from '@fjord/api';
+import { loadUrlSigningSecret } from '@fjord/auth';
+import { getConfig, type Config } from '@fjord/config';
+import { createDbClient, type DbClient } from '@fjord/db';
+import { createIngestService, createMediaDeletion, createMediaReprocessing } from '@fjord/ingest';
+import { createLogger, type Logger } from '@fjord/observability';
+import {
+  createMediaEventPublisher,
+  createMediaEventSubscriber,
+  createMediaFlowEnqueuer,
+  createQueueAdmin,
+  createQueues,
+  type MediaEventPublisher,
+  type MediaEventSubscriber,
+  type MediaFlowEnqueuer,
+  type Queues,
+} from '@fjord/queue';
+import { createBlobStore, type BlobStore } from '@fjord/storage';
+
+export type WebServices = ApiServices & {
+  config: Config;
+  logger: Logger;
+  storage: BlobStore;
+  queues: Queues;
+  enqueuer: MediaFlowEnqueuer;
+  events: MediaEventSubscriber;
+  publisher: MediaEventPublisher;
+  db: DbClient;
+  /** HMAC key of signed download URLs (config or generated under the data dir); never logged. */
+  urlSigningSecret: string;
+};
+
+// On globalThis so `next dev` reloading modules does not open a new pool and Redis connections each time.
+const holder = globalThis as typeof globalThis & { __fjordWebServices?: WebServices };
+
+/** The process's services, created on first use from getConfig() (never at import: `next build` imports). */
+export function getServices(): WebServices {
+  holder.__fjordWebServices ??= createWebServices(getConfig());
+  return holder.__fjordWebServices;
+}
+
+export function createWebServices(config: Config): WebServices {
+  const logger = createLogger({ service: 'web', level: config.LOG_LEVEL });
+  const db = createDbClient({ url: config.DATABASE_URL });
+  const storage = createBlobStore(config);
+  const queues = createQueues(config);
+  const enqueuer = createMediaFlowEnqueuer({ config, queues });
+  const ingest = createIngestService({ db, storage, enqueuer, config, logger });
+  const events = createMediaEventSubscriber(config);
+  const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+  const admin = { queueAdmin, enqueuer, storage };
+  const publisher = createMediaEventPublisher(config);
+  const deleteMedia = createMediaDeletion({
+    db,
+    storage,
+    events: publisher,
+    queueAdmin,
+    queues,
+    config,
+    logger,
+  });
+  const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
+  const urlSigningSecret = loadUrlSigningSecret(config);
+  return {
+    config,
+    logger,
+    db,
+    storage,
+    queues,
+    enqueuer,
+    ingest,
+    events,
+    publisher,
+    deleteMedia,
+    reprocessMedia,
+    admin,
+    urlSigningSecret,
+  };
+}
+
+export async function closeWebServices(services: WebServices): Promise<void> {
+  await Promise.allSettled([
+    services.events.close(),
+    services.publisher.close(),
+    services.enqueuer.close(),
+    services.admin.queueAdmin.close(),
+  ]);
+  await Promise.allSettled([services.queues.close(), services.db.$disconnect()]);
+}

@@ -1,0 +1,111 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebHarness } from '../test/web-test-harness';
+import { TUS_PATH, createTusUploadServer } from './tus-upload.server';
+
+let h: Awaited<ReturnType<typeof createWebHarness>>;
+let tus: ReturnType<typeof createTusUploadServer>;
+const BASE = 'http://localhost:3000';
+const MAX = 4 * 1024 * 1024;
+// Only the ingest gate runs here (magic bytes), so an MP4 header and random bytes are enough.
+const video = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x18]),
+  Buffer.from('ftypisom'),
+  Buffer.from([0, 0, 2, 0]),
+  Buffer.from('isommp41'),
+  randomBytes(2 * 1024 * 1024),
+]);
+
+beforeAll(async () => {
+  h = await createWebHarness({ VIDEO_UPLOAD_MAX_BYTES: String(MAX) });
+  tus = createTusUploadServer(h.services);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const call = (url: string, method: string, headers: Record<string, string>, body?: BodyInit) =>
+  tus.handle(
+    new Request(url.startsWith('http') ? url : `${BASE}${url}`, {
+      method,
+      headers: { 'tus-resumable': '1.0.0', ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit),
+  );
+
+/** Sends `data` in 64 KB packets, then fails, as a connection that drops mid-upload. */
+function droppingAfter(data: Buffer): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (offset >= data.length) return controller.error(new Error('connection reset'));
+      controller.enqueue(new Uint8Array(data.subarray(offset, (offset += 64 * 1024))));
+    },
+  });
+}
+
+async function create(auth: Record<string, string>, length: number) {
+  return call(TUS_PATH, 'POST', {
+    ...auth,
+    'upload-length': String(length),
+    'upload-metadata': `filename ${b64('long trip.mp4')},filetype ${b64('video/mp4')},ownerId ${b64('forged')}`,
+  });
+}
+
+describe('resumable uploads (tus)', () => {
+  it('an upload interrupted halfway resumes where it stopped and gives a byte-identical blob', async () => {
+    const { auth } = await h.createUserWithKey();
+    const created = await create(auth, video.length);
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location')!;
+    expect(location).toContain(TUS_PATH);
+
+    const half = Math.floor(video.length / 2);
+    await call(
+      location,
+      'PATCH',
+      { ...auth, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      droppingAfter(video.subarray(0, half)),
+    ).catch(() => undefined);
+
+    const head = await call(location, 'HEAD', auth);
+    expect(head.status).toBe(200);
+    const offset = Number(head.headers.get('upload-offset'));
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThanOrEqual(half);
+
+    const done = await call(
+      location,
+      'PATCH',
+      { ...auth, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+      new Uint8Array(video.subarray(offset)),
+    );
+    expect(done.status).toBe(204);
+    const mediaId = done.headers.get('upload-media-id')!;
+    const media = await h.db.media.findUniqueOrThrow({ where: { id: mediaId } });
+    expect(media).toMatchObject({ kind: 'VIDEO', originalName: 'long trip.mp4' });
+    expect(media.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+    expect((await h.services.storage.read(media.storageKey)).equals(video)).toBe(true);
+  });
+
+  it('needs auth, keeps uploads private to their owner, and refuses past the size limit', async () => {
+    const owner = await h.createUserWithKey();
+    const stranger = await h.createUserWithKey();
+    expect((await create({}, 10)).status).toBe(401);
+    const created = await create(owner.auth, video.length);
+    const location = created.headers.get('location')!;
+    expect((await call(location, 'HEAD', stranger.auth)).status).toBe(404);
+    const patched = await call(
+      location,
+      'PATCH',
+      { ...stranger.auth, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      new Uint8Array(video.subarray(0, 10)),
+    );
+    expect(patched.status).toBe(404);
+    const tooBig = await create(owner.auth, MAX + 1);
+    expect(tooBig.status).toBe(413);
+  });
+});

@@ -1,0 +1,111 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { MediaIngest } from '@fjord/api';
+import type { Config } from '@fjord/config';
+import type { DbClient } from '@fjord/db';
+import { isAppError } from '@fjord/errors';
+import type { Logger } from '@fjord/observability';
+import { FileStore } from '@tus/file-store';
+import { Server, type Upload } from '@tus/server';
+import { assertScope, authenticateRequest, type RequestPrincipal } from '../request-auth';
+
+export const TUS_PATH = '/api/tus';
+
+export type TusUploadDeps = {
+  db: DbClient;
+  ingest: MediaIngest;
+  config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'dataDir'>;
+  logger: Pick<Logger, 'error' | 'info'>;
+};
+
+/** tus hooks fail by throwing `{ status_code, body }`; the body is JSON in Fjord's error shape. */
+function refuse(status_code: number, code: string, message: string): never {
+  throw { status_code, body: JSON.stringify({ error: { code, message } }) };
+}
+
+function isSameOrigin(req: Request): boolean {
+  const origin = req.headers.get('origin');
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  try {
+    return Boolean(origin) && new URL(origin!).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resumable uploads (tus 1.0) behind the same auth as everything else: a session (same origin only) or an
+ * API key with media:write. Partial uploads live under <data>/tus, owned by whoever created them; nobody
+ * else can resume, inspect or delete one. The finished file goes through the ordinary ingest (sniff,
+ * limits, row, flow), streamed from disk, and the response carries the media id in `Upload-Media-Id`.
+ */
+export function createTusUploadServer(deps: TusUploadDeps) {
+  const { db, ingest, config, logger } = deps;
+  const directory = path.join(config.dataDir, 'tus');
+  // An upload nobody resumed for a day is abandoned: its partial file is removed (hourly sweep below).
+  const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: 24 * 3600 * 1000 });
+  setInterval(() => {
+    datastore
+      .deleteExpired()
+      .catch((err: unknown) => logger.error({ err }, 'tus: removing expired uploads failed'));
+  }, 3600 * 1000).unref();
+
+  async function principalOf(req: Request): Promise<RequestPrincipal> {
+    const principal = await authenticateRequest(req, db, { allowSession: true });
+    if (!principal) refuse(401, 'unauthorized', 'Sign in or send an API key to upload.');
+    // Browsers send no Origin on a same-origin HEAD; HEAD changes nothing, so CSRF does not apply to it.
+    if (principal.via === 'session' && req.method !== 'HEAD' && !isSameOrigin(req)) {
+      refuse(403, 'forbidden', 'Cross-origin uploads are not allowed.');
+    }
+    try {
+      assertScope(principal, 'media:write');
+    } catch (err) {
+      refuse(403, 'forbidden', err instanceof Error ? err.message : 'Forbidden.');
+    }
+    return principal;
+  }
+
+  const server = new Server({
+    path: TUS_PATH,
+    datastore,
+    maxSize: config.VIDEO_UPLOAD_MAX_BYTES,
+    respectForwardedHeaders: false,
+    async onIncomingRequest(req, uploadId) {
+      const principal = await principalOf(req);
+      if (req.method === 'POST') return; // creating: nothing to own yet
+      const upload = await datastore.getUpload(uploadId).catch(() => null);
+      if (upload && upload.metadata?.ownerId !== principal.user.id) {
+        refuse(404, 'not_found', 'This upload does not exist or you do not have access to it.');
+      }
+    },
+    async onUploadCreate(req, upload) {
+      const principal = await principalOf(req);
+      // The owner is ours to set: whatever the client sent under this name is overwritten.
+      return { metadata: { ...upload.metadata, ownerId: principal.user.id } };
+    },
+    async onUploadFinish(req, upload: Upload) {
+      const ownerId = upload.metadata?.ownerId;
+      if (!ownerId) refuse(500, 'internal', 'The upload lost its owner.');
+      try {
+        const media = await ingest.ingestUpload({
+          ownerId,
+          filename: upload.metadata?.filename ?? 'upload',
+          declaredType: upload.metadata?.filetype ?? undefined,
+          body: createReadStream(path.join(directory, upload.id)),
+          requestId: req.headers.get('x-request-id') ?? undefined,
+        });
+        logger.info({ mediaId: media.id, uploadId: upload.id }, 'resumable upload finished');
+        return {
+          headers: { 'Upload-Media-Id': media.id, 'Access-Control-Expose-Headers': 'Upload-Media-Id' },
+        };
+      } catch (err) {
+        if (isAppError(err)) refuse(err.code === 'too_large' ? 413 : 400, err.code, err.message);
+        logger.error({ err, uploadId: upload.id }, 'resumable upload could not be ingested');
+        refuse(500, 'internal', 'Something went wrong on our side. Please try again.');
+      } finally {
+        await datastore.remove(upload.id).catch(() => undefined);
+      }
+    },
+  });
+  return { server, directory, handle: (req: Request) => server.handleWeb(req) };
+}

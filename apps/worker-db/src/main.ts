@@ -1,0 +1,66 @@
+import { getConfig } from '@fjord/config';
+import { createDbClient } from '@fjord/db';
+import { createLogger } from '@fjord/observability';
+import {
+  JobName,
+  QueueName,
+  createMediaEventPublisher,
+  createMediaFlowEnqueuer,
+  createQueues,
+  handleShutdownSignals,
+  runWorker,
+} from '@fjord/queue';
+import { emitMediaWebhookEvent } from '@fjord/webhooks';
+import { createFinalizeProcessor } from './finalize-media.processor';
+import { createSweepProcessor } from './sweep-stuck-media.processor';
+
+const config = getConfig();
+const logger = createLogger({ service: 'worker-db', level: config.LOG_LEVEL });
+const db = createDbClient({ url: config.DATABASE_URL, max: config.DB_CONCURRENCY + 2 });
+const events = createMediaEventPublisher(config);
+const queues = createQueues(config);
+const enqueuer = createMediaFlowEnqueuer({ config, queues });
+
+// Idempotent: every worker-db replica upserts the same scheduler, Redis keeps one.
+await queues.maintenance.upsertJobScheduler(
+  JobName.sweepStuckMedia,
+  { every: config.SWEEPER_INTERVAL_MS },
+  { name: JobName.sweepStuckMedia, data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
+);
+
+const finalize = await runWorker({
+  queueName: QueueName.db,
+  processor: createFinalizeProcessor({
+    db,
+    events,
+    logger,
+    emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config }, input),
+  }),
+  concurrency: config.DB_CONCURRENCY,
+  config,
+  logger,
+  healthPort: config.HEALTH_PORT ?? 9102,
+  handleSignals: false,
+});
+const maintenance = await runWorker({
+  queueName: QueueName.maintenance,
+  processor: createSweepProcessor({
+    db,
+    queues,
+    enqueuer,
+    staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
+    logger,
+  }),
+  concurrency: 1,
+  config,
+  logger,
+  handleSignals: false,
+});
+
+handleShutdownSignals(async () => {
+  await Promise.all([finalize.close(), maintenance.close()]);
+  await enqueuer.close();
+  await queues.close();
+  await events.close();
+  await db.$disconnect();
+}, logger);

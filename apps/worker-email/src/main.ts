@@ -1,0 +1,26 @@
+import { getConfig } from '@fjord/config';
+import { createDbClient } from '@fjord/db';
+import { createMailer } from '@fjord/email';
+import { createLogger } from '@fjord/observability';
+import { QueueName, createMediaEventPublisher, runWorker } from '@fjord/queue';
+import { createNotifyProcessor } from './notify-media.processor';
+
+const config = getConfig();
+const logger = createLogger({ service: 'worker-email', level: config.LOG_LEVEL });
+const db = createDbClient({ url: config.DATABASE_URL, max: config.EMAIL_CONCURRENCY + 2 });
+const mailer = createMailer(config);
+const events = createMediaEventPublisher(config);
+
+await runWorker({
+  queueName: QueueName.email,
+  processor: createNotifyProcessor({ db, mailer, events, logger, publicUrl: config.FJORD_PUBLIC_URL }),
+  concurrency: config.EMAIL_CONCURRENCY,
+  config,
+  logger,
+  healthPort: config.HEALTH_PORT ?? 9103,
+  onClose: async () => {
+    await events.close();
+    await mailer.close();
+    await db.$disconnect();
+  },
+});

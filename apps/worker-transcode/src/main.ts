@@ -1,0 +1,61 @@
+import { getConfig } from '@fjord/config';
+import { createDbClient } from '@fjord/db';
+import { configureSharp } from '@fjord/media';
+import { createLogger } from '@fjord/observability';
+import {
+  JobName,
+  QueueName,
+  createMediaEventPublisher,
+  createMediaEventSubscriber,
+  runWorker,
+  type Job,
+} from '@fjord/queue';
+import { createBlobStore } from '@fjord/storage';
+import { createCancelRegistry } from './cancel-registry';
+import { createTranscodeProcessor } from './transcode-image.processor';
+import { createVideoTranscodeProcessor } from './transcode-video.processor';
+
+const config = getConfig();
+const logger = createLogger({ service: 'worker-transcode', level: config.LOG_LEVEL });
+// Worker concurrency × libvips threads should match the cores (docs/performance.md).
+configureSharp({ concurrency: config.sharpConcurrency });
+
+const db = createDbClient({ url: config.DATABASE_URL, max: config.TRANSCODE_CONCURRENCY + 2 });
+const storage = createBlobStore(config);
+const events = createMediaEventPublisher(config);
+const cancels = createCancelRegistry();
+// A deleted media stops its ffmpeg here within moments (the web app announces the delete).
+const subscriber = createMediaEventSubscriber(config);
+subscriber.subscribe('*', (event) => {
+  if (event.type === 'deleted' && cancels.cancel(event.mediaId) > 0) {
+    logger.info({ mediaId: event.mediaId }, 'media deleted while processing: stopped its jobs');
+  }
+});
+await subscriber.ready();
+
+const image = createTranscodeProcessor({ db, storage, events, logger, avifEffort: config.AVIF_EFFORT });
+const video = createVideoTranscodeProcessor({
+  db,
+  storage,
+  events,
+  logger,
+  cancels,
+  ffmpegThreads: config.ffmpegThreads,
+  timeoutMs: config.VIDEO_TIMEOUT_MS,
+});
+
+await runWorker({
+  queueName: QueueName.transcode,
+  processor: (job: Job) => (job.name === JobName.transcodeVideo ? video(job) : image(job)),
+  concurrency: config.TRANSCODE_CONCURRENCY,
+  config,
+  logger,
+  healthPort: config.HEALTH_PORT ?? 9101,
+  // A long ffmpeg run must not hold up a shutdown: stop it, the job is retried.
+  onClosing: () => cancels.cancelAll('shutdown'),
+  onClose: async () => {
+    await subscriber.close();
+    await events.close();
+    await db.$disconnect();
+  },
+});

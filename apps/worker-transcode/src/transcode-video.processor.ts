@@ -1,0 +1,136 @@
+import { createReadStream } from 'node:fs';
+import type { DbClient } from '@fjord/db';
+import {
+  FfmpegAbortedError,
+  probeVideo,
+  renderVideoVariant,
+  shouldRenderVariant,
+  type VideoInfo,
+} from '@fjord/media';
+import {
+  TranscodeJobDataSchema,
+  UnrecoverableError,
+  findVideoVariant,
+  type Job,
+  type MediaEventPublisher,
+  type QueueLogger,
+  type TranscodeJobResult,
+} from '@fjord/queue';
+import { renditionKey, type BlobStore } from '@fjord/storage';
+import type { CancelRegistry } from './cancel-registry';
+import { isPermanent, markProcessing } from './transcode-shared';
+
+export type VideoProcessorDeps = {
+  db: DbClient;
+  storage: BlobStore;
+  events: Pick<MediaEventPublisher, 'publish'>;
+  logger: QueueLogger;
+  cancels: CancelRegistry;
+  ffmpegThreads: number;
+  timeoutMs: number;
+};
+
+const DELETED = 'The media was deleted while it was processed';
+const PROGRESS_EVENT_EVERY_MS = 500;
+
+function sourceOf(info: VideoInfo) {
+  const { durationMs, videoCodec, audioCodec, bitrate, rotation } = info;
+  return { durationMs, videoCodec, audioCodec, bitrate, rotation };
+}
+
+/** One video output (a ladder rung, the poster or the preview) of one media; returns metadata only. */
+export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
+  const { db, storage, events, logger, cancels } = deps;
+  const publish = (event: Parameters<typeof events.publish>[0]) =>
+    events
+      .publish(event)
+      .catch((err: unknown) => logger.warn({ err, mediaId: event.mediaId }, 'publish failed'));
+
+  return async function processVideoJob(job: Job): Promise<TranscodeJobResult> {
+    const data = TranscodeJobDataSchema.parse(job.data);
+    const { mediaId } = data;
+    const variant = findVideoVariant(data.variant);
+    if (!variant) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
+    const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
+    if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
+    const input = storage.localPath?.(media.storageKey);
+    if (!input) throw new UnrecoverableError('Video processing needs the local storage driver');
+    if (await markProcessing(db, mediaId)) await publish({ mediaId, type: 'processing' });
+
+    const cancel = cancels.register(mediaId);
+    try {
+      const info = await probeVideo(input);
+      const base = {
+        variant: variant.name,
+        sourceWidth: info.width,
+        sourceHeight: info.height,
+        video: sourceOf(info),
+      };
+      if (!shouldRenderVariant(info, variant)) {
+        await job.updateProgress(100);
+        return {
+          ...base,
+          skipped: true,
+          format: 'mp4',
+          mimeType: 'video/mp4',
+          width: info.width,
+          height: info.height,
+          bytes: 0,
+          storageKey: '',
+        };
+      }
+      let lastEventAt = 0;
+      const out = await renderVideoVariant({
+        input,
+        info,
+        variant,
+        opts: {
+          threads: deps.ffmpegThreads,
+          timeoutMs: deps.timeoutMs,
+          signal: cancel.signal,
+          onProgress: (fraction) => {
+            job.updateProgress(Math.round(fraction * 100)).catch(() => undefined);
+            if (Date.now() - lastEventAt < PROGRESS_EVENT_EVERY_MS) return;
+            lastEventAt = Date.now();
+            void publish({ mediaId, type: 'progress', variant: variant.name });
+          },
+        },
+      });
+      try {
+        const storageKey = renditionKey(mediaId, variant.name, out.ext);
+        const { bytes } = await storage.put(storageKey, createReadStream(out.path));
+        // Deleted while the file was being stored: take back what was just written.
+        if (
+          cancel.signal.aborted ||
+          !(await db.media.findUnique({ where: { id: mediaId }, select: { id: true } }))
+        ) {
+          await storage.delete(storageKey);
+          throw new UnrecoverableError(DELETED);
+        }
+        logger.info(
+          { mediaId, variant: variant.name, width: out.width, height: out.height, bytes },
+          'video variant rendered',
+        );
+        await publish({ mediaId, type: 'variant-done', variant: variant.name });
+        const { format, mimeType, width, height, durationMs, bitrate } = out;
+        return { ...base, format, mimeType, width, height, bytes, storageKey, durationMs, bitrate };
+      } finally {
+        await out.cleanup();
+      }
+    } catch (err) {
+      if (err instanceof FfmpegAbortedError || cancel.signal.aborted) {
+        // Shutting down: a plain error, so the job is retried (by this worker after restart or another one).
+        if (cancel.signal.reason === 'shutdown')
+          throw new Error('The worker stopped while processing; retrying');
+        throw new UnrecoverableError(DELETED);
+      }
+      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (isPermanent(err) || isLastAttempt)
+        await publish({ mediaId, type: 'variant-failed', variant: variant.name });
+      if (isPermanent(err)) throw new UnrecoverableError(err.message);
+      throw err;
+    } finally {
+      cancel.release();
+    }
+  };
+}

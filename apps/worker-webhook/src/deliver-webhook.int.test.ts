@@ -1,0 +1,200 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueues, QueueName, runWorker, type RunningWorker } from '@fjord/queue';
+import { verifyWebhookSignature } from '@fjord/sdk';
+import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import { createWebhookService, emitMediaWebhookEvent } from '@fjord/webhooks';
+import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+type Received = { headers: http.IncomingHttpHeaders; body: string };
+
+let database: TestDatabase;
+let config: ReturnType<typeof testConfig>;
+let queues: ReturnType<typeof createQueues>;
+let worker: RunningWorker;
+let receiver: http.Server;
+let receiverUrl: string;
+const received: Received[] = [];
+let failuresLeft = 0;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  config = testConfig({
+    DATABASE_URL: database.url,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_ATTEMPTS: '4',
+    WEBHOOK_BACKOFF_MS: '100',
+  });
+  queues = createQueues(config);
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = failuresLeft-- > 0 ? 500 : 200;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/fjord`;
+  worker = await runWorker({
+    queueName: QueueName.webhooks,
+    processor: createDeliverWebhookProcessor({
+      db: database.db,
+      logger: silent,
+      allowPrivate: true,
+      timeoutMs: 2000,
+    }),
+    concurrency: 2,
+    config,
+    logger: silent,
+  });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await queues?.webhooks.obliterate({ force: true }).catch(() => undefined);
+  await queues?.close();
+  receiver?.close();
+  await database?.drop();
+});
+
+async function readyMediaOf(userId: string) {
+  return database.db.media.create({
+    data: {
+      ownerId: userId,
+      kind: 'IMAGE',
+      status: 'READY',
+      originalName: 'a.png',
+      mimeType: 'image/png',
+      sizeBytes: 1n,
+      sha256: 'a'.repeat(64),
+      storageKey: 'k',
+      finishedAt: new Date(),
+    },
+  });
+}
+
+describe('webhook delivery', () => {
+  it('retries after two failures, signs every request, logs each attempt and redelivers on request', async () => {
+    const user = await createTestUser(database.db);
+    const service = createWebhookService({ db: database.db, queues, config });
+    const { endpoint, secret } = await service.createEndpoint({
+      userId: user.id,
+      url: receiverUrl,
+      events: ['media.ready'],
+    });
+    const media = await readyMediaOf(user.id);
+    failuresLeft = 2;
+    const start = received.length;
+
+    expect(
+      await emitMediaWebhookEvent(
+        { db: database.db, queues, config },
+        { event: 'media.ready', mediaId: media.id },
+      ),
+    ).toBe(1);
+    // A retried finalize emits again: still one delivery.
+    await emitMediaWebhookEvent(
+      { db: database.db, queues, config },
+      { event: 'media.ready', mediaId: media.id },
+    );
+
+    const deliveries = await waitFor(
+      async () => {
+        const list = await service.listDeliveries(user.id, endpoint.id);
+        return list[0]?.status === 'SUCCEEDED' ? list : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.log.map((a) => a.statusCode)).toEqual([500, 500, 200]);
+    expect(deliveries[0]!.log.every((a) => a.durationMs >= 0)).toBe(true);
+
+    const got = received.slice(start);
+    expect(got).toHaveLength(3);
+    for (const r of got) {
+      expect(r.headers['fjord-event']).toBe('media.ready');
+      expect(r.headers['fjord-event-id']).toBe(`media.ready.${media.id}`);
+      expect(
+        verifyWebhookSignature({ secret, header: r.headers['fjord-signature'] as string, body: r.body }),
+      ).toBe(true);
+      expect(
+        verifyWebhookSignature({
+          secret: 'whsec_wrong',
+          header: r.headers['fjord-signature'] as string,
+          body: r.body,
+        }),
+      ).toBe(false);
+    }
+    expect(JSON.parse(got[0]!.body)).toMatchObject({
+      type: 'media.ready',
+      data: { id: media.id, status: 'READY' },
+    });
+
+    await service.redeliver(user.id, deliveries[0]!.id);
+    await waitFor(async () => (received.length === start + 4 ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(async () => {
+      const [d] = await service.listDeliveries(user.id, endpoint.id);
+      return d?.log.length === 4 && d.status === 'SUCCEEDED' ? d : undefined;
+    });
+
+    const stranger = await createTestUser(database.db);
+    await expect(service.redeliver(stranger.id, deliveries[0]!.id)).rejects.toThrow(/does not exist/);
+  });
+
+  it('refuses private targets without WEBHOOK_ALLOW_PRIVATE, at registration and at delivery (no retries)', async () => {
+    const user = await createTestUser(database.db);
+    const strict = createWebhookService({
+      db: database.db,
+      queues,
+      config: { ...config, WEBHOOK_ALLOW_PRIVATE: false },
+    });
+    await expect(
+      strict.createEndpoint({ userId: user.id, url: receiverUrl, events: ['media.ready'] }),
+    ).rejects.toThrow(/private, loopback or reserved/);
+
+    // Registered while allowed, delivered by a worker that is not: refused before any connection.
+    const { endpoint } = await createWebhookService({ db: database.db, queues, config }).createEndpoint({
+      userId: user.id,
+      url: receiverUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+      events: ['media.ready'],
+    });
+    const strictWorker = await runWorker({
+      queueName: QueueName.webhooks,
+      processor: createDeliverWebhookProcessor({
+        db: database.db,
+        logger: silent,
+        allowPrivate: false,
+        timeoutMs: 2000,
+      }),
+      concurrency: 1,
+      config,
+      logger: silent,
+    });
+    await worker.worker.pause();
+    try {
+      const before = received.length;
+      const media = await readyMediaOf(user.id);
+      await emitMediaWebhookEvent(
+        { db: database.db, queues, config },
+        { event: 'media.ready', mediaId: media.id },
+      );
+      const [d] = await waitFor(
+        async () => {
+          const list = await strict.listDeliveries(user.id, endpoint.id);
+          return list[0]?.status === 'FAILED' ? list : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
+      expect(d!.attempts).toBe(1);
+      expect(d!.log[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/private/) });
+      expect(received.length).toBe(before);
+    } finally {
+      await strictWorker.close();
+      worker.worker.resume();
+    }
+  });
+});

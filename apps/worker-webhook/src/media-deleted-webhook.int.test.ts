@@ -1,0 +1,133 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIngestService, createMediaDeletion } from '@fjord/ingest';
+import {
+  createMediaEventPublisher,
+  createMediaFlowEnqueuer,
+  createQueueAdmin,
+  createQueues,
+  mediaFlowJobIds,
+  QueueName,
+  runWorker,
+  type RunningWorker,
+} from '@fjord/queue';
+import { verifyWebhookSignature } from '@fjord/sdk';
+import { createBlobStore } from '@fjord/storage';
+import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import { createWebhookService } from '@fjord/webhooks';
+import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+type Received = { headers: http.IncomingHttpHeaders; body: string };
+
+let database: TestDatabase;
+let config: ReturnType<typeof testConfig>;
+let queues: ReturnType<typeof createQueues>;
+let worker: RunningWorker;
+let receiver: http.Server;
+let receiverUrl: string;
+const received: Received[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  config = testConfig({ DATABASE_URL: database.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
+  queues = createQueues(config);
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/fjord`;
+  // Only the webhook worker runs: the media's flow stays pending in Redis.
+  worker = await runWorker({
+    queueName: QueueName.webhooks,
+    processor: createDeliverWebhookProcessor({
+      db: database.db,
+      logger: silent,
+      allowPrivate: true,
+      timeoutMs: 2000,
+    }),
+    concurrency: 1,
+    config,
+    logger: silent,
+  });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  for (const q of queues ? [queues.transcode, queues.db, queues.email, queues.webhooks] : []) {
+    await q.obliterate({ force: true }).catch(() => undefined);
+  }
+  await queues?.close();
+  receiver?.close();
+  await database?.drop();
+});
+
+describe('media deletion', () => {
+  it('removes the pending flow’s jobs and the blobs, and delivers a signed media.deleted webhook', async () => {
+    const db = database.db;
+    const storage = createBlobStore(config);
+    const enqueuer = createMediaFlowEnqueuer({ config, queues });
+    const events = createMediaEventPublisher(config);
+    const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+    try {
+      const ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
+      const deleteMedia = createMediaDeletion({
+        db,
+        storage,
+        events,
+        queueAdmin,
+        queues,
+        config,
+        logger: silent,
+      });
+      const user = await createTestUser(db);
+      const { secret } = await createWebhookService({ db, queues, config }).createEndpoint({
+        userId: user.id,
+        url: receiverUrl,
+        events: ['media.deleted'],
+      });
+      const media = await ingest.ingestUpload({ ownerId: user.id, filename: 'a.png', body: TINY_PNG });
+      const { storageKey } = await db.media.findUniqueOrThrow({ where: { id: media.id } });
+      const states = async () =>
+        Promise.all(mediaFlowJobIds(media.id).map(async (id) => (await queueAdmin.getJobState(id))?.state));
+      expect((await states()).filter(Boolean).length).toBeGreaterThanOrEqual(2);
+      expect(await storage.stat(storageKey)).not.toBeNull();
+
+      expect(await deleteMedia(media.id)).toEqual({ deleted: true, removedJobs: expect.any(Number) });
+      expect(await states()).toEqual(mediaFlowJobIds(media.id).map(() => undefined));
+      expect(await queues.transcode.count()).toBe(0);
+      expect(await db.media.findUnique({ where: { id: media.id } })).toBeNull();
+      expect(await storage.stat(storageKey)).toBeNull();
+
+      const hook = await waitFor(() => received.find((r) => r.headers['fjord-event'] === 'media.deleted'), {
+        timeoutMs: 10_000,
+      });
+      expect(hook.headers['fjord-event-id']).toBe(`media.deleted.${media.id}`);
+      expect(
+        verifyWebhookSignature({
+          secret,
+          header: hook.headers['fjord-signature'] as string,
+          body: hook.body,
+        }),
+      ).toBe(true);
+      expect(JSON.parse(hook.body)).toMatchObject({
+        type: 'media.deleted',
+        data: { id: media.id, kind: 'IMAGE', status: 'QUEUED' },
+      });
+      // A second delete finds nothing and emits nothing more.
+      expect(await deleteMedia(media.id)).toEqual({ deleted: false, removedJobs: 0 });
+    } finally {
+      await Promise.allSettled([enqueuer.close(), events.close(), queueAdmin.close()]);
+    }
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * A child process for bench/upload-memory.bench.ts: the web app's real upload handlers (createWebServices,
+ * the streaming, FormData and tus handlers) behind a bare node:http server, so its RSS is the upload path's
+ * cost. Prints `ready <port> <key>` and, on `GET /rss`, its peak RSS since the previous `/rss?reset`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createApiKey } from '@fjord/auth';
+import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
+import { createRestMediaHandlers } from '../apps/web/src/server/handlers/rest-media.handler';
+import { closeWebServices, createWebServices } from '../apps/web/src/server/services';
+import { createTusUploadServer } from '../apps/web/src/server/tus/tus-upload.server';
+
+const database = await createTestDatabase();
+const config = testConfig({
+  DATABASE_URL: database.url,
+  UPLOAD_MAX_BYTES: String(4 * 1024 ** 3),
+  VIDEO_UPLOAD_MAX_BYTES: String(8 * 1024 ** 3),
+});
+const services = createWebServices(config);
+const user = await createTestUser(services.db);
+const { key } = await createApiKey({ db: services.db, userId: user.id, name: 'bench' });
+const rest = createRestMediaHandlers(services);
+const tus = createTusUploadServer(services);
+
+/**
+ * The socket as a web stream that honours backpressure (pauses the socket while the consumer is behind).
+ * Node 20's Readable.toWeb reads eagerly and buffered ~600 MB of a 2 GB upload in an earlier run.
+ */
+function toWebStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => controller.close());
+        req.once('error', (err) => controller.error(err));
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        req.destroy();
+      },
+    },
+    { highWaterMark: 16 },
+  );
+}
+
+function toRequest(req: http.IncomingMessage, port: number): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers))
+    if (typeof value === 'string') headers.set(name, value);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(`http://127.0.0.1:${port}${req.url}`, {
+    method: req.method,
+    headers,
+    body: hasBody ? toWebStream(req) : undefined,
+    duplex: 'half',
+  } as RequestInit);
+}
+
+/**
+ * Peak RSS since the last reset. Linux keeps it in VmHWM and resets it on `echo 5 > /proc/self/clear_refs`,
+ * so start-up (tsx compiling, Prisma loading) does not count as the upload's peak. Elsewhere: maxRSS.
+ */
+function peakRssBytes(reset: boolean): number {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    if (reset) writeFileSync('/proc/self/clear_refs', '5');
+    return kb * 1024;
+  } catch {
+    return process.resourceUsage().maxRSS * 1024;
+  }
+}
+
+// RSS sampled every 50 ms, so the bench can tell a brief spike from memory that stays.
+const samples: number[] = [];
+setInterval(() => samples.push(process.memoryUsage().rss), 50).unref();
+
+const server = http.createServer(async (req, res) => {
+  const port = (server.address() as { port: number }).port;
+  if (req.url?.startsWith('/rss')) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    samples.length = 0;
+    res.end(
+      JSON.stringify({
+        maxRssBytes: peakRssBytes(req.url.includes('reset')),
+        rssBytes: process.memoryUsage().rss,
+        medianRssBytes: median,
+      }),
+    );
+    return;
+  }
+  const request = toRequest(req, port);
+  const response = req.url?.startsWith('/api/tus')
+    ? await tus.handle(request)
+    : await rest.createMedia(request);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+});
+server.listen(0, '127.0.0.1', () => {
+  console.log(`ready ${(server.address() as { port: number }).port} ${key}`);
+});
+process.on('SIGTERM', async () => {
+  server.close();
+  const { transcode, db, email } = services.queues;
+  for (const q of [transcode, db, email]) await q.obliterate({ force: true }).catch(() => undefined);
+  await closeWebServices(services);
+  await database.drop().catch(() => undefined);
+  process.exit(0);
+});

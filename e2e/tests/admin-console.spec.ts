@@ -1,0 +1,112 @@
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { confirmAction, signInAsAdmin, uploadFile } from './admin-fixtures';
+import { makeJpeg, makePng, signUp } from './fixtures';
+
+const port = process.env.E2E_PORT ?? '3100';
+// The stack's blob store (e2e/stack.mjs: FJORD_DATA_DIR=.data/e2e-<port>, blobs under it).
+const blobRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), `../../.data/e2e-${port}/blobs`);
+
+async function snapshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+test('a USER who opens /admin is sent back to their media', async ({ page }, testInfo) => {
+  await signUp(page, testInfo);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/media\?notice=admin-only$/);
+  await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+});
+
+/**
+ * The scenario: the stored original of an upload is damaged (a copy that stopped half way), so every
+ * variant fails with "corrupt or truncated" and the media ends FAILED. The operator finds the failed
+ * job, reads why, restores the original from backup (here: writes the full file over the damaged
+ * one) and retries; the retry re-runs the flow and the media becomes READY.
+ */
+test('an admin finds a failed job, reads its stacktrace, fixes the cause, retries, and the media is READY', async ({
+  page,
+}, testInfo) => {
+  await signInAsAdmin(page);
+  const original = await makeJpeg(1200, 800);
+  const damaged = original.subarray(0, Math.floor(original.length * 0.4));
+  const mediaId = await uploadFile(page, { name: 'damaged.jpg', mimeType: 'image/jpeg', buffer: damaged });
+
+  await page.goto(`/admin/jobs?q=${mediaId}`);
+  const failedRow = page.getByRole('row').filter({ hasText: `media.${mediaId}.transcode.w1280-webp` });
+  await expect(failedRow).toContainText('failed', { timeout: 30_000 });
+  await failedRow.getByRole('link').click();
+
+  await expect(page.getByTestId('failed-reason')).toContainText(/corrupt or truncated/i);
+  await expect(page.getByLabel('Stacktrace')).toContainText(/UnrecoverableError|at /);
+  await expect(page.getByLabel('Job log')).toContainText('render failed (permanent, no retry)');
+  await expect(page.getByRole('list', { name: 'Flow' })).toContainText(`media.${mediaId}.notify`);
+  await snapshot(page, testInfo, 'failed-job');
+  // The flow has finished (notify told the uploader) before the operator acts.
+  await expect(page.locator('.flow-node').first()).toContainText('completed');
+
+  // Fix the cause: restore the complete original (atomically, as a restore tool would).
+  const target = path.join(blobRoot, 'media', mediaId, 'original.jpg');
+  await writeFile(`${target}.restore`, original);
+  await rename(`${target}.restore`, target);
+
+  await confirmAction(page, 'Retry');
+  await expect(page.getByRole('status')).toContainText(/whole flow runs again/);
+
+  await page.getByRole('link', { name: 'open the media' }).click();
+  await expect(page.locator('main')).toContainText(/ready/i, { timeout: 60_000 });
+  await expect(page.locator('picture source[type="image/avif"]')).toHaveCount(1);
+
+  // The re-run flow, from the media: every node completed.
+  await page.getByRole('link', { name: 'Flow in the admin console' }).click();
+  const flow = page.getByRole('list', { name: 'Flow' });
+  await expect(flow).toContainText(`media.${mediaId}.transcode.w1280-webp`);
+  await expect(flow.locator('.flow-node--completed')).toHaveCount(5);
+
+  await page.goto('/admin/audit');
+  await expect(
+    page.getByRole('row').filter({ hasText: `media.${mediaId}.transcode.w1280-webp` }),
+  ).toContainText('job.retry');
+});
+
+test('pausing transcode makes a new upload wait; resuming lets it finish', async ({ page }, testInfo) => {
+  await signInAsAdmin(page);
+  try {
+    await page.goto('/admin');
+    const card = page.getByRole('region', { name: /^transcode/ });
+    await confirmAction(page, 'Pause');
+    await expect(card.getByRole('heading')).toContainText('Paused');
+
+    const mediaId = await uploadFile(page, {
+      name: 'waits.png',
+      mimeType: 'image/png',
+      buffer: await makePng(),
+    });
+    await page.goto(`/admin/jobs?q=${mediaId}`);
+    const transcodeRows = page.getByRole('row').filter({ hasText: `media.${mediaId}.transcode.` });
+    await expect(transcodeRows).toHaveCount(3);
+    for (const row of await transcodeRows.all()) await expect(row).toContainText('waiting');
+    await page.goto(`/admin/media?q=${mediaId}`);
+    await expect(page.locator(`tr[data-media-id="${mediaId}"]`)).toContainText('Queued');
+
+    await page.goto('/admin');
+    await expect(
+      page.getByRole('region', { name: /^transcode/ }).locator('[data-count="waiting"]'),
+    ).not.toHaveText('0');
+    await snapshot(page, testInfo, 'overview-paused');
+    await confirmAction(page, 'Resume');
+    await expect(page.getByRole('region', { name: /^transcode/ }).getByRole('heading')).not.toContainText(
+      'Paused',
+    );
+
+    await page.goto(`/admin/media?q=${mediaId}`);
+    await expect(page.locator(`tr[data-media-id="${mediaId}"]`)).toContainText('Ready', { timeout: 60_000 });
+  } finally {
+    // Never leave the shared e2e stack paused for the next spec.
+    await page.request.post('/api/trpc/admin.resumeQueue', { data: { queue: 'transcode' } });
+  }
+});

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '@fjord/auth';
+import { mediaJobId } from '@fjord/queue';
+import { waitFor } from '@fjord/testing';
+import { createApiHarness, formWithFile, TINY_PNG } from '../test/api-test-harness';
+import { expectTRPCError, signedInWithRole } from '../test/admin-test-helpers';
+import { startStandInPipeline } from '../test/stand-in-pipeline';
+
+let h: Awaited<ReturnType<typeof createApiHarness>>;
+let pipeline: Awaited<ReturnType<typeof startStandInPipeline>>;
+let admin: Awaited<ReturnType<typeof signedInWithRole>>;
+
+beforeAll(async () => {
+  h = await createApiHarness();
+  pipeline = await startStandInPipeline({ config: h.config, db: h.db });
+  admin = await signedInWithRole(h, 'ADMIN');
+});
+
+afterAll(async () => {
+  await pipeline?.close();
+  await h?.close();
+});
+
+const statusOf = async (id: string) => (await h.db.media.findUnique({ where: { id } }))?.status;
+const settled = (id: string) =>
+  waitFor(async () => (await h.queues.email.getJobState(mediaJobId(id, 'notify'))) === 'completed');
+
+describe('admin router: media across users', () => {
+  it('lists every user’s media with status filters and Postgres history, reprocesses and deletes', async () => {
+    const user = await signedInWithRole(h, 'USER');
+    const { id: good } = await user.caller.media.upload(formWithFile(TINY_PNG, 'good.png', 'image/png'));
+    const { id: bad } = await user.caller.media.upload(formWithFile(TINY_PNG, 'bad.png', 'image/png'));
+    pipeline.broken.add(bad);
+    await settled(good);
+    await settled(bad);
+    await waitFor(async () => (await statusOf(bad)) === 'FAILED' && (await statusOf(good)) === 'READY');
+
+    const failed = await admin.caller.admin.media({ status: 'FAILED' });
+    expect(failed.items.map((m) => m.id)).toEqual([bad]);
+    expect(failed.items[0]).toMatchObject({
+      ownerEmail: user.user.email,
+      error: expect.stringMatching(/corrupt/),
+    });
+    const byOwner = await admin.caller.admin.media({ ownerEmail: user.user.email });
+    expect(byOwner.total).toBe(2);
+    expect(byOwner.items.find((m) => m.id === good)?.processingMs).toEqual(expect.any(Number));
+
+    const history = await admin.caller.admin.history({ sinceHours: 1 });
+    expect(history.byStatus).toMatchObject({ READY: 1, FAILED: 1 });
+    expect(history.topErrors[0]).toMatchObject({ count: 1, error: expect.stringMatching(/corrupt/) });
+    expect(history.processingP50Ms).toEqual(expect.any(Number));
+
+    // Reprocess: the old flow's jobs go, the same ids run again.
+    pipeline.broken.delete(bad);
+    expect((await admin.caller.admin.reprocessMedia({ id: bad })).removedJobs).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await statusOf(bad)) === 'READY');
+    await settled(bad);
+
+    // Delete: jobs, rows and blobs.
+    const { storageKey } = (await h.db.media.findUnique({ where: { id: bad } }))!;
+    expect(await h.storage.stat(storageKey)).not.toBeNull();
+    expect(await admin.caller.admin.deleteMedia({ id: bad })).toMatchObject({ deleted: true });
+    expect(await statusOf(bad)).toBeUndefined();
+    expect(await h.storage.stat(storageKey)).toBeNull();
+    expect(await h.queues.email.getJob(mediaJobId(bad, 'notify'))).toBeUndefined();
+    expect(await h.queues.transcode.getJob(mediaJobId(bad, 'transcode', 'thumb-webp'))).toBeUndefined();
+    expect(await admin.caller.admin.deleteMedia({ id: bad })).toEqual({ deleted: false, removedJobs: 0 });
+    await expectTRPCError(admin.caller.admin.reprocessMedia({ id: bad }), 'NOT_FOUND');
+
+    const actions = (await admin.caller.admin.audit({ targetId: bad })).map((e) => e.action);
+    expect(actions).toEqual(['media.delete', 'media.delete', 'media.reprocess']);
+    await expectTRPCError(user.caller.admin.reprocessMedia({ id: good }), 'FORBIDDEN');
+    await expectTRPCError(user.caller.admin.media({}), 'FORBIDDEN');
+  });
+});
+
+describe('admin router: users and API keys', () => {
+  it('lists users, changes a role, disables (ending sessions) and re-enables, and never locks out itself', async () => {
+    const target = await signedInWithRole(h, 'USER');
+    const list = await admin.caller.admin.users({ q: target.user.email });
+    expect(list.items).toEqual([
+      expect.objectContaining({ id: target.user.id, role: 'USER', activeSessions: 1 }),
+    ]);
+
+    expect(await admin.caller.admin.setRole({ id: target.user.id, role: 'ADMIN' })).toEqual({
+      changed: true,
+    });
+    expect(await admin.caller.admin.setRole({ id: target.user.id, role: 'ADMIN' })).toEqual({
+      changed: false,
+    });
+    // The role is read per request, from the session.
+    const asTarget = async () => (await h.callerFor(target.cookie)).caller;
+    expect((await (await asTarget()).admin.overview()).length).toBe(4);
+    await admin.caller.admin.setRole({ id: target.user.id, role: 'USER' });
+    await expectTRPCError((await asTarget()).admin.overview(), 'FORBIDDEN');
+
+    expect(await admin.caller.admin.setDisabled({ id: target.user.id, isDisabled: true })).toEqual({
+      changed: true,
+    });
+    expect(await (await asTarget()).auth.me()).toEqual({ user: null });
+    expect(await h.db.session.count({ where: { userId: target.user.id } })).toBe(0);
+    expect(await admin.caller.admin.setDisabled({ id: target.user.id, isDisabled: false })).toEqual({
+      changed: true,
+    });
+
+    await expectTRPCError(
+      admin.caller.admin.setDisabled({ id: admin.user.id, isDisabled: true }),
+      'BAD_REQUEST',
+    );
+    await expectTRPCError(admin.caller.admin.setRole({ id: admin.user.id, role: 'USER' }), 'BAD_REQUEST');
+    await expectTRPCError((await asTarget()).admin.users({}), 'UNAUTHORIZED');
+  });
+
+  it('lists and revokes anyone’s API keys', async () => {
+    const owner = await signedInWithRole(h, 'USER');
+    const { apiKey } = await createApiKey({ db: h.db, userId: owner.user.id, name: 'ci' });
+    const keys = await admin.caller.admin.apiKeys({ userId: owner.user.id });
+    expect(keys).toEqual([
+      expect.objectContaining({ id: apiKey.id, ownerEmail: owner.user.email, revokedAt: null }),
+    ]);
+    expect(await admin.caller.admin.revokeApiKey({ id: apiKey.id })).toEqual({ changed: true });
+    expect(await admin.caller.admin.revokeApiKey({ id: apiKey.id })).toEqual({ changed: false });
+    expect((await admin.caller.admin.apiKeys({ userId: owner.user.id }))[0]!.revokedAt).not.toBeNull();
+    await expectTRPCError(owner.caller.admin.revokeApiKey({ id: apiKey.id }), 'FORBIDDEN');
+    const audit = await admin.caller.admin.audit({ targetId: apiKey.id });
+    expect(audit.map((e) => e.action)).toEqual(['api-key.revoke', 'api-key.revoke']);
+  });
+});

@@ -1,0 +1,83 @@
+import { adminProcedure } from '../trpc';
+import {
+  ListAllMediaInputSchema,
+  ListUsersInputSchema,
+  MediaIdInputSchema,
+  SetDisabledInputSchema,
+  SetRoleInputSchema,
+  UserIdInputSchema,
+} from './admin.schemas';
+import { listAllMedia } from './media-admin.service';
+import { listApiKeys, listUsers, revokeAnyApiKey, setUserDisabled, setUserRole } from './users-admin.service';
+import { z } from 'zod';
+
+export const mediaAdminProcedures = {
+  media: adminProcedure
+    .input(ListAllMediaInputSchema)
+    .query(({ ctx, input }) => listAllMedia(ctx.services.db, input)),
+
+  reprocessMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {
+    const result = await ctx.services.reprocessMedia(input.id);
+    await ctx.audit({
+      action: 'media.reprocess',
+      targetType: 'media',
+      targetId: input.id,
+      meta: result,
+    });
+    return result;
+  }),
+
+  deleteMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {
+    const result = await ctx.services.deleteMedia(input.id);
+    await ctx.audit({
+      action: 'media.delete',
+      targetType: 'media',
+      targetId: input.id,
+      meta: result,
+    });
+    return result;
+  }),
+};
+
+export const userAdminProcedures = {
+  users: adminProcedure
+    .input(ListUsersInputSchema)
+    .query(({ ctx, input }) => listUsers(ctx.services.db, input)),
+
+  setRole: adminProcedure.input(SetRoleInputSchema).mutation(async ({ ctx, input }) => {
+    const result = await setUserRole(ctx.services.db, { actorId: ctx.user.id, ...input });
+    await ctx.audit({
+      action: 'user.set-role',
+      targetType: 'user',
+      targetId: input.id,
+      meta: { role: input.role, changed: result.changed },
+    });
+    return result;
+  }),
+
+  setDisabled: adminProcedure.input(SetDisabledInputSchema).mutation(async ({ ctx, input }) => {
+    const result = await setUserDisabled(ctx.services.db, { actorId: ctx.user.id, ...input });
+    await ctx.audit({
+      action: input.isDisabled ? 'user.disable' : 'user.enable',
+      targetType: 'user',
+      targetId: input.id,
+      meta: { changed: result.changed },
+    });
+    return result;
+  }),
+
+  apiKeys: adminProcedure
+    .input(z.object({ userId: z.uuid().optional() }))
+    .query(({ ctx, input }) => listApiKeys(ctx.services.db, input)),
+
+  revokeApiKey: adminProcedure.input(UserIdInputSchema).mutation(async ({ ctx, input }) => {
+    const result = await revokeAnyApiKey(ctx.services.db, input.id);
+    await ctx.audit({
+      action: 'api-key.revoke',
+      targetType: 'api-key',
+      targetId: input.id,
+      meta: result,
+    });
+    return result;
+  }),
+};

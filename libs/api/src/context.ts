@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { readSessionCookie, resolveSession, serializeSessionCookie, type AuthUser } from '@fjord/auth';
+import type { ApiServices } from './services';
+
+export type ApiContext = {
+  services: ApiServices;
+  req: Request;
+  resHeaders: Headers;
+  user: AuthUser | null;
+  sessionToken: string | undefined;
+  requestId: string;
+};
+
+/** Per request: resolves the session cookie (renewing it when the sliding expiry moved). */
+export async function createContext(opts: {
+  req: Request;
+  resHeaders: Headers;
+  services: ApiServices;
+}): Promise<ApiContext> {
+  const { req, resHeaders, services } = opts;
+  const sessionToken = readSessionCookie(req.headers.get('cookie'));
+  const session = sessionToken ? await resolveSession(services.db, sessionToken) : null;
+  if (session?.isRenewed && sessionToken) {
+    resHeaders.append(
+      'Set-Cookie',
+      serializeSessionCookie(sessionToken, {
+        expiresAt: session.expiresAt,
+        secure: services.config.cookieSecure,
+      }),
+    );
+  }
+  const incomingId = req.headers.get('x-request-id');
+  const requestId = incomingId && /^[\w.-]{1,100}$/.test(incomingId) ? incomingId : randomUUID();
+  return {
+    services,
+    req,
+    resHeaders,
+    user: session?.user ?? null,
+    sessionToken: session ? sessionToken : undefined,
+    requestId,
+  };
+}

@@ -1,0 +1,40 @@
+export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from './root';
+export { createContext, type ApiContext } from './context';
+export { publicProcedure, authedProcedure, adminProcedure, createTRPCRouter } from './trpc';
+export type { ApiServices, MediaIngest, IngestUploadInput } from './services';
+export {
+  findMediaForViewer,
+  getMediaForViewer,
+  listMediaForOwner,
+  mediaVisibleTo,
+  isUuid,
+  MAX_PAGE_SIZE,
+  type Viewer,
+  type MediaListFilters,
+} from './media/media-query.service';
+export {
+  toMediaDto,
+  mediaFileUrl,
+  THUMBNAIL_RENDITION,
+  VIDEO_POSTER_RENDITION,
+  VIDEO_THUMBNAIL_RENDITION,
+  type MediaDto,
+  type RenditionDto,
+} from './media/media.dto';
+export {
+  getMediaStatusSnapshot,
+  isFinalStatus,
+  type MediaStatusSnapshot,
+} from './media/media-status.service';
+export * from './rest/rest.schemas';
+export { REST_OPERATIONS, type RestOperation } from './rest/rest-operations';
+export { buildOpenApiDocument } from './rest/openapi.document';
+export {
+  createIdempotencyStore,
+  hashRequestParts,
+  IDEMPOTENCY_TTL_MS,
+  type IdempotencyStore,
+  type StoredResponse,
+} from './rest/idempotency.service';
+export { createRateLimiter, type RateLimiter, type RateLimitResult } from './rest/rate-limit.service';
+export * from './rest/webhook.schemas';

@@ -1,0 +1,132 @@
+import type { MediaKind, MediaStatus } from '@fjord/db';
+
+export type RenditionDto = {
+  name: string;
+  format: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** Video renditions: bits per second and length. */
+  bitrate?: number | null;
+  durationMs?: number | null;
+  url: string;
+};
+
+/** What clients see of a media item: JSON-safe (ISO dates, numbers), never storage keys. */
+export type MediaDto = {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  originalName: string;
+  mimeType: string;
+  sizeBytes: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  bitrate: number | null;
+  rotation: number | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  originalUrl: string;
+  /** Images: the small WebP. Videos: the short silent animated preview. */
+  thumbnailUrl: string | null;
+  posterUrl: string | null;
+  renditions: RenditionDto[];
+};
+
+export const THUMBNAIL_RENDITION = 'thumb-webp';
+export const VIDEO_THUMBNAIL_RENDITION = 'preview-webp';
+export const VIDEO_POSTER_RENDITION = 'poster-jpg';
+
+/** The renditions of a media as every DTO shows them; shared by the media and status queries. */
+export const renditionDtoSelect = {
+  select: {
+    name: true,
+    format: true,
+    mimeType: true,
+    width: true,
+    height: true,
+    bytes: true,
+    bitrate: true,
+    durationMs: true,
+  },
+  orderBy: { name: 'asc' },
+} as const;
+
+export const mediaDtoSelect = {
+  id: true,
+  ownerId: true,
+  kind: true,
+  status: true,
+  originalName: true,
+  mimeType: true,
+  sizeBytes: true,
+  width: true,
+  height: true,
+  durationMs: true,
+  videoCodec: true,
+  audioCodec: true,
+  bitrate: true,
+  rotation: true,
+  error: true,
+  createdAt: true,
+  finishedAt: true,
+  renditions: renditionDtoSelect,
+} as const;
+
+type MediaRow = {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  originalName: string;
+  mimeType: string;
+  sizeBytes: bigint;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  bitrate: number | null;
+  rotation: number | null;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  renditions: Omit<RenditionDto, 'url'>[];
+};
+
+export function mediaFileUrl(mediaId: string, name: string): string {
+  return `/files/${mediaId}/${encodeURIComponent(name)}`;
+}
+
+export function toMediaDto(row: MediaRow): MediaDto {
+  const renditions = row.renditions.map((r) => ({ ...r, url: mediaFileUrl(row.id, r.name) }));
+  const thumbName = row.kind === 'VIDEO' ? VIDEO_THUMBNAIL_RENDITION : THUMBNAIL_RENDITION;
+  const thumb = renditions.find((r) => r.name === thumbName);
+  const poster = renditions.find((r) => r.name === VIDEO_POSTER_RENDITION);
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    originalName: row.originalName,
+    mimeType: row.mimeType,
+    sizeBytes: Number(row.sizeBytes),
+    width: row.width,
+    height: row.height,
+    durationMs: row.durationMs,
+    videoCodec: row.videoCodec,
+    audioCodec: row.audioCodec,
+    bitrate: row.bitrate,
+    rotation: row.rotation,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    originalUrl: mediaFileUrl(row.id, 'original'),
+    thumbnailUrl: thumb?.url ?? null,
+    posterUrl: poster?.url ?? null,
+    renditions,
+  };
+}

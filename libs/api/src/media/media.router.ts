@@ -1,0 +1,14 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { byIdProcedure } from './by-id';
+import { deleteProcedure } from './delete';
+import { listProcedure } from './list';
+import { statusProcedure } from './status';
+import { uploadProcedure } from './upload';
+
+export const mediaRouter = {
+  upload: uploadProcedure,
+  byId: byIdProcedure,
+  list: listProcedure,
+  status: statusProcedure,
+  delete: deleteProcedure,
+} satisfies TRPCRouterRecord;

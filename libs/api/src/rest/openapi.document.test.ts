@@ -1,0 +1,57 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from './openapi.document';
+import { REST_OPERATIONS } from './rest-operations';
+
+describe('buildOpenApiDocument', () => {
+  const doc = buildOpenApiDocument({ serverUrl: 'http://localhost:3000' });
+
+  it('is a valid OpenAPI 3.1 document with every reference resolvable', async () => {
+    const validator = new Validator();
+    const res = await validator.validate(structuredClone(doc));
+    expect(res.errors ?? []).toEqual([]);
+    expect(res.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect((await new Validator().validate({ openapi: '3.1.0', paths: {} })).valid).toBe(false);
+    const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
+    const schemas = (doc.components as { schemas: Record<string, unknown> }).schemas;
+    for (const r of refs) expect(schemas).toHaveProperty(r.slice(22, -1));
+  });
+
+  it('documents every operation of the route table with its scope', () => {
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { operationId: string; 'x-fjord-scope': string }>
+    >;
+    for (const op of REST_OPERATIONS) {
+      const entry = paths[op.path.replace(/:(\w+)/g, '{$1}')]?.[op.method.toLowerCase()];
+      expect(entry?.operationId).toBe(op.operationId);
+      expect(entry?.['x-fjord-scope']).toBe(op.scope);
+    }
+  });
+
+  it('documents each webhook event with its signed payload', () => {
+    expect(Object.keys(doc.webhooks as object)).toEqual(['media.ready', 'media.failed', 'media.deleted']);
+    const schemas = (doc.components as { schemas: Record<string, { properties?: object }> }).schemas;
+    expect(Object.keys(schemas.WebhookEventPayload?.properties ?? {})).toEqual([
+      'id',
+      'type',
+      'createdAt',
+      'data',
+    ]);
+  });
+
+  it('derives the list filters from the zod query schema', () => {
+    const list = (doc.paths as Record<string, Record<string, { parameters: { name: string }[] }>>)[
+      '/api/v1/media'
+    ]?.get;
+    expect(list?.parameters.map((p) => p.name)).toEqual([
+      'cursor',
+      'limit',
+      'status',
+      'kind',
+      'createdFrom',
+      'createdTo',
+    ]);
+  });
+});

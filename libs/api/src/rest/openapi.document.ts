@@ -1,0 +1,251 @@
+import { WEBHOOK_EVENTS, WebhookEventPayloadSchema } from '@fjord/queue';
+import { z } from 'zod';
+import {
+  ErrorResponseSchema,
+  MediaCreatedSchema,
+  MediaListQuerySchema,
+  MediaListSchema,
+  MediaUploadBodySchema,
+  RenditionListSchema,
+  RestMediaSchema,
+} from './rest.schemas';
+import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
+import { REST_OPERATIONS, type RestOperation } from './rest-operations';
+
+type JsonObject = Record<string, unknown>;
+
+const COMPONENTS = [
+  ErrorResponseSchema,
+  MediaCreatedSchema,
+  MediaListSchema,
+  RestMediaSchema,
+  RenditionListSchema,
+  MediaUploadBodySchema,
+  ...WEBHOOK_COMPONENTS,
+  WebhookEventPayloadSchema,
+];
+const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
+
+function componentSchemas(): Record<string, JsonObject> {
+  const all = z.toJSONSchema(z.globalRegistry, {
+    target: 'draft-2020-12',
+    io: 'output',
+    uri: (id) => `#/components/schemas/${id}`,
+  }).schemas as Record<string, JsonObject>;
+  const wanted = new Set(['Rendition', 'SignedRendition', 'WebhookEndpoint', 'WebhookDelivery']);
+  for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
+  return Object.fromEntries(
+    [...wanted].map((id) => {
+      const { $schema: _s, $id: _i, ...rest } = all[id] ?? {};
+      return [id, rest];
+    }),
+  );
+}
+
+function queryParameters(schema: z.ZodObject): JsonObject[] {
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    reused: 'inline',
+  }) as JsonObject;
+  const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
+  const root = (json.$ref ? defs[String(json.$ref).split('/').pop() ?? ''] : json) ?? {};
+  const props = (root.properties ?? {}) as Record<string, JsonObject>;
+  const required = new Set((root.required ?? []) as string[]);
+  return Object.entries(props).map(([name, propSchema]) => {
+    const { description, ...schemaOnly } = propSchema;
+    return { name, in: 'query', required: required.has(name), description, schema: schemaOnly };
+  });
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(ErrorResponseSchema) } },
+});
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests allowed per window.', schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Requests left in the window.', schema: { type: 'integer' } },
+  'RateLimit-Reset': {
+    description: 'Seconds until a request is allowed again.',
+    schema: { type: 'integer' },
+  },
+};
+
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+
+function operationObject(op: RestOperation): JsonObject {
+  const ok = (schema: z.ZodType, description: string) => ({
+    description,
+    headers: RATE_LIMIT_HEADERS,
+    content: { 'application/json': { schema: ref(schema) } },
+  });
+  const common = {
+    '401': errorResponse('Missing, unknown or revoked API key.'),
+    '403': errorResponse('The key lacks the scope this operation needs.'),
+    '429': errorResponse('Rate limit exceeded; see Retry-After.'),
+  };
+  const base = {
+    operationId: op.operationId,
+    summary: op.summary,
+    tags: [op.path.startsWith('/api/v1/webhooks') ? 'webhooks' : 'media'],
+    security: [{ apiKey: [] }],
+    'x-fjord-scope': op.scope,
+  };
+  switch (op.operationId) {
+    case 'createMedia':
+      return {
+        ...base,
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              'Replays the first response for 24 h; a different body with the same key is refused.',
+            schema: { type: 'string', maxLength: 255 },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'multipart/form-data': { schema: ref(MediaUploadBodySchema) } },
+        },
+        responses: {
+          '202': ok(MediaCreatedSchema, 'Stored and queued; poll the media or wait for a webhook.'),
+          '400': errorResponse('Not a multipart body, no "file" field, or not a supported image.'),
+          '409': errorResponse('A request with this Idempotency-Key is still in progress.'),
+          '413': errorResponse('Larger than UPLOAD_MAX_BYTES.'),
+          '422': errorResponse('This Idempotency-Key was used with a different body.'),
+          ...common,
+        },
+      };
+    case 'listMedia':
+      return {
+        ...base,
+        parameters: queryParameters(MediaListQuerySchema),
+        responses: {
+          '200': ok(MediaListSchema, 'Newest first.'),
+          '400': errorResponse('Unknown or invalid query parameter.'),
+          ...common,
+        },
+      };
+    case 'getMedia':
+      return {
+        ...base,
+        parameters: [pathParam('id', 'Media id (uuid).')],
+        responses: {
+          '200': ok(RestMediaSchema, 'The media.'),
+          '404': errorResponse('Not found.'),
+          ...common,
+        },
+      };
+    case 'deleteMedia':
+      return {
+        ...base,
+        parameters: [pathParam('id', 'Media id (uuid).')],
+        responses: {
+          '204': { description: 'Deleted; processing in flight is stopped and every file removed.' },
+          '404': errorResponse('Not found.'),
+          ...common,
+        },
+      };
+    case 'reprocessMedia':
+      return {
+        ...base,
+        parameters: [pathParam('id', 'Media id (uuid).')],
+        responses: {
+          '202': ok(MediaCreatedSchema, 'Queued again; poll the media or wait for a webhook.'),
+          '400': errorResponse('This kind of media cannot be reprocessed yet (videos).'),
+          '404': errorResponse('Not found, or not yours.'),
+          '409': errorResponse('Its processing is still running; wait until it has finished.'),
+          ...common,
+        },
+      };
+    case 'listRenditions':
+      return {
+        ...base,
+        parameters: [pathParam('id', 'Media id (uuid).')],
+        responses: {
+          '200': ok(RenditionListSchema, 'Renditions with signed, expiring download URLs.'),
+          '404': errorResponse('Not found.'),
+          ...common,
+        },
+      };
+    default:
+      return webhookOperation(op, base, common, { ref, ok, errorResponse, pathParam });
+  }
+}
+
+/** The OpenAPI 3.1 document of REST v1, built from the handlers' own zod schemas. */
+export function buildOpenApiDocument(opts: { serverUrl: string; version?: string }): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const op of REST_OPERATIONS) {
+    const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
+    item[op.method.toLowerCase()] = operationObject(op);
+  }
+  paths['/files/{mediaId}/{name}'] = {
+    get: {
+      operationId: 'downloadFile',
+      summary: 'Download a rendition with a signed URL (no credentials needed)',
+      tags: ['files'],
+      security: [{}, { apiKey: [] }],
+      parameters: [
+        pathParam('mediaId', 'Media id.'),
+        pathParam('name', 'Rendition name or "original".'),
+        { name: 'expires', in: 'query', required: false, schema: { type: 'integer' } },
+        { name: 'sig', in: 'query', required: false, schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': { description: 'The bytes.', content: { 'application/octet-stream': {} } },
+        '403': errorResponse('The signature is wrong or has expired.'),
+        '404': errorResponse('Not found.'),
+      },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Fjord API',
+      version: opts.version ?? '1.0.0',
+      description:
+        'Upload media, follow its processing and download renditions. Errors are JSON `{ error: { code, message } }`.',
+    },
+    servers: [{ url: opts.serverUrl }],
+    paths,
+    webhooks: Object.fromEntries(
+      WEBHOOK_EVENTS.map((event) => [
+        event,
+        {
+          post: {
+            summary: `${event}, POSTed to your endpoint`,
+            parameters: [
+              {
+                name: 'Fjord-Signature',
+                in: 'header',
+                required: true,
+                description: 't=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>',
+                schema: { type: 'string' },
+              },
+            ],
+            requestBody: { content: { 'application/json': { schema: ref(WebhookEventPayloadSchema) } } },
+            responses: {
+              '2XX': { description: 'Received; anything else is retried with backoff for ~24 h.' },
+            },
+          },
+        },
+      ]),
+    ),
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: "Authorization: Bearer fjk_…".' },
+      },
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The REST v1 contract: the handlers parse and shape with these schemas, and the OpenAPI document is
+ * generated from the very same objects (openapi.document.ts), so the two cannot drift.
+ */
+export const MEDIA_STATUSES = ['UPLOADED', 'QUEUED', 'PROCESSING', 'READY', 'FAILED'] as const;
+export const MEDIA_KINDS = ['IMAGE', 'VIDEO'] as const;
+
+export const ErrorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable machine-readable code, e.g. "not_found".' }),
+      message: z.string().meta({ description: 'For people; may change.' }),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const MediaCreatedSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(MEDIA_STATUSES),
+    links: z.object({ self: z.url(), files: z.url() }),
+  })
+  .meta({ id: 'MediaCreated' });
+export type MediaCreated = z.infer<typeof MediaCreatedSchema>;
+
+export const RestRenditionSchema = z
+  .object({
+    name: z.string().meta({ description: 'Variant name, e.g. "thumb-webp".' }),
+    format: z.string(),
+    width: z.int(),
+    height: z.int(),
+    bytes: z.int(),
+    bitrate: z.int().optional().meta({ description: 'Video renditions: bits per second.' }),
+    durationMs: z.int().nullable().optional(),
+    url: z
+      .url()
+      .meta({ description: 'Download URL; needs the API key (or use /renditions for signed URLs).' }),
+  })
+  .meta({ id: 'Rendition' });
+
+export const RestMediaSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(MEDIA_KINDS),
+    status: z.enum(MEDIA_STATUSES),
+    originalName: z.string(),
+    mimeType: z.string(),
+    sizeBytes: z.int(),
+    width: z.int().nullable(),
+    height: z.int().nullable(),
+    error: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    video: z
+      .object({
+        durationMs: z.int().nullable(),
+        videoCodec: z.string().nullable(),
+        audioCodec: z.string().nullable(),
+        bitrate: z.int().nullable(),
+        rotation: z.int().nullable(),
+      })
+      .optional()
+      .meta({ description: 'Present for videos: what ffprobe found in the original.' }),
+    renditions: z.array(RestRenditionSchema),
+  })
+  .meta({ id: 'Media' });
+export type RestMedia = z.infer<typeof RestMediaSchema>;
+
+export const MediaListQuerySchema = z
+  .strictObject({
+    cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page.' }),
+    limit: z.coerce.number().int().min(1).max(50).default(24),
+    status: z.enum(MEDIA_STATUSES).optional(),
+    kind: z.enum(MEDIA_KINDS).optional(),
+    createdFrom: z.iso.datetime({ offset: true }).optional().meta({ description: 'Inclusive lower bound.' }),
+    createdTo: z.iso.datetime({ offset: true }).optional().meta({ description: 'Exclusive upper bound.' }),
+  })
+  .meta({ id: 'MediaListQuery' });
+export type MediaListQuery = z.infer<typeof MediaListQuerySchema>;
+
+export const MediaListSchema = z
+  .object({
+    items: z.array(RestMediaSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as ?cursor= for the next page; null at the end.' }),
+  })
+  .meta({ id: 'MediaList' });
+export type MediaList = z.infer<typeof MediaListSchema>;
+
+export const SignedRenditionSchema = z
+  .object({
+    name: z.string(),
+    format: z.string(),
+    mimeType: z.string(),
+    width: z.int(),
+    height: z.int(),
+    bytes: z.int(),
+    url: z.url().meta({ description: 'Works without credentials (plain curl) until expiresAt.' }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'SignedRendition' });
+
+export const RenditionListSchema = z
+  .object({ mediaId: z.uuid(), items: z.array(SignedRenditionSchema) })
+  .meta({ id: 'RenditionList' });
+export type RenditionList = z.infer<typeof RenditionListSchema>;
+
+export const MediaUploadBodySchema = z
+  .object({ file: z.string().meta({ format: 'binary', description: 'The image (≤ UPLOAD_MAX_BYTES).' }) })
+  .meta({ id: 'MediaUpload' });

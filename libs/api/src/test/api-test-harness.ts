@@ -1,0 +1,102 @@
+import { createIngestService, createMediaDeletion, createMediaReprocessing } from '@fjord/ingest';
+import {
+  createMediaEventPublisher,
+  createMediaEventSubscriber,
+  createMediaFlowEnqueuer,
+  createQueueAdmin,
+  createQueues,
+} from '@fjord/queue';
+import { createBlobStore } from '@fjord/storage';
+import { createTestDatabase, testConfig } from '@fjord/testing';
+import { createContext } from '../context';
+import { createCaller } from '../root';
+import type { ApiServices } from '../services';
+
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Real Postgres (fresh database), real Redis (unique prefix), real storage, real ingest. */
+export async function createApiHarness(overrides: Record<string, string> = {}) {
+  const database = await createTestDatabase();
+  const config = testConfig({ DATABASE_URL: database.url, ...overrides });
+  const storage = createBlobStore(config);
+  const queues = createQueues(config);
+  const enqueuer = createMediaFlowEnqueuer({ config, queues });
+  const ingest = createIngestService({ db: database.db, storage, enqueuer, config, logger: silentLogger });
+  const events = createMediaEventSubscriber(config);
+  const publisher = createMediaEventPublisher(config);
+  const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+  const deleteMedia = createMediaDeletion({
+    db: database.db,
+    storage,
+    events: publisher,
+    queueAdmin,
+    queues,
+    config,
+    logger: silentLogger,
+  });
+  const reprocessMedia = createMediaReprocessing({ db: database.db, queueAdmin, enqueuer });
+  const services: ApiServices = {
+    config,
+    db: database.db,
+    ingest,
+    queues,
+    events,
+    deleteMedia,
+    reprocessMedia,
+    admin: { queueAdmin, enqueuer, storage },
+  };
+
+  /** A caller as a browser with `cookie` would be; resHeaders shows what the response would set. */
+  async function callerFor(cookie?: string) {
+    const headers = new Headers(cookie ? { cookie } : {});
+    const resHeaders = new Headers();
+    const ctx = await createContext({
+      req: new Request('http://localhost/api/trpc', { headers }),
+      resHeaders,
+      services,
+    });
+    return { caller: createCaller(ctx), resHeaders };
+  }
+
+  async function close() {
+    await Promise.allSettled([events.close(), publisher.close(), enqueuer.close(), queueAdmin.close()]);
+    // Leave nothing under this file's prefix in the shared Redis.
+    for (const q of [queues.transcode, queues.db, queues.email, queues.maintenance]) {
+      await q.obliterate({ force: true }).catch(() => undefined);
+    }
+    await queues.close();
+    await database.drop();
+  }
+
+  return {
+    database,
+    db: database.db,
+    config,
+    services,
+    queues,
+    storage,
+    events,
+    publisher,
+    callerFor,
+    close,
+  };
+}
+
+/** The `name=value` part of a Set-Cookie header, ready to send back as a Cookie header. */
+export function cookieFrom(resHeaders: Headers): string {
+  const setCookie = resHeaders.get('set-cookie');
+  if (!setCookie) throw new Error('no Set-Cookie header on the response');
+  return setCookie.split(';')[0]!;
+}
+
+// 1×1 PNG: enough for ingest, which sniffs the bytes and never decodes them.
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+export function formWithFile(bytes: Buffer, name: string, type: string): FormData {
+  const form = new FormData();
+  form.append('file', new File([new Uint8Array(bytes)], name, { type }));
+  return form;
+}

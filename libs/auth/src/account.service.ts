@@ -1,0 +1,88 @@
+import { Prisma, type DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import { authUserSelect, normalizeEmail, type AuthUser } from './auth-user';
+import { createRandomToken } from './crypto.util';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.service';
+
+export type SignUpInput = { email: string; password: string; name?: string | null; role?: 'USER' | 'ADMIN' };
+export type SignInInput = { email: string; password: string };
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SIGN_IN_FAILED = 'Email or password is incorrect.';
+// Verified against when the email is unknown, so a wrong email costs as much time as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+function assertValidCredentials(email: string, password: string): void {
+  if (!EMAIL_RE.test(email) || email.length > 254) {
+    throw new AppError('bad_request', 'Please enter a valid email address.');
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new AppError(
+      'bad_request',
+      `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`,
+    );
+  }
+  if (password.length > 1024) {
+    throw new AppError('bad_request', 'The password is too long (1024 characters at most).');
+  }
+}
+
+export async function signUp(db: DbClient, input: SignUpInput): Promise<AuthUser> {
+  const email = normalizeEmail(input.email);
+  assertValidCredentials(email, input.password);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.user.create({
+      data: { email, passwordHash, name: input.name?.trim() || null, role: input.role ?? 'USER' },
+      select: authUserSelect,
+    });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      throw new AppError('conflict', 'An account with this email already exists.');
+    }
+    throw err;
+  }
+}
+
+export async function signIn(db: DbClient, input: SignInInput): Promise<AuthUser> {
+  const email = normalizeEmail(input.email);
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { ...authUserSelect, passwordHash: true, disabledAt: true },
+  });
+  if (!user) {
+    dummyHash ??= hashPassword(createRandomToken(16));
+    await verifyPassword(input.password, await dummyHash);
+    throw new AppError('unauthorized', SIGN_IN_FAILED);
+  }
+  const isValid = await verifyPassword(input.password, user.passwordHash);
+  if (!isValid) throw new AppError('unauthorized', SIGN_IN_FAILED);
+  if (user.disabledAt) throw new AppError('forbidden', 'This account has been disabled.');
+  const { passwordHash: _hash, disabledAt: _disabled, ...authUser } = user;
+  return authUser;
+}
+
+/**
+ * Makes sure an admin account exists for `email`. Creates it (with the given password or a generated one,
+ * returned once) or promotes an existing user; an existing password is never changed.
+ */
+export async function ensureAdmin(opts: {
+  db: DbClient;
+  email: string;
+  password?: string;
+}): Promise<{ created: boolean; user: AuthUser; generatedPassword?: string }> {
+  const email = normalizeEmail(opts.email);
+  const existing = await opts.db.user.findUnique({ where: { email }, select: authUserSelect });
+  if (existing) {
+    if (existing.role === 'ADMIN') return { created: false, user: existing };
+    const user = await opts.db.user.update({
+      where: { email },
+      data: { role: 'ADMIN' },
+      select: authUserSelect,
+    });
+    return { created: false, user };
+  }
+  const generatedPassword = opts.password ? undefined : createRandomToken(18);
+  const user = await signUp(opts.db, { email, password: opts.password ?? generatedPassword!, role: 'ADMIN' });
+  return generatedPassword ? { created: true, user, generatedPassword } : { created: true, user };
+}

@@ -1,0 +1,35 @@
+export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.service';
+export { normalizeEmail, type AuthUser } from './auth-user';
+export { signUp, signIn, ensureAdmin, type SignUpInput, type SignInInput } from './account.service';
+export {
+  createSession,
+  resolveSession,
+  revokeSession,
+  revokeAllSessions,
+  SESSION_TTL_MS,
+  type CreatedSession,
+  type ResolvedSession,
+} from './session.service';
+export {
+  SESSION_COOKIE_NAME,
+  readSessionCookie,
+  serializeSessionCookie,
+  serializeClearedSessionCookie,
+} from './session-cookie';
+export {
+  createApiKey,
+  verifyApiKey,
+  revokeApiKey,
+  listApiKeys,
+  hasScope,
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  type ApiKeyInfo,
+} from './api-key.service';
+export { createAuthService, type AuthService } from './auth.service';
+export {
+  signFilePath,
+  verifySignedFilePath,
+  loadUrlSigningSecret,
+  type SignedPathCheck,
+} from './signed-url.service';

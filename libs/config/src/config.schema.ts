@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every variable any Fjord process reads. Parsed once at boot: bad config crashes at start, not at 3 a.m.
+ * Paths are resolved against FJORD_DATA_DIR, which the launcher sets to an absolute path.
+ */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/fjord'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Every Redis key Fjord writes starts with this; tests use one per file. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default('fjord'),
+
+  FJORD_DATA_DIR: z.string().default('.data'),
+  STORAGE_DRIVER: z.enum(['local']).default('local'),
+  /** Defaults to <FJORD_DATA_DIR>/blobs. */
+  STORAGE_DIR: z.string().optional(),
+
+  /** Release shown next to each worker in the admin console (set by the image build or the deployer). */
+  FJORD_VERSION: z
+    .string()
+    .regex(/^[\w.+-]{1,40}$/)
+    .default('0.0.0-dev'),
+
+  PORT: port.default(3000),
+  FJORD_PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Largest accepted image upload, in bytes. */
+  UPLOAD_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
+  /** Largest accepted video upload, in bytes (streaming and resumable paths). Default 5 GB. */
+  VIDEO_UPLOAD_MAX_BYTES: positiveInt.default(5 * 1024 * 1024 * 1024),
+  /** Secure cookies: on by default when the public URL is https. */
+  COOKIE_SECURE: bool.optional(),
+
+  FJORD_ADMIN_EMAIL: z.string().email().default('admin@fjord.local'),
+  FJORD_ADMIN_PASSWORD: z.string().min(12).optional(),
+
+  TRANSCODE_CONCURRENCY: positiveInt.default(2),
+  DB_CONCURRENCY: positiveInt.default(8),
+  EMAIL_CONCURRENCY: positiveInt.default(4),
+  /** libvips threads per sharp call; default = max(1, cores / TRANSCODE_CONCURRENCY). */
+  SHARP_CONCURRENCY: positiveInt.optional(),
+  /** AVIF encoder effort 0–9: the main cost knob of image processing (docs/performance.md). */
+  AVIF_EFFORT: z.coerce.number().int().min(0).max(9).default(2),
+  /** Threads per ffmpeg run; default = max(1, cores / TRANSCODE_CONCURRENCY). */
+  FFMPEG_THREADS: positiveInt.optional(),
+  /** Wall-clock limit of one ffmpeg run (one rendition); past it ffmpeg is killed and the media fails. */
+  VIDEO_TIMEOUT_MS: positiveInt.default(30 * 60 * 1000),
+  /** How long a job lock lives before a silent worker's job is handed to another one. */
+  WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
+  JOB_ATTEMPTS: positiveInt.default(3),
+  JOB_BACKOFF_MS: positiveInt.default(1_000),
+  /** Health/metrics port of a worker process; 0 turns it off. Each worker has its own default. */
+  HEALTH_PORT: port.optional(),
+  /** Media left QUEUED longer than this without a flow in Redis is re-enqueued by the sweeper. */
+  SWEEPER_STALE_AFTER_MS: positiveInt.default(30_000),
+  SWEEPER_INTERVAL_MS: positiveInt.default(15_000),
+
+  /**
+   * HMAC key of signed download URLs. Unset: generated once and kept in <FJORD_DATA_DIR>/secrets, so
+   * URLs stay valid across restarts. Every web replica must share it. Never logged.
+   */
+  FJORD_URL_SIGNING_SECRET: z.string().min(32).optional(),
+  /** How long a signed download URL from GET /api/v1/media/:id/renditions works. */
+  SIGNED_URL_TTL_SECONDS: positiveInt.default(3600),
+  /** Requests per API key per RATE_LIMIT_WINDOW_SECONDS (token bucket: this is also the burst). */
+  RATE_LIMIT_REQUESTS: positiveInt.default(120),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+
+  /** Webhook deliveries: tries with exponential backoff (14 × 10 s doubling ≈ 23 h of retries). */
+  WEBHOOK_ATTEMPTS: positiveInt.default(14),
+  WEBHOOK_BACKOFF_MS: positiveInt.default(10_000),
+  /** Per HTTP attempt, connect to last byte. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_CONCURRENCY: positiveInt.default(8),
+  /** SSRF guard off: let webhooks target loopback/private addresses (tests, a trusted LAN). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+
+  /** The CLI's API key for `upload`, `status`, `list` (instead of --key). Never logged. */
+  FJORD_API_KEY: z.string().optional(),
+
+  /** smtp://user:pass@host:port; unset = write .eml files to MAIL_OUTBOX_DIR. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Fjord <fjord@localhost>'),
+  /** Defaults to <FJORD_DATA_DIR>/mail. */
+  MAIL_OUTBOX_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,2 @@
+export { EnvSchema, type Env } from './config.schema';
+export { parseConfig, getConfig, type Config } from './config';

@@ -1,0 +1,5 @@
+export { createDbClient, type DbClient } from './client';
+export * from './generated/prisma/enums';
+export { Prisma } from './generated/prisma/client';
+export type * from './generated/prisma/models';
+// Migrations read files from disk: they live behind '@fjord/db/migrate' so the web bundle never traces them.

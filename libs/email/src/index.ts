@@ -1,0 +1,12 @@
+export {
+  createMailer,
+  outboxFileName,
+  type Mailer,
+  type MailerConfig,
+  type SendEmailInput,
+  type SendEmailResult,
+} from './mailer.service';
+export { mediaMessageId } from './message-id';
+export { escapeHtml, type RenderedEmail } from './templates/email-layout';
+export { renderMediaReadyEmail, type MediaReadyEmailInput } from './templates/media-ready.template';
+export { renderMediaFailedEmail, type MediaFailedEmailInput } from './templates/media-failed.template';

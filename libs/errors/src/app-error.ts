@@ -1,0 +1,50 @@
+/**
+ * The one error type services throw. `code` is stable (clients switch on it); `message` is for people.
+ * Routers and HTTP handlers map it to a status in exactly one place (see httpStatusForCode).
+ */
+export const AppErrorCode = {
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  bad_request: 'bad_request',
+  unsupported_type: 'unsupported_type',
+  too_large: 'too_large',
+  conflict: 'conflict',
+  /** Well-formed but contradicts an earlier request (e.g. an Idempotency-Key reused with another body). */
+  unprocessable: 'unprocessable',
+  rate_limited: 'rate_limited',
+  internal: 'internal',
+} as const;
+export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+const statusByCode: Record<AppErrorCode, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  bad_request: 400,
+  unsupported_type: 400,
+  too_large: 413,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export function httpStatusForCode(code: AppErrorCode): number {
+  return statusByCode[code];
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

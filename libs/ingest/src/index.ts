@@ -1,0 +1,14 @@
+export { sniffMediaType, describeUnsupported, SNIFF_BYTES, type SniffedMediaType } from './sniff-media-type';
+export { sanitizeFilename } from './sanitize-filename';
+export {
+  createIngestService,
+  formatMegabytes,
+  type IngestDeps,
+  type IngestService,
+  type IngestUploadInput,
+  type IngestUploadResult,
+} from './ingest.service';
+export { sweepStuckMedia, type SweepStuckMediaDeps } from './sweep-stuck-media.service';
+export { createMediaDeletion, type DeleteMediaDeps, type DeleteMediaResult } from './delete-media.service';
+export { createMediaReprocessing, type ReprocessMediaDeps } from './reprocess-media.service';
+export type { UploadBody } from './read-head';

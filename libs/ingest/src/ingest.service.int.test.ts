@@ -1,0 +1,137 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import {
+  VIDEO_VARIANTS,
+  createMediaFlowEnqueuer,
+  createQueues,
+  mediaJobId,
+  type MediaFlowEnqueuer,
+  type Queues,
+} from '@fjord/queue';
+import { createBlobStore, originalKey } from '@fjord/storage';
+import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
+import { createIngestService } from './ingest.service';
+import { sweepStuckMedia } from './sweep-stuck-media.service';
+
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+const MB = 1024 * 1024;
+const jpegHead = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+
+describe('ingest service (real Postgres, Redis, disk)', () => {
+  const config = testConfig({ UPLOAD_MAX_BYTES: String(2 * MB) });
+  const storage = createBlobStore(config);
+  let database: TestDatabase;
+  let db: DbClient;
+  let queues: Queues;
+  let enqueuer: MediaFlowEnqueuer;
+  let ownerId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    queues = createQueues(config);
+    enqueuer = createMediaFlowEnqueuer({ config, queues });
+    ownerId = (await createTestUser(db)).id;
+  });
+
+  afterAll(async () => {
+    await enqueuer?.close();
+    await queues?.close();
+    await database?.drop();
+  });
+
+  it('stores the blob, records a QUEUED row and enqueues its flow', async () => {
+    const body = Buffer.concat([jpegHead, Buffer.alloc(1000, 7)]);
+    const chunks = [body.subarray(0, 3), body.subarray(3, 20), body.subarray(20)]; // head split across chunks
+    const result = await createIngestService({ db, storage, enqueuer, config, logger: silent }).ingestUpload({
+      ownerId,
+      filename: '../evil\u0000name\u202E.jpg',
+      body: Readable.from(chunks),
+      requestId: 'req-42',
+    });
+
+    expect(result).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
+    const media = await db.media.findUniqueOrThrow({ where: { id: result.id } });
+    expect(media).toMatchObject({ originalName: 'evilname.jpg', mimeType: 'image/jpeg', variantsTotal: 3 });
+    expect(media.sizeBytes).toBe(BigInt(body.length));
+    expect(media.queuedAt).not.toBeNull();
+    expect(await storage.read(media.storageKey)).toEqual(body);
+    const finalize = await queues.db.getJob(mediaJobId(result.id, 'finalize'));
+    expect(finalize?.data).toMatchObject({ mediaId: result.id, requestId: 'req-42' });
+  });
+
+  it('rejects a file over the limit with its size, and leaves nothing behind', async () => {
+    const body = Readable.from(
+      (function* () {
+        yield jpegHead;
+        for (let i = 0; i < 61; i++) yield Buffer.alloc(128 * 1024); // ~7.6 MB in 128 KB chunks
+      })(),
+    );
+    const before = await db.media.count();
+    const err = await createIngestService({ db, storage, enqueuer, config, logger: silent })
+      .ingestUpload({ ownerId, filename: 'photo.jpg', body })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'too_large', message: 'photo.jpg is 7.6 MB; the limit is 2 MB.' });
+    expect(await db.media.count()).toBe(before);
+  });
+
+  it('keeps the upload when Redis refuses the flow; the sweeper re-enqueues it once it is stale', async () => {
+    const failing = { enqueueMediaFlow: () => Promise.reject(new Error('Redis is down')) };
+    const { id } = await createIngestService({
+      db,
+      storage,
+      enqueuer: failing,
+      config,
+      logger: silent,
+    }).ingestUpload({
+      ownerId,
+      filename: 'kept.jpg',
+      body: Buffer.concat([jpegHead, Buffer.alloc(100)]),
+    });
+    expect(await db.media.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'QUEUED' });
+    expect(await storage.stat(originalKey(id, 'jpg'))).not.toBeNull();
+    expect(await queues.db.getJob(mediaJobId(id, 'finalize'))).toBeUndefined();
+
+    const sweep = (staleAfterMs: number) =>
+      sweepStuckMedia({ db, queues, enqueuer, staleAfterMs, logger: silent });
+    expect((await sweep(60_000)).requeued).toEqual([]); // not stale yet
+    const { requeued } = await sweep(0);
+    expect(requeued).toContain(id);
+    expect(await queues.db.getJob(mediaJobId(id, 'finalize'))).toBeDefined();
+    expect((await sweep(0)).requeued).not.toContain(id); // its flow exists now: nothing to do
+  });
+
+  it('takes a video (sniffed MP4) into a transcode-video flow, and the sweeper re-enqueues a stuck video', async () => {
+    const mp4Head = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(100)]);
+    const failing = { enqueueMediaFlow: () => Promise.reject(new Error('Redis is down')) };
+    const { id, kind } = await createIngestService({
+      db,
+      storage,
+      enqueuer: failing,
+      config,
+      logger: silent,
+    }).ingestUpload({
+      ownerId,
+      filename: 'clip.mp4',
+      body: mp4Head,
+    });
+    expect(kind).toBe('VIDEO');
+    expect(await db.media.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      kind: 'VIDEO',
+      mimeType: 'video/mp4',
+      variantsTotal: VIDEO_VARIANTS.length,
+    });
+    const { requeued } = await sweepStuckMedia({ db, queues, enqueuer, staleAfterMs: 0, logger: silent });
+    expect(requeued).toContain(id);
+    const child = await queues.transcode.getJob(mediaJobId(id, 'transcode', 'v360-mp4'));
+    expect(child?.name).toBe('transcode-video');
+  });
+});

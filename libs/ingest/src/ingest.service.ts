@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '@fjord/config';
+import type { DbClient } from '@fjord/db';
+import { AppError, isAppError } from '@fjord/errors';
+import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
+import { originalKey, type BlobStore } from '@fjord/storage';
+import { limitBytes, peekHead, toAsyncIterable, type UploadBody } from './read-head';
+import { sanitizeFilename } from './sanitize-filename';
+import { SNIFF_BYTES, describeUnsupported, sniffMediaType } from './sniff-media-type';
+
+export type IngestUploadInput = {
+  ownerId: string;
+  filename: string;
+  /** What the client claimed; logged, never trusted: the bytes decide. */
+  declaredType?: string;
+  body: UploadBody;
+  requestId?: string;
+};
+
+export type IngestUploadResult = { id: string; kind: 'IMAGE' | 'VIDEO'; status: 'QUEUED' };
+
+export type IngestService = { ingestUpload(input: IngestUploadInput): Promise<IngestUploadResult> };
+
+export type IngestDeps = {
+  db: DbClient;
+  storage: BlobStore;
+  enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
+  config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES'>;
+  logger: QueueLogger;
+};
+
+const ACCEPTED =
+  'Fjord accepts JPEG, PNG, WebP, GIF, AVIF and TIFF images and MP4, MOV, WebM and MKV videos.';
+
+export function formatMegabytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${Math.round((bytes / 1024 ** 3) * 10) / 10} GB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
+}
+
+/**
+ * Upload → blob on disk → Media row (QUEUED) → flow in Redis. The row is written before the enqueue:
+ * if Redis is down or the process dies in between, the row stays QUEUED and the sweeper re-enqueues it.
+ */
+export function createIngestService(deps: IngestDeps): IngestService {
+  const { db, storage, enqueuer, config, logger } = deps;
+
+  async function ingestUpload(input: IngestUploadInput): Promise<IngestUploadResult> {
+    const name = sanitizeFilename(input.filename);
+    const { head, body } = await peekHead(toAsyncIterable(input.body), SNIFF_BYTES);
+    const type = sniffMediaType(head);
+    if (!type) {
+      throw new AppError(
+        'unsupported_type',
+        `${name} is not a supported image or video: it looks like ${describeUnsupported(head)}. ${ACCEPTED}`,
+        { declaredType: input.declaredType },
+      );
+    }
+
+    const id = randomUUID();
+    const storageKey = originalKey(id, type.ext);
+    const max = type.kind === 'VIDEO' ? config.VIDEO_UPLOAD_MAX_BYTES : config.UPLOAD_MAX_BYTES;
+    const variants = variantNamesFor(type.kind);
+    const limited = limitBytes(body, max, (seen, isComplete) => {
+      const size = isComplete ? formatMegabytes(seen) : `more than ${formatMegabytes(seen)}`;
+      return new AppError('too_large', `${name} is ${size}; the limit is ${formatMegabytes(max)}.`, {
+        maxBytes: max,
+      });
+    });
+    const stored = await storage.put(storageKey, limited, { maxBytes: max }).catch((err: unknown) => {
+      if (isAppError(err) && err.code === 'too_large' && !err.message.startsWith(name)) {
+        throw new AppError('too_large', `${name} is larger than ${formatMegabytes(max)}, the limit.`);
+      }
+      throw err;
+    });
+
+    try {
+      await db.media.create({
+        data: {
+          id,
+          ownerId: input.ownerId,
+          kind: type.kind,
+          status: 'QUEUED',
+          originalName: name,
+          mimeType: type.mime,
+          sizeBytes: BigInt(stored.bytes),
+          sha256: stored.sha256,
+          storageKey,
+          variantsTotal: variants.length,
+          queuedAt: new Date(),
+        },
+        select: { id: true },
+      });
+    } catch (err) {
+      await storage.delete(storageKey).catch(() => undefined);
+      throw err;
+    }
+
+    try {
+      await enqueuer.enqueueMediaFlow({ mediaId: id, kind: type.kind, variants, requestId: input.requestId });
+    } catch (err) {
+      // Not the client's problem: the upload is safe on disk and in Postgres; the sweeper retries.
+      logger.warn({ err, mediaId: id, requestId: input.requestId }, 'enqueue failed; the sweeper will retry');
+    }
+    logger.info(
+      { mediaId: id, requestId: input.requestId, bytes: stored.bytes, mime: type.mime },
+      'upload ingested',
+    );
+    return { id, kind: type.kind, status: 'QUEUED' };
+  }
+
+  return { ingestUpload };
+}

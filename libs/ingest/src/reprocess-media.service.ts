@@ -1,0 +1,70 @@
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import {
+  IMAGE_VARIANTS,
+  mediaFlowJobIds,
+  mediaJobId,
+  type MediaFlowEnqueuer,
+  type QueueAdmin,
+} from '@fjord/queue';
+
+export type ReprocessMediaDeps = {
+  db: DbClient;
+  queueAdmin: Pick<QueueAdmin, 'getJobState' | 'removeJob'>;
+  enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
+};
+
+const FINAL_JOB_STATES = new Set(['completed', 'failed']);
+
+async function assertFlowNotRunning(deps: ReprocessMediaDeps, mediaId: string): Promise<void> {
+  const root = await deps.queueAdmin.getJobState(mediaJobId(mediaId, 'notify'));
+  if (root && !FINAL_JOB_STATES.has(root.state)) {
+    throw new AppError('conflict', 'This media is still being processed; wait until its flow has finished.');
+  }
+}
+
+/** Removes every job of the media's old flow; the root first, which takes its children with it. */
+async function removeFinishedFlowJobs(deps: ReprocessMediaDeps, mediaId: string): Promise<number> {
+  let removed = 0;
+  for (const id of mediaFlowJobIds(mediaId)) {
+    const result = await deps.queueAdmin.removeJob(id);
+    if (result.state === 'active') {
+      throw new AppError('conflict', 'A job of this media is running right now; try again in a moment.');
+    }
+    if (result.changed) removed++;
+  }
+  return removed;
+}
+
+/**
+ * Re-runs a media's whole flow under the same deterministic job ids (admin console and REST; authz is
+ * the caller's job): refused while the flow runs, the old flow's jobs are removed
+ * (docs/adr/0003-admin-console.md), the row goes back to QUEUED, and the flow is added again.
+ */
+export function createMediaReprocessing(deps: ReprocessMediaDeps) {
+  return async function reprocessMedia(mediaId: string): Promise<{ removedJobs: number }> {
+    const media = await deps.db.media.findUnique({
+      where: { id: mediaId },
+      select: { id: true, kind: true },
+    });
+    if (!media) throw new AppError('not_found', 'This media does not exist.');
+    if (media.kind !== 'IMAGE') throw new AppError('bad_request', 'Only images can be reprocessed so far.');
+    await assertFlowNotRunning(deps, mediaId);
+    const removedJobs = await removeFinishedFlowJobs(deps, mediaId);
+    const variants = IMAGE_VARIANTS.map((v) => v.name);
+    await deps.db.media.update({
+      where: { id: mediaId },
+      data: {
+        status: 'QUEUED',
+        error: null,
+        queuedAt: new Date(),
+        startedAt: null,
+        finishedAt: null,
+        variantsTotal: variants.length,
+      },
+      select: { id: true },
+    });
+    await deps.enqueuer.enqueueMediaFlow({ mediaId, variants });
+    return { removedJobs };
+  };
+}

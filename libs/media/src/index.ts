@@ -1,0 +1,18 @@
+export type {
+  ImageInfo,
+  ImageInput,
+  ImageOutputFormat,
+  ImageVariantSpec,
+  RenderedImage,
+} from './image-variant.types';
+export { MIME_TYPE_BY_FORMAT } from './image-variant.types';
+export {
+  MediaProcessingError,
+  classifySharpError,
+  isMediaProcessingError,
+  type MediaFailureKind,
+} from './media-processing.error';
+export { configureSharp } from './sharp-setup.service';
+export { DEFAULT_MAX_INPUT_PIXELS, readImageInfo } from './read-image-info.service';
+export { renderImageVariant, renderImageVariants, type RenderOptions } from './render-image-variant.service';
+export * from './video';

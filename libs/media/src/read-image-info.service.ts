@@ -1,0 +1,71 @@
+import sharp, { type Metadata } from 'sharp';
+import type { ImageInfo, ImageInput } from './image-variant.types';
+import { MediaProcessingError, classifySharpError } from './media-processing.error';
+
+/** 100 megapixels: a 12 MP phone photo decodes to ~36 MB; 100 MP to ~300 MB per image in flight. */
+export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
+
+/**
+ * Input formats we accept. SVG (scriptable, can reference external files) and PDF are refused even though
+ * libvips could read them: uploads are hostile.
+ */
+const ACCEPTED_INPUT_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
+
+function formatMegapixels(pixels: number): string {
+  const mp = pixels / 1_000_000;
+  return Number.isInteger(mp) ? String(mp) : mp.toFixed(1);
+}
+
+/**
+ * Reads the header only (no decode) and enforces the accepted formats and the pixel limit, so a
+ * decompression bomb (a tiny file claiming 30000×30000 pixels) is refused before anything is decoded.
+ */
+export async function readCheckedMetadata(
+  input: ImageInput,
+  { maxInputPixels = DEFAULT_MAX_INPUT_PIXELS }: { maxInputPixels?: number } = {},
+): Promise<Metadata & { width: number; height: number }> {
+  let meta: Metadata;
+  try {
+    // The limit is enforced below, with a better message than libvips gives.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw classifySharpError(err);
+  }
+  if (!meta.format || !ACCEPTED_INPUT_FORMATS.has(meta.format)) {
+    throw new MediaProcessingError('unsupported', 'Unsupported image format', true, {
+      details: { format: meta.format },
+    });
+  }
+  const { width, height } = meta;
+  if (!width || !height) {
+    throw new MediaProcessingError('corrupt', 'The image file is corrupt or truncated', true);
+  }
+  // Only the first page/frame is ever decoded, so that is what the limit measures.
+  const pixels = width * height;
+  if (pixels > maxInputPixels) {
+    throw new MediaProcessingError(
+      'too_large',
+      `Image is too large: ${width}×${height} pixels exceeds the ${formatMegapixels(maxInputPixels)}-megapixel limit`,
+      true,
+      { details: { width, height, maxInputPixels } },
+    );
+  }
+  return { ...meta, width, height };
+}
+
+/** Orientations 5–8 rotate by 90° or 270°, which swaps width and height. */
+export function orientedSize(meta: { width: number; height: number; orientation?: number }): {
+  width: number;
+  height: number;
+} {
+  const isSwapped = (meta.orientation ?? 1) >= 5;
+  return isSwapped ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+}
+
+export async function readImageInfo(
+  input: ImageInput,
+  opts?: { maxInputPixels?: number },
+): Promise<ImageInfo> {
+  const meta = await readCheckedMetadata(input, opts);
+  return { format: meta.format, ...orientedSize(meta), orientation: meta.orientation ?? 1 };
+}

@@ -1,0 +1,113 @@
+import sharp, { type CreateRaw, type Sharp } from 'sharp';
+import {
+  MIME_TYPE_BY_FORMAT,
+  type ImageInput,
+  type ImageVariantSpec,
+  type RenderedImage,
+} from './image-variant.types';
+import { classifySharpError } from './media-processing.error';
+import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from './read-image-info.service';
+
+export interface RenderOptions {
+  /** AVIF encoder effort 0–9: the main cost knob (docs/performance.md). Default 2. */
+  avifEffort?: number;
+  /** Decompression-bomb guard. Default 100 MP. */
+  maxInputPixels?: number;
+}
+
+function encode(pipeline: Sharp, variant: ImageVariantSpec, avifEffort: number): Sharp {
+  const { format, quality } = variant;
+  switch (format) {
+    case 'webp':
+      return pipeline.webp({ quality });
+    case 'avif':
+      return pipeline.avif({ quality, effort: avifEffort });
+    case 'jpeg':
+      return pipeline.jpeg({ quality, mozjpeg: true });
+    case 'png':
+      return pipeline.png({ compressionLevel: 9, palette: quality < 100 });
+  }
+}
+
+/**
+ * `failOn: 'error'` makes truncated or corrupt input fail instead of rendering grey blocks, while
+ * tolerating the benign libjpeg warnings ("extraneous bytes before marker") that real cameras produce.
+ */
+function openImage(input: ImageInput | Buffer, maxInputPixels: number, raw?: CreateRaw): Sharp {
+  return sharp(input, { failOn: 'error', limitInputPixels: maxInputPixels, ...(raw ? { raw } : {}) });
+}
+
+async function finish(
+  pipeline: Sharp,
+  variant: ImageVariantSpec,
+  source: { width: number; height: number },
+): Promise<RenderedImage> {
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  return {
+    data,
+    format: variant.format,
+    mimeType: MIME_TYPE_BY_FORMAT[variant.format],
+    width: info.width,
+    height: info.height,
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+  };
+}
+
+/**
+ * Renders one variant: EXIF orientation applied (`rotate()`), scaled down to `maxWidth` (never up),
+ * every metadata block dropped (sharp keeps none unless asked with withMetadata/keepExif; the test
+ * proves it, because GPS tags in a public image leak where someone lives).
+ */
+export async function renderImageVariant({
+  input,
+  variant,
+  avifEffort = 2,
+  maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
+}: { input: ImageInput; variant: ImageVariantSpec } & RenderOptions): Promise<RenderedImage> {
+  const meta = await readCheckedMetadata(input, { maxInputPixels });
+  try {
+    const pipeline = openImage(input, maxInputPixels)
+      .rotate()
+      .resize({ width: variant.maxWidth, withoutEnlargement: true });
+    return await finish(encode(pipeline, variant, avifEffort), variant, orientedSize(meta));
+  } catch (err) {
+    throw classifySharpError(err);
+  }
+}
+
+/**
+ * Renders several variants of one image with a single decode: the source is decoded (with JPEG
+ * shrink-on-load), oriented and scaled once to the widest variant, and every variant is encoded from
+ * those pixels. Faster than N × renderImageVariant (see bench/), but it needs every variant in one process,
+ * while the pipeline fans out one job per variant for retries and parallelism across workers.
+ */
+export async function renderImageVariants({
+  input,
+  variants,
+  avifEffort = 2,
+  maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
+}: { input: ImageInput; variants: readonly ImageVariantSpec[] } & RenderOptions): Promise<RenderedImage[]> {
+  const meta = await readCheckedMetadata(input, { maxInputPixels });
+  const source = orientedSize(meta);
+  const widest = Math.max(...variants.map((v) => v.maxWidth));
+  try {
+    const { data: pixels, info } = await openImage(input, maxInputPixels)
+      .rotate()
+      .resize({ width: widest, withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: info.channels };
+    return await Promise.all(
+      variants.map((variant) => {
+        const pipeline = openImage(pixels, maxInputPixels, raw).resize({
+          width: variant.maxWidth,
+          withoutEnlargement: true,
+        });
+        return finish(encode(pipeline, variant, avifEffort), variant, source);
+      }),
+    );
+  } catch (err) {
+    throw classifySharpError(err);
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  createLogger,
+  REDACTED_PATHS,
+  type CreateLoggerOptions,
+  type Logger,
+  type LogLevel,
+} from './logger.service';

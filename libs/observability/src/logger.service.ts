@@ -1,0 +1,58 @@
+import os from 'node:os';
+import { pino, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+export type LogLevel = Level | 'silent';
+
+/**
+ * Secrets never reach a log line, whatever a caller passes. pino's paths match one level per `*`, so the
+ * common nestings (a config object, an error's options, an HTTP request) are listed explicitly.
+ */
+const SECRET_KEYS = [
+  'password',
+  'token',
+  'authorization',
+  'cookie',
+  'apiKey',
+  'secret',
+  'SMTP_URL',
+  'DATABASE_URL',
+  'FJORD_URL_SIGNING_SECRET',
+  'FJORD_API_KEY',
+  'signingSecret',
+];
+export const REDACTED_PATHS: readonly string[] = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  ...SECRET_KEYS.map((k) => `*.*.${k}`),
+  'accessToken',
+  'refreshToken',
+  '*.accessToken',
+  '*.refreshToken',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
+];
+
+export interface CreateLoggerOptions {
+  /** Which process is speaking: "web", "worker-transcode", … */
+  service: string;
+  level: LogLevel;
+  /** Where JSON lines go; stdout by default. Tests pass an in-memory stream. */
+  destination?: DestinationStream;
+}
+
+/** JSON lines on stdout, one format for every Fjord process, so a flow id can be followed across them. */
+export function createLogger({ service, level, destination }: CreateLoggerOptions): Logger {
+  const options = {
+    level,
+    base: { service, pid: process.pid, hostname: os.hostname() },
+    timestamp: stdTimeFunctions.isoTime,
+    redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

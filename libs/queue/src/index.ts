@@ -1,0 +1,26 @@
+export * from './contracts';
+export { createRedis, closeRedis, waitUntilReady, type RedisRole } from './redis';
+export type { QueueLogger } from './logger';
+export { createQueues, type Queues } from './queues';
+export {
+  createMediaFlowEnqueuer,
+  mediaJobOptions,
+  type EnqueueMediaFlowInput,
+  type EnqueueMediaFlowResult,
+  type MediaFlowEnqueuer,
+} from './media-flow.service';
+export { getMediaProgress, type MediaProgress, type VariantProgress } from './media-progress.service';
+export {
+  createMediaEventPublisher,
+  createMediaEventSubscriber,
+  waitForMediaEvent,
+  type MediaEventHandler,
+  type MediaEventPublisher,
+  type MediaEventSubscriber,
+} from './media-events.service';
+export { runWorker, type JobProcessor, type RunWorkerOptions, type RunningWorker } from './run-worker';
+export { handleShutdownSignals } from './shutdown';
+export { renderMetrics, startHealthServer, type HealthServer, type WorkerStats } from './health-server';
+export { UnrecoverableError, type Job } from 'bullmq';
+export * from './admin';
+export { appendJobLog } from './job-log';

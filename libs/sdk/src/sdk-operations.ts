@@ -1,0 +1,12 @@
+/** Every call the SDK makes; a test checks each against the OpenAPI document (libs/api). */
+export const SDK_OPERATIONS = {
+  uploadMedia: { method: 'POST', path: '/api/v1/media' },
+  listMedia: { method: 'GET', path: '/api/v1/media' },
+  getMedia: { method: 'GET', path: '/api/v1/media/{id}' },
+  reprocessMedia: { method: 'POST', path: '/api/v1/media/{id}/reprocess' },
+  listRenditions: { method: 'GET', path: '/api/v1/media/{id}/renditions' },
+  createWebhook: { method: 'POST', path: '/api/v1/webhooks' },
+  listWebhooks: { method: 'GET', path: '/api/v1/webhooks' },
+  deleteWebhook: { method: 'DELETE', path: '/api/v1/webhooks/{id}' },
+} as const;
+export type SdkOperation = keyof typeof SDK_OPERATIONS;

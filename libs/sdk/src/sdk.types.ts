@@ -1,0 +1,43 @@
+/** Response shapes of REST v1 (they mirror the zod schemas the OpenAPI document is generated from). */
+export type MediaStatus = 'UPLOADED' | 'QUEUED' | 'PROCESSING' | 'READY' | 'FAILED';
+export type MediaKind = 'IMAGE' | 'VIDEO';
+
+export type Media = {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  originalName: string;
+  mimeType: string;
+  sizeBytes: number;
+  width: number | null;
+  height: number | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  renditions: { name: string; format: string; width: number; height: number; bytes: number; url: string }[];
+};
+export type MediaCreated = { id: string; status: MediaStatus; links: { self: string; files: string } };
+export type MediaList = { items: Media[]; nextCursor: string | null };
+export type MediaListQuery = {
+  cursor?: string;
+  limit?: number;
+  status?: MediaStatus;
+  kind?: MediaKind;
+  createdFrom?: string;
+  createdTo?: string;
+};
+export type RenditionList = {
+  mediaId: string;
+  items: {
+    name: string;
+    format: string;
+    mimeType: string;
+    width: number;
+    height: number;
+    bytes: number;
+    url: string;
+    expiresAt: string;
+  }[];
+};
+export type WebhookEvent = 'media.ready' | 'media.failed' | 'media.deleted';
+export type WebhookEndpoint = { id: string; url: string; events: WebhookEvent[]; createdAt: string };

@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream as createFileReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { AppError } from '@fjord/errors';
+import type { BlobSource, BlobStat, BlobStore, ByteRange, PutOptions, PutResult } from './blob-store.types';
+import { assertValidKey } from './storage-key';
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function notFound(key: string): AppError {
+  return new AppError('not_found', `No file is stored under "${key}"`);
+}
+
+async function* iterate(source: BlobSource): AsyncGenerator<Uint8Array> {
+  if (Buffer.isBuffer(source)) {
+    yield source;
+    return;
+  }
+  yield* source;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/** A directory fsync makes the rename itself durable, not only the file's bytes. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function assertValidRange(range: ByteRange): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new AppError('bad_request', `Invalid byte range ${start}-${end}`);
+  }
+}
+
+export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStore {
+  const root = path.resolve(rootDir);
+
+  function resolveKey(key: string, opts?: { allowTrailingSlash?: boolean }): string {
+    assertValidKey(key, opts);
+    const full = path.resolve(root, key);
+    // Belt and braces: validation already forbids '..' and absolute keys.
+    if (!full.startsWith(root + path.sep)) throw new AppError('bad_request', `Invalid storage key "${key}"`);
+    return full;
+  }
+
+  async function put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
+    const target = resolveKey(key);
+    const dir = path.dirname(target);
+    await fs.mkdir(dir, { recursive: true });
+    // Same directory as the target, so the final rename is atomic (never crosses a filesystem).
+    const temp = path.join(dir, `.${path.basename(target)}.${randomUUID()}.tmp`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const handle = await fs.open(temp, 'wx');
+    let isClosed = false;
+    try {
+      for await (const chunk of iterate(source)) {
+        bytes += chunk.byteLength;
+        if (opts.maxBytes !== undefined && bytes > opts.maxBytes) {
+          throw new AppError('too_large', `The file is larger than the ${formatBytes(opts.maxBytes)} limit`, {
+            maxBytes: opts.maxBytes,
+          });
+        }
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
+      await handle.sync();
+      await handle.close();
+      isClosed = true;
+      await fs.rename(temp, target);
+      await syncDirectory(dir);
+      return { bytes, sha256: hash.digest('hex') };
+    } catch (err) {
+      if (!isClosed) await handle.close().catch(() => undefined);
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  async function stat(key: string): Promise<BlobStat | null> {
+    try {
+      const s = await fs.stat(resolveKey(key));
+      return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  function createReadStream(key: string, range?: ByteRange): Readable {
+    const file = resolveKey(key);
+    if (range) assertValidRange(range);
+    const source = createFileReadStream(file, range ? { start: range.start, end: range.end } : undefined);
+    // A PassThrough lets us turn ENOENT into the AppError callers map to 404.
+    const out = new PassThrough();
+    source.on('error', (err) => out.destroy(isNotFound(err) ? notFound(key) : err));
+    out.on('close', () => source.destroy());
+    source.pipe(out);
+    return out;
+  }
+
+  async function read(key: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(resolveKey(key));
+    } catch (err) {
+      if (isNotFound(err)) throw notFound(key);
+      throw err;
+    }
+  }
+
+  async function deleteKey(key: string): Promise<void> {
+    await fs.rm(resolveKey(key), { force: true });
+  }
+
+  async function deletePrefix(prefix: string): Promise<void> {
+    const full = resolveKey(prefix, { allowTrailingSlash: true });
+    if (prefix.endsWith('/')) {
+      await fs.rm(full, { recursive: true, force: true });
+      return;
+    }
+    const dir = path.dirname(full);
+    const base = path.basename(full);
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    await Promise.all(
+      names
+        .filter((name) => name.startsWith(base))
+        .map((name) => fs.rm(path.join(dir, name), { recursive: true, force: true })),
+    );
+  }
+
+  return {
+    driver: 'local',
+    put,
+    stat,
+    createReadStream,
+    read,
+    delete: deleteKey,
+    deletePrefix,
+    localPath: (key) => resolveKey(key),
+  };
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { assertValidKey, mediaPrefix, originalKey, renditionKey } from './storage-key';
+
+describe('storage keys', () => {
+  it('builds the documented layout', () => {
+    expect(originalKey('abc-123', 'JPG')).toBe('media/abc-123/original.jpg');
+    expect(renditionKey('abc-123', 'thumb-webp', 'webp')).toBe('media/abc-123/r/thumb-webp.webp');
+    expect(mediaPrefix('abc-123')).toBe('media/abc-123/');
+  });
+
+  it('refuses parts that would change the path', () => {
+    expect(() => originalKey('../etc', 'jpg')).toThrow(/Invalid media id/);
+    expect(() => renditionKey('a', 'x/y', 'webp')).toThrow(/Invalid variant/);
+    expect(() => originalKey('a', 'jpg/../../x')).toThrow(/Invalid file extension/);
+  });
+
+  it.each([
+    '../secret',
+    'media/../../etc/passwd',
+    '/etc/passwd',
+    'media//x',
+    'media/./x',
+    'media/.hidden',
+    'media/x\\y',
+    'media/x y',
+    '',
+    'media/x/',
+    'a'.repeat(600),
+  ])('rejects %j', (key) => {
+    expect(() => assertValidKey(key)).toThrow(expect.objectContaining({ code: 'bad_request' }));
+  });
+
+  it('accepts ordinary keys, and a trailing slash only for prefixes', () => {
+    expect(() => assertValidKey('media/abc/r/w1280-webp.webp')).not.toThrow();
+    expect(() => assertValidKey('media/abc/', { allowTrailingSlash: true })).not.toThrow();
+  });
+});

@@ -1,0 +1,51 @@
+import { AppError } from '@fjord/errors';
+
+const KEY_CHARS = /^[a-zA-Z0-9/._-]+$/;
+const MAX_KEY_LENGTH = 512;
+
+/**
+ * Throws unless `key` is safe to join onto a storage root: only [a-zA-Z0-9/._-], no leading '/',
+ * no empty, '.' or '..' segments, and no segment starting with '.' (those names are reserved for the
+ * temp files of in-flight writes, so a key can never address one).
+ */
+export function assertValidKey(key: string, { allowTrailingSlash = false } = {}): void {
+  const body = allowTrailingSlash && key.endsWith('/') ? key.slice(0, -1) : key;
+  const isValid =
+    body.length > 0 &&
+    key.length <= MAX_KEY_LENGTH &&
+    KEY_CHARS.test(body) &&
+    body.split('/').every((segment) => segment.length > 0 && !segment.startsWith('.'));
+  if (!isValid) {
+    throw new AppError(
+      'bad_request',
+      `Invalid storage key "${key.slice(0, 80)}": use letters, digits and / . _ - only, without a leading "/", empty parts or parts starting with "."`,
+    );
+  }
+}
+
+function assertSafePart(name: string, value: string): void {
+  if (!/^[a-zA-Z0-9_-]+$/.test(value)) {
+    throw new AppError('bad_request', `Invalid ${name} "${value.slice(0, 80)}" for a storage key`);
+  }
+}
+
+/** `media/<id>/original.<ext>` */
+export function originalKey(mediaId: string, ext: string): string {
+  assertSafePart('media id', mediaId);
+  assertSafePart('file extension', ext);
+  return `media/${mediaId}/original.${ext.toLowerCase()}`;
+}
+
+/** `media/<id>/r/<variant>.<ext>` */
+export function renditionKey(mediaId: string, variant: string, ext: string): string {
+  assertSafePart('media id', mediaId);
+  assertSafePart('variant', variant);
+  assertSafePart('file extension', ext);
+  return `media/${mediaId}/r/${variant}.${ext.toLowerCase()}`;
+}
+
+/** `media/<id>/`: everything stored for one media item, for deletePrefix. */
+export function mediaPrefix(mediaId: string): string {
+  assertSafePart('media id', mediaId);
+  return `media/${mediaId}/`;
+}

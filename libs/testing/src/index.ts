@@ -1,0 +1,10 @@
+export {
+  createTestDatabase,
+  prepareTemplateDatabase,
+  templateDatabaseName,
+  type TestDatabase,
+} from './test-database';
+export { testConfig, uniquePrefix } from './test-config';
+export { startSmtpListener, type SmtpListener } from './smtp-listener';
+export { waitFor, type WaitForOptions } from './wait-for';
+export { createTestUser, hashTestPassword, TEST_PASSWORD, type TestUserOverrides } from './test-user';

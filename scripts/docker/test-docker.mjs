@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// `npm run test:docker`: the images and the compose stack, for real (not part of `npm test`).
+//   1. static: compose config, Dockerfile lint, every app has an image whose CMD its build produces,
+//      Kubernetes manifests (deploy/kubernetes) against the Kubernetes and KEDA schemas;
+//   2. engine + local base images (cached: an existing tag is never rebuilt), every image built;
+//   3. the stack up with 2 worker-transcode replicas: an API-key upload through the gateway → READY,
+//      its email in the mail catcher; then down -v and the engine stopped.
+// Prints the time of each phase and a last line `docker: N passed, N failed`.
+//   --static   stop after the static checks     DOCKER_TEST_VERBOSE=1   stream build output
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureBaseImages } from './base-images.mjs';
+import { ensureDockerTools, run, sh, startDockerEngine } from './docker-engine.mjs';
+import { checkKubernetesSchemas, checkKubernetesWiring } from './k8s-checks.mjs';
+import * as staticChecks from './static-checks.mjs';
+import { runStackChecks } from './stack-checks.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const results = { passed: 0, failed: 0 };
+const timings = [];
+
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    const problems = (await fn()) ?? [];
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+    results.passed += 1;
+    console.log(`  ✓ ${name} (${seconds(Date.now() - started)})`);
+    return true;
+  } catch (error) {
+    results.failed += 1;
+    console.log(`  ✗ ${name} (${seconds(Date.now() - started)})\n${indent(error.message ?? String(error))}`);
+    return false;
+  }
+}
+
+async function phase(name, fn) {
+  console.log(`[docker] ${name}`);
+  const started = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push([name, Date.now() - started]);
+  }
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const indent = (text) => text.replace(/^/gm, '      ');
+
+async function main() {
+  const staticOnly = process.argv.includes('--static');
+  let engine;
+  try {
+    await phase('static', async () => {
+      await check('docker-compose config -q', () => staticChecks.checkComposeConfig(root));
+      await check('Dockerfile lint (dockerfile-utils)', () => staticChecks.checkDockerfileLint(root));
+      await check('every deployable app has an image', () => staticChecks.checkEveryAppHasAnImage(root));
+      await check("each image's CMD runs its build output", () =>
+        staticChecks.checkCmdPointsAtBuildOutput(root),
+      );
+      await check('images: node base, non-root, tini, healthcheck', () =>
+        staticChecks.checkImageConventions(root),
+      );
+      await check('compose builds every image', () => staticChecks.checkComposeBuildsEveryImage(root));
+      const k8s = path.join(root, 'deploy/kubernetes/base');
+      await check('kubernetes manifests match the Kubernetes/KEDA schemas', () =>
+        checkKubernetesSchemas(k8s),
+      );
+      await check('kubernetes: every image deployed, probes, PDBs, KEDA on the backlog', () =>
+        checkKubernetesWiring(
+          k8s,
+          staticChecks.listDockerfiles(root).map((d) => d.name),
+        ),
+      );
+    });
+    if (staticOnly || results.failed > 0) return;
+
+    engine = await phase('engine', async () => {
+      if (ensureDockerTools()) console.log('  installed docker.io, docker-compose, debootstrap');
+      return startDockerEngine();
+    });
+    const images = staticChecks.listDockerfiles(root);
+    const built = await phase('base images', async () => {
+      const ok = await check('local base images (debian, node, stand-ins)', async () => {
+        const tags = await ensureBaseImages({ root, log: (m) => console.log(`    ${m}`) });
+        if (tags.length === 0) console.log('    all cached');
+      });
+      return ok;
+    });
+    if (!built) return;
+    const allBuilt = await phase('build images', async () => {
+      let ok = true;
+      for (const { name, file } of images) {
+        ok =
+          (await check(`build fjord/${name}`, () =>
+            run('docker', ['build', '-f', file, '-t', `fjord/${name}:latest`, root], {
+              prefix: `    [${name}] `,
+            }),
+          )) && ok;
+      }
+      return ok;
+    });
+    if (!allBuilt) return;
+    await phase('image contents', async () => {
+      const importCheck = readFileSync(path.join(root, 'docker/ci/check-bundle-imports.mjs'), 'utf8');
+      for (const { name, file } of images) {
+        const target = staticChecks.cmdTarget(staticChecks.finalCmd(readFileSync(file, 'utf8')));
+        await check(`fjord/${name}: ${target.file} exists, runs as node`, () => {
+          const script = `test -f ${target.file} && id -un`;
+          const user = sh('docker', ['run', '--rm', '--entrypoint', 'sh', `fjord/${name}`, '-c', script]);
+          return user.trim() === 'node' ? [] : [`runs as ${user.trim()}`];
+        });
+        if (target.kind !== 'node-app') continue;
+        await check(`fjord/${name}: every package its bundle imports is installed`, () => {
+          const args = ['run', '--rm', '-i', '-w', '/app', '--entrypoint', 'node', `fjord/${name}`];
+          sh('docker', [...args, '--input-type=module', '-', target.file], { input: importCheck });
+        });
+      }
+    });
+    await phase('stack', () => runStackChecks({ root, check }));
+  } finally {
+    // Each build leaves the images it replaced behind, untagged: without this a CI machine fills its disk.
+    if (engine?.started) {
+      await phase('prune replaced images', async () => {
+        try {
+          sh('docker', ['image', 'prune', '-f']);
+        } catch (error) {
+          console.log(`  (could not prune: ${error.message ?? error})`);
+        }
+      });
+    }
+    if (engine?.started) await phase('engine stop', () => engine.stop());
+    console.log('[docker] timings: ' + timings.map(([n, ms]) => `${n} ${seconds(ms)}`).join(', '));
+    console.log(`docker: ${results.passed} passed, ${results.failed} failed`);
+  }
+}
+
+main().then(
+  () => process.exit(results.failed > 0 ? 1 : 0),
+  (error) => {
+    console.error(`[docker] ${error.stack ?? error}`);
+    console.log(`docker: ${results.passed} passed, ${results.failed + 1} failed`);
+    process.exit(1);
+  },
+);

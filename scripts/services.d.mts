@@ -1,0 +1,5 @@
+/** Types for scripts/services.mjs, so TypeScript callers (libs/testing's global setup) can import it. */
+export function ensureServices(opts?: {
+  needChromium?: boolean;
+}): Promise<{ databaseUrl: string; redisUrl: string }>;
+export function stopServices(): Promise<void>;

@@ -1,0 +1,153 @@
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '@fjord/errors';
+import {
+  createAlphaPngFixture,
+  createJpegFixture,
+  listExifIfd0Tags,
+  truncateFixture,
+} from '@fjord/media/testing';
+import { IMAGE_VARIANTS } from '@fjord/queue';
+import { createTestUser, waitFor } from '@fjord/testing';
+import { startPipeline, type Pipeline } from './pipeline-harness';
+
+describe('image pipeline (ingest → transcode → finalize → notify, real workers)', () => {
+  let p: Pipeline;
+  let owner: { id: string; email: string };
+
+  beforeAll(async () => {
+    p = await startPipeline('image-pipeline');
+    owner = await createTestUser(p.db);
+    await Promise.all([p.startWorker('transcode'), p.startWorker('db'), p.startWorker('email')]);
+  });
+
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  async function expectRenditions(mediaId: string, source: { width: number; height: number }) {
+    const renditions = await p.db.rendition.findMany({ where: { mediaId }, orderBy: { name: 'asc' } });
+    expect(renditions.map((r) => r.name).sort()).toEqual(IMAGE_VARIANTS.map((v) => v.name).sort());
+    for (const rendition of renditions) {
+      const variant = IMAGE_VARIANTS.find((v) => v.name === rendition.name)!;
+      const blob = await p.storage.read(rendition.storageKey);
+      const meta = await sharp(blob).metadata();
+      expect(meta.width).toBe(rendition.width);
+      expect(meta.height).toBe(rendition.height);
+      expect(rendition.bytes).toBe(blob.length);
+      expect(meta.width).toBeLessThanOrEqual(Math.min(variant.maxWidth, source.width)); // never upscaled
+      expect(meta.format).toBe(variant.format === 'avif' ? 'heif' : variant.format);
+      if (variant.format === 'avif') expect(meta.compression).toBe('av1');
+      expect(meta.exif).toBeUndefined();
+      expect(listExifIfd0Tags(meta.exif)).toEqual([]);
+    }
+    return renditions;
+  }
+
+  it('(a) a rotated JPEG with GPS and a PNG reach READY with 3 clean renditions and one email each', async () => {
+    // Stored 1200×800 with EXIF orientation 6: displayed (and recorded) as 800×1200.
+    const jpeg = await createJpegFixture({ width: 1200, height: 800, orientation: 6, hasGps: true });
+    expect(listExifIfd0Tags((await sharp(jpeg).metadata()).exif)).toContain(0x8825); // the fixture has GPS
+    const png = await createAlphaPngFixture({ width: 200, height: 100 }); // smaller than every variant
+
+    const [j, q] = await Promise.all([
+      p.ingest.ingestUpload({
+        ownerId: owner.id,
+        filename: 'beach.jpg',
+        declaredType: 'image/jpeg',
+        body: jpeg,
+      }),
+      p.ingest.ingestUpload({ ownerId: owner.id, filename: 'logo.png', body: Readable.from([png]) }),
+    ]);
+    expect(j).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
+
+    const [jm, pm] = await Promise.all([
+      p.waitForStatus(j.id, ['READY', 'FAILED']),
+      p.waitForStatus(q.id, ['READY', 'FAILED']),
+    ]);
+    expect(jm).toMatchObject({
+      status: 'READY',
+      width: 800,
+      height: 1200,
+      error: null,
+      mimeType: 'image/jpeg',
+    });
+    expect(pm).toMatchObject({ status: 'READY', width: 200, height: 100, mimeType: 'image/png' });
+    expect(jm.startedAt).not.toBeNull();
+    expect(jm.finishedAt).not.toBeNull();
+
+    const jr = await expectRenditions(j.id, { width: 800, height: 1200 });
+    expect(jr.find((r) => r.name === 'thumb-webp')).toMatchObject({ width: 320, height: 480 });
+    expect(jr.find((r) => r.name === 'w1280-webp')).toMatchObject({ width: 800, height: 1200 });
+    const pr = await expectRenditions(q.id, { width: 200, height: 100 });
+    expect(pr.every((r) => r.width === 200)).toBe(true);
+
+    const mails = await p.smtp.waitForMessages(2);
+    const forMedia = (id: string) =>
+      p.smtp.messages.filter((m) => m.messageId === `<media-${id}-ready@fjord>`);
+    expect(forMedia(j.id)).toHaveLength(1);
+    expect(forMedia(q.id)).toHaveLength(1);
+    expect(mails.every((m) => m.subject?.startsWith('Ready:'))).toBe(true);
+    expect(forMedia(j.id)[0]?.text).toContain(`http://fjord.test/media/${j.id}`);
+    // sentAt is written just after the SMTP server accepted the message.
+    await waitFor(
+      async () =>
+        (await p.db.notification.count({
+          where: { mediaId: { in: [j.id, q.id] }, sentAt: { not: null } },
+        })) === 2,
+      { timeoutMs: 10_000 },
+    );
+  });
+
+  it('(b) one batch: a corrupt JPEG fails with a reason, a text file is rejected, a good upload succeeds', async () => {
+    const good = await createJpegFixture({ width: 640, height: 480 });
+    const corrupt = truncateFixture(await createJpegFixture({ width: 1600, height: 1200, quality: 95 }), 0.4);
+    const textAsJpeg = Buffer.from('name,email\nalice,alice@example.com\n');
+    const before = p.smtp.messages.length;
+
+    const [bad, rejected, ok] = await Promise.allSettled([
+      p.ingest.ingestUpload({ ownerId: owner.id, filename: 'broken.jpg', body: corrupt }),
+      p.ingest.ingestUpload({
+        ownerId: owner.id,
+        filename: 'contacts.jpg',
+        declaredType: 'image/jpeg',
+        body: textAsJpeg,
+      }),
+      p.ingest.ingestUpload({ ownerId: owner.id, filename: 'fine.jpg', body: good }),
+    ]);
+
+    expect(rejected.status).toBe('rejected');
+    const reason = (rejected as PromiseRejectedResult).reason as unknown;
+    expect(isAppError(reason) && reason.code).toBe('unsupported_type');
+    expect((reason as Error).message).toBe(
+      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF and TIFF images and MP4, MOV, WebM and MKV videos.',
+    );
+    expect(await p.db.media.count({ where: { originalName: 'contacts.jpg' } })).toBe(0);
+
+    if (bad.status !== 'fulfilled' || ok.status !== 'fulfilled')
+      throw new Error('uploads should be accepted');
+    const [badMedia, okMedia] = await Promise.all([
+      p.waitForStatus(bad.value.id, ['READY', 'FAILED']),
+      p.waitForStatus(ok.value.id, ['READY', 'FAILED']),
+    ]);
+    expect(okMedia.status).toBe('READY');
+    expect(badMedia.status).toBe('FAILED');
+    expect(badMedia.error).toMatch(/corrupt|truncated/i);
+    expect(await p.db.rendition.count({ where: { mediaId: bad.value.id } })).toBe(0);
+
+    await p.smtp.waitForMessages(before + 2);
+    const failedMails = p.smtp.messages.filter((m) => m.messageId === `<media-${bad.value.id}-failed@fjord>`);
+    expect(failedMails).toHaveLength(1);
+    expect(failedMails[0]?.text).toContain(badMedia.error!);
+    const failedJobs = await p.queues.transcode.getFailed();
+    const mine = failedJobs.filter((job) => (job.data as { mediaId: string }).mediaId === bad.value.id);
+    expect(mine.length).toBeGreaterThan(0);
+    // A permanent error is not retried: every child failed on its first attempt with the human reason.
+    expect(mine).toHaveLength(3);
+    for (const job of mine) {
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toMatch(/corrupt|truncated/i);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '@fjord/config';
+import type { DbClient } from '@fjord/db';
+import { createIngestService, type IngestService } from '@fjord/ingest';
+import {
+  createMediaFlowEnqueuer,
+  createQueues,
+  type MediaFlowEnqueuer,
+  type QueueLogger,
+  type Queues,
+} from '@fjord/queue';
+import { createBlobStore, type BlobStore } from '@fjord/storage';
+import { createTestDatabase, startSmtpListener, testConfig, uniquePrefix, waitFor } from '@fjord/testing';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type WorkerName = 'transcode' | 'db' | 'email';
+
+export const silentLogger: QueueLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export type SpawnedWorker = { name: WorkerName; child: ChildProcess; logs(): string };
+
+/**
+ * Everything one pipeline test file needs: its own database, Redis prefix, data dir and SMTP listener,
+ * the producer side (ingest + queues) in this process, and the real worker entrypoints as child processes.
+ */
+export async function startPipeline(label: string, env: Record<string, string> = {}) {
+  const database = await createTestDatabase();
+  const smtp = await startSmtpListener();
+  const workerEnv: Record<string, string> = {
+    DATABASE_URL: database.url,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    QUEUE_PREFIX: uniquePrefix(label),
+    SMTP_URL: smtp.url,
+    HEALTH_PORT: '0',
+    WORKER_LOCK_DURATION_MS: '2000',
+    JOB_ATTEMPTS: '3',
+    JOB_BACKOFF_MS: '200',
+    SHARP_CONCURRENCY: '1',
+    LOG_LEVEL: 'warn',
+    FJORD_PUBLIC_URL: 'http://fjord.test',
+    ...env,
+  };
+  const config: Config = testConfig(workerEnv);
+  workerEnv.FJORD_DATA_DIR = config.dataDir;
+  const db: DbClient = database.db;
+  const storage: BlobStore = createBlobStore(config);
+  const queues: Queues = createQueues(config);
+  const enqueuer: MediaFlowEnqueuer = createMediaFlowEnqueuer({ config, queues });
+  const ingest: IngestService = createIngestService({ db, storage, enqueuer, config, logger: silentLogger });
+  const workers: SpawnedWorker[] = [];
+
+  /** Starts `node --import tsx apps/worker-<name>/src/main.ts`; resolves once it logs that it started. */
+  async function startWorker(
+    name: WorkerName,
+    extraEnv: Record<string, string> = {},
+  ): Promise<SpawnedWorker> {
+    const child = spawn(process.execPath, ['--import', 'tsx', `apps/worker-${name}/src/main.ts`], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', ...workerEnv, LOG_LEVEL: 'info', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+    const worker = { name, child, logs: () => logs };
+    workers.push(worker);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`worker-${name} exited early:\n${logs}`);
+        return logs.includes('worker started');
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    return worker;
+  }
+
+  async function waitForStatus(mediaId: string, statuses: string[], timeoutMs = 45_000) {
+    return waitFor(
+      async () => {
+        const media = await db.media.findUnique({ where: { id: mediaId } });
+        return media && statuses.includes(media.status) ? media : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
+  async function stop() {
+    await Promise.all(
+      workers.map(async ({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    await enqueuer.close();
+    await queues.close();
+    await smtp.close();
+    await database.drop();
+  }
+
+  return { config, db, storage, queues, enqueuer, ingest, smtp, workers, startWorker, waitForStatus, stop };
+}
+
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;

@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '@fjord/errors';
+import { createMediaDeletion } from '@fjord/ingest';
+import { HLS_PASSWD_PLAYLIST, createVideoFixture, probeFile, truncateFixture } from '@fjord/media/testing';
+import { VIDEO_VARIANTS, createMediaEventPublisher, createQueueAdmin, variantNamesFor } from '@fjord/queue';
+import { originalKey } from '@fjord/storage';
+import { createTestUser, waitFor } from '@fjord/testing';
+import { silentLogger, startPipeline, type Pipeline } from './pipeline-harness';
+
+const ffmpegRunningFor = (mediaId: string) => {
+  try {
+    return (
+      execFileSync('pgrep', ['-f', `ffmpeg.*${mediaId}`])
+        .toString()
+        .trim() !== ''
+    );
+  } catch {
+    return false;
+  }
+};
+
+describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
+  let p: Pipeline;
+  let owner: { id: string };
+
+  beforeAll(async () => {
+    p = await startPipeline('video-pipeline', { TRANSCODE_CONCURRENCY: '2', FFMPEG_THREADS: '1' });
+    owner = await createTestUser(p.db);
+    await Promise.all([p.startWorker('transcode'), p.startWorker('db')]);
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  const upload = (filename: string, body: Buffer) =>
+    p.ingest.ingestUpload({ ownerId: owner.id, filename, body });
+
+  async function renditionsOf(mediaId: string) {
+    const rows = await p.db.rendition.findMany({ where: { mediaId }, orderBy: { name: 'asc' } });
+    return Promise.all(
+      rows.map(async (r) => ({ ...r, probe: await probeFile(p.storage.localPath!(r.storageKey)) })),
+    );
+  }
+  const videoStream = (probe: Awaited<ReturnType<typeof probeFile>>) =>
+    probe.streams.find((s) => s.codec_type === 'video');
+
+  it('MP4 (H.264/AAC) and WebM (VP9/Opus) reach READY with a ladder that never upscales, a poster and a preview', async () => {
+    const [mp4, webm] = await Promise.all([
+      upload('holiday.mp4', await createVideoFixture({ width: 854, height: 480, seconds: 2 })),
+      upload(
+        'screen.webm',
+        await createVideoFixture({ width: 320, height: 180, seconds: 2, container: 'webm' }),
+      ),
+    ]);
+    expect(mp4).toMatchObject({ kind: 'VIDEO', status: 'QUEUED' });
+    const [m, w] = await Promise.all([
+      p.waitForStatus(mp4.id, ['READY', 'FAILED'], 90_000),
+      p.waitForStatus(webm.id, ['READY', 'FAILED'], 90_000),
+    ]);
+    expect(m).toMatchObject({
+      status: 'READY',
+      width: 854,
+      height: 480,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      rotation: 0,
+      mimeType: 'video/mp4',
+    });
+    expect(m.durationMs).toBeGreaterThan(1800);
+    expect(m.bitrate).toBeGreaterThan(0);
+    expect(w).toMatchObject({
+      status: 'READY',
+      width: 320,
+      height: 180,
+      videoCodec: 'vp9',
+      audioCodec: 'opus',
+      mimeType: 'video/webm',
+    });
+
+    const mr = await renditionsOf(mp4.id);
+    // 480p source: 360p and a 720p rung capped at the source's 480; no 1080p.
+    expect(mr.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4', 'v720-mp4']);
+    const byName = (rows: typeof mr, name: string) => rows.find((r) => r.name === name)!;
+    expect(videoStream(byName(mr, 'v360-mp4').probe)).toMatchObject({
+      codec_name: 'h264',
+      width: 640,
+      height: 360,
+    });
+    expect(videoStream(byName(mr, 'v720-mp4').probe)).toMatchObject({
+      codec_name: 'h264',
+      width: 854,
+      height: 480,
+    });
+    for (const name of ['v360-mp4', 'v720-mp4']) {
+      const r = byName(mr, name);
+      expect(r.probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+      expect(r).toMatchObject({ mimeType: 'video/mp4', bitrate: expect.any(Number) });
+      expect(r.durationMs).toBeGreaterThan(1800);
+      expect(r.bytes).toBeGreaterThan(0);
+    }
+    expect(videoStream(byName(mr, 'poster-jpg').probe)).toMatchObject({
+      codec_name: 'mjpeg',
+      width: 854,
+      height: 480,
+    });
+    expect(videoStream(byName(mr, 'preview-webp').probe)?.codec_name).toBe('webp');
+
+    const wr = await renditionsOf(webm.id);
+    expect(wr.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4']);
+    expect(videoStream(byName(wr, 'v360-mp4').probe)).toMatchObject({
+      codec_name: 'h264',
+      width: 320,
+      height: 180,
+    });
+  });
+
+  it('a phone video with rotation metadata keeps its portrait orientation', async () => {
+    const { id } = await upload(
+      'upright.mp4',
+      await createVideoFixture({ width: 320, height: 180, rotate: 90 }),
+    );
+    expect(await p.waitForStatus(id, ['READY', 'FAILED'], 60_000)).toMatchObject({
+      status: 'READY',
+      width: 180,
+      height: 320,
+      rotation: 90,
+    });
+    const v360 = (await renditionsOf(id)).find((r) => r.name === 'v360-mp4')!;
+    expect(v360).toMatchObject({ width: 180, height: 320 });
+    expect(videoStream(v360.probe)).toMatchObject({ width: 180, height: 320 });
+  });
+
+  it('refuses a text file named .mp4 and an HLS playlist at upload; a truncated MP4 ends FAILED with a reason', async () => {
+    for (const [name, body, looks] of [
+      ['notes.mp4', Buffer.from('meeting notes\n'.repeat(40)), 'plain text'],
+      ['evil.mp4', HLS_PASSWD_PLAYLIST, 'an HLS playlist'],
+    ] as const) {
+      const err = await upload(name, body).catch((e: unknown) => e);
+      expect(isAppError(err) && err.code).toBe('unsupported_type');
+      expect((err as Error).message).toContain(
+        `${name} is not a supported image or video: it looks like ${looks}`,
+      );
+    }
+    const { id } = await upload('cut.mp4', truncateFixture(await createVideoFixture({ seconds: 2 }), 0.5));
+    const failed = await p.waitForStatus(id, ['READY', 'FAILED'], 60_000);
+    expect(failed).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/corrupt or truncated/) });
+    expect(await p.db.rendition.count({ where: { mediaId: id } })).toBe(0);
+  });
+
+  it('the worker is a gate of its own: a playlist that reached storage is refused by the probe, nothing read', async () => {
+    const id = randomUUID();
+    const storageKey = originalKey(id, 'mp4');
+    const stored = await p.storage.put(storageKey, HLS_PASSWD_PLAYLIST);
+    await p.db.media.create({
+      data: {
+        id,
+        ownerId: owner.id,
+        kind: 'VIDEO',
+        status: 'QUEUED',
+        originalName: 'evil.mp4',
+        mimeType: 'video/mp4',
+        sizeBytes: BigInt(stored.bytes),
+        sha256: stored.sha256,
+        storageKey,
+        variantsTotal: VIDEO_VARIANTS.length,
+      },
+    });
+    await p.enqueuer.enqueueMediaFlow({ mediaId: id, kind: 'VIDEO', variants: variantNamesFor('VIDEO') });
+    const failed = await p.waitForStatus(id, ['READY', 'FAILED'], 60_000);
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      error: expect.stringMatching(/^This is not a video file/),
+    });
+    expect(await p.db.rendition.count({ where: { mediaId: id } })).toBe(0);
+  });
+
+  it('deleting a media while it processes kills its ffmpeg within seconds and removes its blobs', async () => {
+    const events = createMediaEventPublisher(p.config);
+    const queueAdmin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
+    const deleteMedia = createMediaDeletion({
+      ...p,
+      events,
+      queueAdmin,
+      logger: silentLogger,
+    });
+    try {
+      // Big enough to keep ffmpeg busy for a while on one thread.
+      const { id } = await upload(
+        'long.mp4',
+        await createVideoFixture({ width: 1280, height: 720, seconds: 20 }),
+      );
+      await waitFor(() => ffmpegRunningFor(id), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        message: 'ffmpeg to start',
+      });
+      const startedAt = Date.now();
+      expect(await deleteMedia(id)).toMatchObject({ deleted: true });
+      await waitFor(() => !ffmpegRunningFor(id), {
+        timeoutMs: 5_000,
+        intervalMs: 50,
+        message: 'ffmpeg to stop',
+      });
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      expect(await p.db.media.findUnique({ where: { id } })).toBeNull();
+      // Renditions finished before the kill are gone too; nothing of this media is left on disk.
+      await waitFor(async () => (await p.storage.stat(originalKey(id, 'mp4'))) === null);
+      const leftovers = execFileSync('find', [p.config.storageDir, '-path', `*${id}*`, '-type', 'f'])
+        .toString()
+        .trim();
+      expect(leftovers).toBe('');
+    } finally {
+      await Promise.allSettled([events.close(), queueAdmin.close()]);
+    }
+  });
+});
