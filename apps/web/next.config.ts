@@ -1,21 +1,11 @@
 import type { NextConfig } from 'next';
 
-// No remote origins anywhere: every script, style, image and connection is same-origin.
-// Next's inline bootstrap scripts and React's style attributes need 'unsafe-inline'.
-const isDev = process.env.NODE_ENV === 'development';
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "media-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+import {
+  NON_PAGE_CONTENT_SECURITY_POLICY,
+  USER_FILE_CONTENT_SECURITY_POLICY,
+} from './src/server/security/content-security-policy';
+
+// Pages get a per-response nonce policy from src/proxy.ts; what is never a page gets a fixed one here.
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -44,13 +34,12 @@ const nextConfig: NextConfig = {
         ],
       },
       {
-        source: '/((?!files/).*)',
-        headers: [{ key: 'Content-Security-Policy', value: contentSecurityPolicy }],
+        source: '/api/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: NON_PAGE_CONTENT_SECURITY_POLICY }],
       },
-      // User files are never rendered as a page of this origin, whatever their bytes claim to be.
       {
         source: '/files/:path*',
-        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; sandbox" }],
+        headers: [{ key: 'Content-Security-Policy', value: USER_FILE_CONTENT_SECURITY_POLICY }],
       },
     ];
   },

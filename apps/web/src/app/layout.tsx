@@ -9,6 +9,10 @@ export const metadata: Metadata = {
   description: 'Self-hosted media pipeline',
 };
 
+// Every page is rendered per request: its scripts carry that response's CSP nonce (src/proxy.ts), which a
+// page prerendered at build time could not.
+export const dynamic = 'force-dynamic';
+
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

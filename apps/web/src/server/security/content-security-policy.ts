@@ -1,0 +1,35 @@
+/**
+ * The Content-Security-Policy of every page. Scripts run only when they carry this response's nonce (Next
+ * puts it on its own bootstrap and chunk scripts when it finds the policy on the request) or when such a
+ * script loads them ('strict-dynamic'); inline handlers and injected <script> tags do not run. Styles keep
+ * 'unsafe-inline' because React's style attributes cannot carry a nonce; CSS cannot run script.
+ * No remote origin appears anywhere: everything is same-origin.
+ */
+export function pageContentSecurityPolicy(nonce: string, opts: { dev: boolean }): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** For responses that are never a page (JSON APIs, health): nothing may load, nothing may frame them. */
+export const NON_PAGE_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** User files: never rendered as a page of this origin, whatever their bytes claim to be. */
+export const USER_FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox";
+
+/** 128 random bits, base64: unguessable and fresh for every response. */
+export function createNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64');
+}
