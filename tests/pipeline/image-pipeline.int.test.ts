@@ -35,7 +35,7 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
       const meta = await sharp(blob).metadata();
       expect(meta.width).toBe(rendition.width);
       expect(meta.height).toBe(rendition.height);
-      expect(rendition.bytes).toBe(blob.length);
+      expect(rendition.bytes).toBe(BigInt(blob.length));
       expect(meta.width).toBeLessThanOrEqual(Math.min(variant.maxWidth, source.width)); // never upscaled
       expect(meta.format).toBe(variant.format === 'avif' ? 'heif' : variant.format);
       if (variant.format === 'avif') expect(meta.compression).toBe('av1');

@@ -45,7 +45,7 @@ describe('pipeline recovery (crashed workers, lost flows, repeated notifications
     expect(media).toMatchObject({ status: 'READY', width: 3000, height: 2000 });
     const renditions = await p.db.rendition.findMany({ where: { mediaId: id } });
     expect(renditions.map((r) => r.name).sort()).toEqual(IMAGE_VARIANTS.map((v) => v.name).sort());
-    for (const r of renditions) expect((await p.storage.stat(r.storageKey))?.size).toBe(r.bytes);
+    for (const r of renditions) expect((await p.storage.stat(r.storageKey))?.size).toBe(Number(r.bytes));
     const avifJob = await p.queues.transcode.getJob(avifJobId);
     expect(avifJob?.attemptsStarted).toBeGreaterThanOrEqual(2); // started by the dead worker, then again
     await p.smtp.waitForMessages(1);

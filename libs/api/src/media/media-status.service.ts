@@ -1,7 +1,7 @@
 import type { DbClient, MediaStatus } from '@fjord/db';
 import { getMediaProgress, variantNamesFor, type VariantProgress } from '@fjord/queue';
 import type { ApiServices } from '../services';
-import { mediaFileUrl, renditionDtoSelect, type RenditionDto } from './media.dto';
+import { renditionDtoSelect, toRenditionDto, type RenditionDto } from './media.dto';
 
 export type MediaStatusSnapshot = {
   status: MediaStatus;
@@ -33,7 +33,7 @@ export async function getMediaStatusSnapshot(deps: {
     },
   });
   if (!row) return null;
-  const renditions = row.renditions.map((r) => ({ ...r, url: mediaFileUrl(deps.mediaId, r.name) }));
+  const renditions = row.renditions.map((r) => toRenditionDto(deps.mediaId, r));
   if (row.status === 'READY') {
     const total = Math.max(row.variantsTotal, renditions.length);
     return { status: row.status, progress: { done: renditions.length, total }, renditions };

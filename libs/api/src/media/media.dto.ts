@@ -95,15 +95,23 @@ type MediaRow = {
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
-  renditions: Omit<RenditionDto, 'url'>[];
+  renditions: RenditionRow[];
 };
+
+/** A rendition as `renditionDtoSelect` reads it (bytes is a BigInt column). */
+export type RenditionRow = Omit<RenditionDto, 'url' | 'bytes'> & { bytes: bigint };
+
+/** The JSON-safe rendition (bytes as a number: exact up to 8 PiB). */
+export function toRenditionDto(mediaId: string, r: RenditionRow): RenditionDto {
+  return { ...r, bytes: Number(r.bytes), url: mediaFileUrl(mediaId, r.name) };
+}
 
 export function mediaFileUrl(mediaId: string, name: string): string {
   return `/files/${mediaId}/${encodeURIComponent(name)}`;
 }
 
 export function toMediaDto(row: MediaRow): MediaDto {
-  const renditions = row.renditions.map((r) => ({ ...r, url: mediaFileUrl(row.id, r.name) }));
+  const renditions = row.renditions.map((r) => toRenditionDto(row.id, r));
   const thumbName = row.kind === 'VIDEO' ? VIDEO_THUMBNAIL_RENDITION : THUMBNAIL_RENDITION;
   const thumb = renditions.find((r) => r.name === thumbName);
   const poster = renditions.find((r) => r.name === VIDEO_POSTER_RENDITION);

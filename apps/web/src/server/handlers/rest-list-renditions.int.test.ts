@@ -88,6 +88,30 @@ describe('GET /api/v1/media', () => {
 });
 
 describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
+  it('reports a rendition past 2 GiB with its exact size', async () => {
+    const { user, auth } = await h.createUserWithKey({ scopes: ['media:read'] });
+    const id = await seedMedia(user.id, { createdAt: '2026-02-01T00:00:00Z' });
+    const threeGiB = 3 * 1024 ** 3;
+    await h.db.rendition.create({
+      data: {
+        mediaId: id,
+        name: 'mp4-1080p',
+        format: 'mp4',
+        mimeType: 'video/mp4',
+        width: 1920,
+        height: 1080,
+        bytes: threeGiB,
+        storageKey: `media/${id}/r/mp4-1080p.mp4`,
+      },
+    });
+    const res = await rest.listRenditions(
+      new Request(`${BASE}/api/v1/media/${id}/renditions`, { headers: auth }),
+      id,
+    );
+    expect(res.status).toBe(200);
+    expect(RenditionListSchema.parse(await res.json()).items[0]?.bytes).toBe(threeGiB);
+  });
+
   it('returns URLs that download with no credentials, and refuse when tampered or expired', async () => {
     const { user, auth } = await h.createUserWithKey({ scopes: ['media:read'] });
     const id = await seedMedia(user.id, { createdAt: '2026-02-01T00:00:00Z' });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Rendition" ALTER COLUMN "bytes" SET DATA TYPE BIGINT;
