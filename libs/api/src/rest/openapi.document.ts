@@ -160,8 +160,10 @@ function operationObject(op: RestOperation): JsonObject {
         ...base,
         parameters: [pathParam('id', 'Media id (uuid).')],
         responses: {
-          '202': ok(MediaCreatedSchema, 'Queued again; poll the media or wait for a webhook.'),
-          '400': errorResponse('This kind of media cannot be reprocessed yet (videos).'),
+          '202': ok(
+            MediaCreatedSchema,
+            'Queued again (images and videos); the current renditions stay until the new set is committed.',
+          ),
           '404': errorResponse('Not found, or not yours.'),
           '409': errorResponse('Its processing is still running; wait until it has finished.'),
           ...common,
