@@ -30,6 +30,27 @@ describe('buildOpenApiDocument', () => {
     }
   });
 
+  it('declares Idempotency-Key, with its 409 and 422, on every POST', () => {
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { parameters?: { name: string; in: string }[]; responses: object }>
+    >;
+    const posts = REST_OPERATIONS.filter((op) => op.method === 'POST');
+    expect(posts.map((op) => op.operationId)).toEqual([
+      'createMedia',
+      'reprocessMedia',
+      'createWebhook',
+      'redeliverWebhook',
+    ]);
+    for (const op of posts) {
+      const entry = paths[op.path.replace(/:(\w+)/g, '{$1}')]?.post;
+      expect(entry?.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+      );
+      expect(Object.keys(entry?.responses ?? {})).toEqual(expect.arrayContaining(['409', '422']));
+    }
+  });
+
   it('documents each webhook event with its signed payload', () => {
     expect(Object.keys(doc.webhooks as object)).toEqual(['media.ready', 'media.failed', 'media.deleted']);
     const schemas = (doc.components as { schemas: Record<string, { properties?: object }> }).schemas;

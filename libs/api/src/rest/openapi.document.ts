@@ -102,16 +102,6 @@ function operationObject(op: RestOperation): JsonObject {
     case 'createMedia':
       return {
         ...base,
-        parameters: [
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            description:
-              'Replays the first response for 24 h; a different body with the same key is refused.',
-            schema: { type: 'string', maxLength: 255 },
-          },
-        ],
         requestBody: {
           required: true,
           content: { 'multipart/form-data': { schema: ref(MediaUploadBodySchema) } },
@@ -119,9 +109,7 @@ function operationObject(op: RestOperation): JsonObject {
         responses: {
           '202': ok(MediaCreatedSchema, 'Stored and queued; poll the media or wait for a webhook.'),
           '400': errorResponse('Not a multipart body, no "file" field, or not a supported image.'),
-          '409': errorResponse('A request with this Idempotency-Key is still in progress.'),
           '413': errorResponse('Larger than UPLOAD_MAX_BYTES.'),
-          '422': errorResponse('This Idempotency-Key was used with a different body.'),
           ...common,
         },
       };
@@ -165,7 +153,9 @@ function operationObject(op: RestOperation): JsonObject {
             'Queued again (images and videos); the current renditions stay until the new set is committed.',
           ),
           '404': errorResponse('Not found, or not yours.'),
-          '409': errorResponse('Its processing is still running; wait until it has finished.'),
+          '409': errorResponse(
+            'Its processing is still running (or a request with this Idempotency-Key is in progress).',
+          ),
           ...common,
         },
       };
@@ -184,12 +174,38 @@ function operationObject(op: RestOperation): JsonObject {
   }
 }
 
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Any unique string (a UUID): the first response is stored for 24 h and replayed (`Idempotency-Replayed: true`) to a repeat with the same key, per API key and per route (method + path). The same key with a different body is refused (422); a repeat while the first still runs gets 409.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+/** Every POST honours Idempotency-Key: the header and its two refusals are declared on each. */
+function withIdempotencyKey(op: RestOperation, operation: JsonObject): JsonObject {
+  if (op.method !== 'POST') return operation;
+  const responses = operation.responses as Record<string, JsonObject>;
+  return {
+    ...operation,
+    parameters: [...((operation.parameters as JsonObject[] | undefined) ?? []), IDEMPOTENCY_KEY_PARAMETER],
+    responses: {
+      ...responses,
+      '409':
+        responses['409'] ??
+        errorResponse('A request with this Idempotency-Key is still in progress; retry in a moment.'),
+      '422': errorResponse('This Idempotency-Key was already used with a different request.'),
+    },
+  };
+}
+
 /** The OpenAPI 3.1 document of REST v1, built from the handlers' own zod schemas. */
 export function buildOpenApiDocument(opts: { serverUrl: string; version?: string }): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const op of REST_OPERATIONS) {
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
-    item[op.method.toLowerCase()] = operationObject(op);
+    item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
   paths['/files/{mediaId}/{name}'] = {
     get: {
