@@ -51,6 +51,34 @@ describe('buildOpenApiDocument', () => {
     }
   });
 
+  it('documents the resumable (tus) upload: create, offset, append with the media id, cancel', () => {
+    const paths = doc.paths as Record<string, Record<string, Record<string, unknown>>>;
+    const create = paths['/api/tus']?.post as {
+      parameters: { name: string }[];
+      responses: Record<string, { headers?: object }>;
+    };
+    expect(create.parameters.map((x) => x.name)).toEqual([
+      'Tus-Resumable',
+      'Upload-Length',
+      'Upload-Metadata',
+    ]);
+    expect(Object.keys(create.responses['201']?.headers ?? {})).toContain('Location');
+    expect(Object.keys(create.responses)).toContain('413');
+    const item = paths['/api/tus/{uploadId}']!;
+    expect(Object.keys(item)).toEqual(['head', 'patch', 'delete']);
+    const patch = item.patch as {
+      requestBody: { content: object };
+      responses: Record<string, { headers?: object }>;
+    };
+    expect(Object.keys(patch.requestBody.content)).toEqual(['application/offset+octet-stream']);
+    expect(Object.keys(patch.responses['204']?.headers ?? {})).toEqual(['Upload-Offset', 'Upload-Media-Id']);
+    expect(
+      Object.keys(
+        (item.head as { responses: Record<string, { headers: object }> }).responses['200']!.headers,
+      ),
+    ).toContain('Upload-Offset');
+  });
+
   it('documents each webhook event with its signed payload', () => {
     expect(Object.keys(doc.webhooks as object)).toEqual(['media.ready', 'media.failed', 'media.deleted']);
     const schemas = (doc.components as { schemas: Record<string, { properties?: object }> }).schemas;

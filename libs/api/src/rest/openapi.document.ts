@@ -9,6 +9,7 @@ import {
   RenditionListSchema,
   RestMediaSchema,
 } from './rest.schemas';
+import { tusPaths } from './openapi-tus';
 import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
 import { REST_OPERATIONS, type RestOperation } from './rest-operations';
 
@@ -207,6 +208,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
+  Object.assign(paths, tusPaths({ errorRef: ref(ErrorResponseSchema) }));
   paths['/files/{mediaId}/{name}'] = {
     get: {
       operationId: 'downloadFile',
