@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { WebhookEventPayloadSchema } from '@fjord/queue';
 import { buildOpenApiDocument } from './openapi.document';
 import { REST_OPERATIONS } from './rest-operations';
 
@@ -88,6 +89,15 @@ describe('buildOpenApiDocument', () => {
       'createdAt',
       'data',
     ]);
+    type Post = {
+      parameters: { name: string }[];
+      requestBody: { content: Record<string, { example: unknown }> };
+    };
+    for (const [event, item] of Object.entries(doc.webhooks as Record<string, { post: Post }>)) {
+      expect(item.post.parameters.map((x) => x.name)).toContain('Fjord-Signature');
+      const example = item.post.requestBody.content['application/json']?.example;
+      expect(WebhookEventPayloadSchema.parse(example)).toMatchObject({ type: event });
+    }
   });
 
   it('derives the list filters from the zod query schema', () => {

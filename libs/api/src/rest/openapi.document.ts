@@ -201,6 +201,79 @@ function withIdempotencyKey(op: RestOperation, operation: JsonObject): JsonObjec
   };
 }
 
+const EVENT_SUMMARIES: Record<(typeof WEBHOOK_EVENTS)[number], string> = {
+  'media.ready': 'A media finished processing: its renditions are ready to download.',
+  'media.failed': 'A media could not be processed; `data.error` says why.',
+  'media.deleted': 'A media was deleted (web app, API or admin console); `data` is its last state.',
+};
+
+/** An example delivery body per event (validated against the payload schema in a test). */
+export function webhookEventExample(event: (typeof WEBHOOK_EVENTS)[number]) {
+  const mediaId = '5b0f3c5e-8d1a-4c1e-9f5e-2a7d3c9b1e42';
+  const status = event === 'media.failed' ? 'FAILED' : 'READY';
+  return WebhookEventPayloadSchema.parse({
+    id: `${event}.${mediaId}`,
+    type: event,
+    createdAt: '2026-11-23T12:00:00.000Z',
+    data: {
+      id: mediaId,
+      kind: 'VIDEO',
+      status,
+      error: event === 'media.failed' ? 'The video file is corrupt or truncated' : null,
+    },
+  });
+}
+
+const deliveryHeader = (name: string, description: string) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+
+/** The `webhooks` section: one signed POST per event to each subscribed endpoint. */
+function webhookEvents(): JsonObject {
+  return Object.fromEntries(
+    WEBHOOK_EVENTS.map((event) => [
+      event,
+      {
+        post: {
+          operationId: `webhook-${event}`,
+          summary: `${event}, POSTed to your endpoint`,
+          description: EVENT_SUMMARIES[event],
+          parameters: [
+            deliveryHeader(
+              'Fjord-Signature',
+              't=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>; check it (verifyWebhookSignature in @fjord/sdk) and reject old timestamps.',
+            ),
+            deliveryHeader('Fjord-Event', `The event type, \`${event}\`.`),
+            deliveryHeader(
+              'Fjord-Event-Id',
+              'Stable per event (= body `id`): ignore a repeat you have seen.',
+            ),
+            deliveryHeader(
+              'Fjord-Delivery-Id',
+              'This delivery; the same across its retries and redeliveries.',
+            ),
+          ],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: ref(WebhookEventPayloadSchema),
+                example: webhookEventExample(event),
+              },
+            },
+          },
+          responses: {
+            '2XX': { description: 'Received; anything else is retried with backoff for ~24 h.' },
+          },
+        },
+      },
+    ]),
+  );
+}
+
 /** The OpenAPI 3.1 document of REST v1, built from the handlers' own zod schemas. */
 export function buildOpenApiDocument(opts: { serverUrl: string; version?: string }): JsonObject {
   const paths: Record<string, JsonObject> = {};
@@ -238,29 +311,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     },
     servers: [{ url: opts.serverUrl }],
     paths,
-    webhooks: Object.fromEntries(
-      WEBHOOK_EVENTS.map((event) => [
-        event,
-        {
-          post: {
-            summary: `${event}, POSTed to your endpoint`,
-            parameters: [
-              {
-                name: 'Fjord-Signature',
-                in: 'header',
-                required: true,
-                description: 't=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>',
-                schema: { type: 'string' },
-              },
-            ],
-            requestBody: { content: { 'application/json': { schema: ref(WebhookEventPayloadSchema) } } },
-            responses: {
-              '2XX': { description: 'Received; anything else is retried with backoff for ~24 h.' },
-            },
-          },
-        },
-      ]),
-    ),
+    webhooks: webhookEvents(),
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
