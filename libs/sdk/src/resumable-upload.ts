@@ -4,8 +4,8 @@ import { SDK_OPERATIONS } from './sdk-operations';
 /**
  * Resumable uploads over tus 1.0 (`/api/tus`), with fetch only: create, PATCH chunk by chunk, and on a
  * dropped connection (or a 5xx/409/423) ask the server for its offset with HEAD and go on from there.
- * No tus-js-client: it needs a browser-like environment or Node-specific file readers, and the protocol
- * subset a client needs is four requests (docs/adr/0005-api-idempotency-and-rate-limits.md, "SDK").
+ * No tus-js-client: the SDK stays fetch-only (one path for Node, browsers, Deno, Bun and an injected
+ * fetch) and dependency-free (docs/adr/0005-api-idempotency-and-rate-limits.md, "SDK").
  */
 export const TUS_UPLOAD_PATH = SDK_OPERATIONS.createResumableUpload.path;
 const TUS_VERSION = '1.0.0';
