@@ -51,6 +51,21 @@ test('the API reference page renders the OpenAPI document with no outside assets
   await expect(page.getByRole('heading', { name: /Fjord API/ })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'GET /api/v1/media/{id}/renditions' })).toBeVisible();
   await expect(page.locator('#schema-Media')).toContainText('createdAt');
+  // Resumable uploads (tus) and the webhook events are part of the reference too.
+  await expect(page.getByRole('heading', { name: 'PATCH /api/tus/{uploadId}' })).toBeVisible();
+  await expect(page.locator('#appendResumableUpload')).toContainText('Upload-Media-Id');
+  await expect(page.getByRole('heading', { name: 'Webhook events' })).toBeVisible();
+  for (const event of ['media.ready', 'media.failed', 'media.deleted']) {
+    const section = page.locator(`#webhook-${event.replace('.', '-')}`);
+    await expect(section.getByRole('heading', { name: event })).toBeVisible();
+    await expect(section).toContainText('Fjord-Signature');
+    await expect(section.getByRole('link', { name: 'WebhookEventPayload' })).toHaveAttribute(
+      'href',
+      '#schema-WebhookEventPayload',
+    );
+    const example = JSON.parse((await section.getByLabel(`Example ${event} body`).textContent()) ?? '');
+    expect(example).toMatchObject({ type: event, data: { kind: 'VIDEO' } });
+  }
   const doc = await (await page.request.get('/api/v1/openapi.json')).json();
   expect(doc.openapi).toBe('3.1.0');
   expect(outside.filter((u) => !u.includes('127.0.0.1'))).toEqual([]);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@fjord/errors';
-import { createMediaDeletion } from '@fjord/ingest';
+import { createMediaDeletion, createMediaReprocessing } from '@fjord/ingest';
 import { HLS_PASSWD_PLAYLIST, createVideoFixture, probeFile, truncateFixture } from '@fjord/media/testing';
 import { VIDEO_VARIANTS, createMediaEventPublisher, createQueueAdmin, variantNamesFor } from '@fjord/queue';
 import { originalKey } from '@fjord/storage';
@@ -28,7 +28,7 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
   beforeAll(async () => {
     p = await startPipeline('video-pipeline', { TRANSCODE_CONCURRENCY: '2', FFMPEG_THREADS: '1' });
     owner = await createTestUser(p.db);
-    await Promise.all([p.startWorker('transcode'), p.startWorker('db')]);
+    await Promise.all([p.startWorker('transcode'), p.startWorker('db'), p.startWorker('email')]);
   });
   afterAll(async () => {
     await p?.stop();
@@ -114,6 +114,77 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       width: 320,
       height: 180,
     });
+  });
+
+  it('reprocess re-runs the video flow: the old set stays whole until the new one commits, then its files go', async () => {
+    const queueAdmin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
+    const reprocess = createMediaReprocessing({ db: p.db, queueAdmin, enqueuer: p.enqueuer });
+    const filesOf = (id: string) =>
+      execFileSync('find', [p.config.storageDir, '-path', `*${id}/r/*`, '-type', 'f'])
+        .toString()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((f) => f.slice(p.config.storageDir.length + 1))
+        .sort();
+    try {
+      const { id } = await upload(
+        'clip.mp4',
+        await createVideoFixture({ width: 320, height: 180, seconds: 2 }),
+      );
+      await p.waitForStatus(id, ['READY', 'FAILED'], 60_000);
+      const before = await p.db.rendition.findMany({ where: { mediaId: id }, orderBy: { name: 'asc' } });
+      const oldKeys = before.map((r) => r.storageKey).sort();
+      expect(before.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4']);
+      expect(filesOf(id)).toEqual(oldKeys);
+      const notifyId = `media.${id}.notify`;
+      await waitFor(async () => (await queueAdmin.getJobState(notifyId))?.state === 'completed', {
+        timeoutMs: 30_000,
+        message: 'the first flow to finish',
+      });
+
+      await reprocess(id);
+      // A second request while the new run is queued or running is refused.
+      await expect(reprocess(id)).rejects.toMatchObject({ code: 'conflict' });
+
+      // Until finalize commits, the rows are the old set and its files are all there; after it, the new
+      // set only. Never a mix, never a row without its file.
+      const seen = new Set<string>();
+      const ready = await waitFor(
+        async () => {
+          const [media, rows] = await Promise.all([
+            p.db.media.findUnique({ where: { id } }),
+            p.db.rendition.findMany({ where: { mediaId: id }, select: { storageKey: true } }),
+          ]);
+          const keys = rows.map((r) => r.storageKey).sort();
+          const isOld = JSON.stringify(keys) === JSON.stringify(oldKeys);
+          seen.add(isOld ? 'old' : 'new');
+          if (isOld) for (const k of keys) expect(await p.storage.stat(k)).not.toBeNull();
+          else expect(keys.some((k) => oldKeys.includes(k))).toBe(false);
+          return media?.status === 'READY' || media?.status === 'FAILED' ? media : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 50 },
+      );
+      expect(seen.has('old')).toBe(true);
+      expect(ready).toMatchObject({ status: 'READY', width: 320, height: 180, videoCodec: 'h264' });
+
+      const after = await renditionsOf(id);
+      expect(after.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4']);
+      const newKeys = after.map((r) => r.storageKey).sort();
+      expect(newKeys.filter((k) => oldKeys.includes(k))).toEqual([]);
+      expect(videoStream(after.find((r) => r.name === 'v360-mp4')!.probe)).toMatchObject({
+        codec_name: 'h264',
+        width: 320,
+        height: 180,
+      });
+      // Exactly one set on disk: the old run's files were deleted after the commit.
+      await waitFor(() => JSON.stringify(filesOf(id)) === JSON.stringify(newKeys), {
+        timeoutMs: 10_000,
+        message: 'old rendition files to be deleted',
+      });
+    } finally {
+      await queueAdmin.close();
+    }
   });
 
   it('a phone video with rotation metadata keeps its portrait orientation', async () => {

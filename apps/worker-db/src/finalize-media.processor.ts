@@ -8,9 +8,12 @@ import {
   type MediaEventPublisher,
   type QueueLogger,
 } from '@fjord/queue';
+import type { BlobStore } from '@fjord/storage';
 
 export type FinalizeProcessorDeps = {
   db: DbClient;
+  /** Deletes rendition files no row points at any more (a reprocess's previous run, a failed run's). */
+  storage: Pick<BlobStore, 'delete'>;
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   /** Queues webhook deliveries for the outcome; idempotent per (endpoint, event), so retries are safe. */
@@ -27,11 +30,32 @@ export function describeFailures(reasons: string[]): string {
 /**
  * The fan-in: reads every child's result (and the failures the flow ignored so this job still runs),
  * then records the outcome in one transaction. Renditions are upserted by (mediaId, name), so a retried
- * finalize converges to the same rows.
+ * finalize converges to the same rows; the same transaction drops rows of variants this run did not
+ * produce, so a media always has exactly one set. Files are deleted only after the commit, and only
+ * those no row points at (a reprocess writes under new keys: docs/adr/0003-admin-console.md).
  */
 export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
   const { db, events, logger } = deps;
   const emitWebhook = deps.emitWebhook ?? (async () => undefined);
+
+  /** Best effort: a file left behind costs disk, not correctness, and goes with the media's deletion. */
+  async function deleteUnreferenced(mediaId: string, keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const inUse = await db.rendition.findMany({
+      where: { mediaId, storageKey: { in: keys } },
+      select: { storageKey: true },
+    });
+    const referenced = new Set(inUse.map((r) => r.storageKey));
+    const stale = [...new Set(keys)].filter((k) => k && !referenced.has(k));
+    for (const key of stale) {
+      await deps.storage
+        .delete(key)
+        .catch((err: unknown) =>
+          logger.warn({ err, mediaId, key }, 'could not delete a stale rendition file'),
+        );
+    }
+    return stale.length;
+  }
 
   return async function processFinalizeJob(job: Job): Promise<FinalizeJobResult> {
     const { mediaId, requestId } = FinalizeJobDataSchema.parse(job.data);
@@ -57,6 +81,11 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
         where: { id: mediaId, status: { not: 'READY' } },
         data: { status: 'FAILED', error, finishedAt: new Date() },
       });
+      // What this run's successful children wrote is never shown: the previous renditions (if any) stay.
+      await deleteUnreferenced(
+        mediaId,
+        results.map((r) => r.storageKey),
+      );
       await appendJobLog(job, `media marked FAILED: ${error}`);
       logger.warn({ mediaId, requestId, error, failures: failures.length }, 'media failed');
       await events.publish({ mediaId, type: 'failed' }).catch(() => undefined);
@@ -67,27 +96,28 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const source = results[0]!;
     // Video: the probe's facts travel with every child's result; skipped rungs were never written.
     const video = results.find((r) => r.video)?.video;
+    const rendered = results.filter((r) => !r.skipped);
+    const previous = await db.rendition.findMany({ where: { mediaId }, select: { storageKey: true } });
     await db.$transaction([
-      ...results
-        .filter((r) => !r.skipped)
-        .map((r) => {
-          const fields = {
-            format: r.format,
-            mimeType: r.mimeType,
-            width: r.width,
-            height: r.height,
-            bytes: r.bytes,
-            bitrate: r.bitrate ?? null,
-            durationMs: r.durationMs ?? null,
-            storageKey: r.storageKey,
-          };
-          return db.rendition.upsert({
-            where: { mediaId_name: { mediaId, name: r.variant } },
-            create: { mediaId, name: r.variant, ...fields },
-            update: fields,
-            select: { id: true },
-          });
-        }),
+      db.rendition.deleteMany({ where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } } }),
+      ...rendered.map((r) => {
+        const fields = {
+          format: r.format,
+          mimeType: r.mimeType,
+          width: r.width,
+          height: r.height,
+          bytes: r.bytes,
+          bitrate: r.bitrate ?? null,
+          durationMs: r.durationMs ?? null,
+          storageKey: r.storageKey,
+        };
+        return db.rendition.upsert({
+          where: { mediaId_name: { mediaId, name: r.variant } },
+          create: { mediaId, name: r.variant, ...fields },
+          update: fields,
+          select: { id: true },
+        });
+      }),
       db.media.update({
         where: { id: mediaId },
         data: {
@@ -109,7 +139,14 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
         select: { id: true },
       }),
     ]);
-    await appendJobLog(job, `media READY with ${results.length} renditions`);
+    const deletedFiles = await deleteUnreferenced(
+      mediaId,
+      previous.map((r) => r.storageKey),
+    );
+    await appendJobLog(
+      job,
+      `media READY with ${rendered.length} renditions${deletedFiles ? `; ${deletedFiles} old files deleted` : ''}`,
+    );
     logger.info({ mediaId, requestId, renditions: results.length }, 'media ready');
     await events.publish({ mediaId, type: 'ready' }).catch(() => undefined);
     await emitWebhook({ event: 'media.ready', mediaId });

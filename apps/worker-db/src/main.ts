@@ -10,6 +10,7 @@ import {
   handleShutdownSignals,
   runWorker,
 } from '@fjord/queue';
+import { createBlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
 import { createFinalizeProcessor } from './finalize-media.processor';
 import { createSweepProcessor } from './sweep-stuck-media.processor';
@@ -32,6 +33,7 @@ const finalize = await runWorker({
   queueName: QueueName.db,
   processor: createFinalizeProcessor({
     db,
+    storage: createBlobStore(config),
     events,
     logger,
     emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config }, input),

@@ -26,7 +26,13 @@ describe('maintenance sweep', () => {
     const { db } = database;
     const user = await createTestUser(db);
     const { apiKey } = await createApiKey({ db, userId: user.id, name: 'k' });
-    const row = (key: string, expiresAt: Date) => ({ apiKeyId: apiKey.id, key, requestHash: 'h', expiresAt });
+    const row = (key: string, expiresAt: Date) => ({
+      apiKeyId: apiKey.id,
+      route: 'POST /api/v1/media',
+      key,
+      requestHash: 'h',
+      expiresAt,
+    });
     await db.idempotencyKey.createMany({
       data: [row('old', new Date(Date.now() - 1000)), row('live', new Date(Date.now() + 3_600_000))],
     });

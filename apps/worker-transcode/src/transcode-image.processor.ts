@@ -65,7 +65,12 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       throw err;
     }
 
-    const storageKey = renditionKey(mediaId, variant.name, EXT_BY_FORMAT[rendered.format] ?? rendered.format);
+    const storageKey = renditionKey(
+      mediaId,
+      variant.name,
+      EXT_BY_FORMAT[rendered.format] ?? rendered.format,
+      data.run,
+    );
     const { bytes } = await storage.put(storageKey, rendered.data);
     await appendJobLog(
       job,

@@ -97,7 +97,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
         },
       });
       try {
-        const storageKey = renditionKey(mediaId, variant.name, out.ext);
+        const storageKey = renditionKey(mediaId, variant.name, out.ext, data.run);
         const { bytes } = await storage.put(storageKey, createReadStream(out.path));
         // Deleted while the file was being stored: take back what was just written.
         if (

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, QueueName, runWorker, type RunningWorker } from '@fjord/queue';
 import { verifyWebhookSignature } from '@fjord/sdk';
 import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
-import { createWebhookService, emitMediaWebhookEvent } from '@fjord/webhooks';
+import {
+  createWebhookService,
+  emitMediaWebhookEvent,
+  loadSecretCipher,
+  sealWebhookSecrets,
+  type SecretCipher,
+} from '@fjord/webhooks';
 import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -13,6 +19,7 @@ type Received = { headers: http.IncomingHttpHeaders; body: string };
 let database: TestDatabase;
 let config: ReturnType<typeof testConfig>;
 let queues: ReturnType<typeof createQueues>;
+let secrets: SecretCipher;
 let worker: RunningWorker;
 let receiver: http.Server;
 let receiverUrl: string;
@@ -28,6 +35,7 @@ beforeAll(async () => {
     WEBHOOK_BACKOFF_MS: '100',
   });
   queues = createQueues(config);
+  secrets = loadSecretCipher(config);
   receiver = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -43,6 +51,7 @@ beforeAll(async () => {
     queueName: QueueName.webhooks,
     processor: createDeliverWebhookProcessor({
       db: database.db,
+      secrets,
       logger: silent,
       allowPrivate: true,
       timeoutMs: 2000,
@@ -80,12 +89,18 @@ async function readyMediaOf(userId: string) {
 describe('webhook delivery', () => {
   it('retries after two failures, signs every request, logs each attempt and redelivers on request', async () => {
     const user = await createTestUser(database.db);
-    const service = createWebhookService({ db: database.db, queues, config });
+    const service = createWebhookService({ db: database.db, queues, config, secrets });
     const { endpoint, secret } = await service.createEndpoint({
       userId: user.id,
       url: receiverUrl,
       events: ['media.ready'],
     });
+    // Stored sealed: neither the row nor anything else in the table holds the secret.
+    const [row] = await database.db.$queryRaw<{ json: string }[]>`
+      SELECT row_to_json(e)::text AS json FROM "WebhookEndpoint" e WHERE id = ${endpoint.id}::uuid`;
+    expect(row!.json).not.toContain(secret);
+    expect(row!.json).not.toContain(secret.slice(6));
+    expect(row!.json).toContain(`"secretCiphertext":"fjs1:${secrets.keyId}:`);
     const media = await readyMediaOf(user.id);
     failuresLeft = 2;
     const start = received.length;
@@ -151,13 +166,19 @@ describe('webhook delivery', () => {
       db: database.db,
       queues,
       config: { ...config, WEBHOOK_ALLOW_PRIVATE: false },
+      secrets,
     });
     await expect(
       strict.createEndpoint({ userId: user.id, url: receiverUrl, events: ['media.ready'] }),
     ).rejects.toThrow(/private, loopback or reserved/);
 
     // Registered while allowed, delivered by a worker that is not: refused before any connection.
-    const { endpoint } = await createWebhookService({ db: database.db, queues, config }).createEndpoint({
+    const { endpoint } = await createWebhookService({
+      db: database.db,
+      queues,
+      config,
+      secrets,
+    }).createEndpoint({
       userId: user.id,
       url: receiverUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
       events: ['media.ready'],
@@ -166,6 +187,7 @@ describe('webhook delivery', () => {
       queueName: QueueName.webhooks,
       processor: createDeliverWebhookProcessor({
         db: database.db,
+        secrets,
         logger: silent,
         allowPrivate: false,
         timeoutMs: 2000,
@@ -196,5 +218,39 @@ describe('webhook delivery', () => {
       await strictWorker.close();
       worker.worker.resume();
     }
+  });
+
+  it('seals a plaintext secret left from before encryption at boot; its deliveries still verify', async () => {
+    const user = await createTestUser(database.db);
+    const legacySecret = 'whsec_legacyplaintextsecret0123456789';
+    const legacy = await database.db.webhookEndpoint.create({
+      data: { userId: user.id, url: receiverUrl, events: ['media.ready'], secretCiphertext: legacySecret },
+    });
+    expect(await sealWebhookSecrets({ db: database.db, secrets })).toMatchObject({ sealed: 1, rotated: 0 });
+    expect(await sealWebhookSecrets({ db: database.db, secrets })).toEqual({
+      sealed: 0,
+      rotated: 0,
+      unreadable: 0,
+    });
+    const stored = await database.db.webhookEndpoint.findUniqueOrThrow({ where: { id: legacy.id } });
+    expect(stored.secretCiphertext).toMatch(/^fjs1:/);
+    expect(stored.secretCiphertext).not.toContain(legacySecret.slice(6));
+
+    const before = received.length;
+    const media = await readyMediaOf(user.id);
+    await emitMediaWebhookEvent(
+      { db: database.db, queues, config },
+      { event: 'media.ready', mediaId: media.id },
+    );
+    const got = await waitFor(async () => received.slice(before).find((r) => r.body.includes(media.id)), {
+      timeoutMs: 10_000,
+    });
+    expect(
+      verifyWebhookSignature({
+        secret: legacySecret,
+        header: got.headers['fjord-signature'] as string,
+        body: got.body,
+      }),
+    ).toBe(true);
   });
 });

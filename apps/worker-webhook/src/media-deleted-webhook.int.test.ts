@@ -15,7 +15,7 @@ import {
 import { verifyWebhookSignature } from '@fjord/sdk';
 import { createBlobStore } from '@fjord/storage';
 import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
-import { createWebhookService } from '@fjord/webhooks';
+import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
 import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -52,6 +52,7 @@ beforeAll(async () => {
     queueName: QueueName.webhooks,
     processor: createDeliverWebhookProcessor({
       db: database.db,
+      secrets: loadSecretCipher(config),
       logger: silent,
       allowPrivate: true,
       timeoutMs: 2000,
@@ -91,7 +92,12 @@ describe('media deletion', () => {
         logger: silent,
       });
       const user = await createTestUser(db);
-      const { secret } = await createWebhookService({ db, queues, config }).createEndpoint({
+      const { secret } = await createWebhookService({
+        db,
+        queues,
+        config,
+        secrets: loadSecretCipher(config),
+      }).createEndpoint({
         userId: user.id,
         url: receiverUrl,
         events: ['media.deleted'],

@@ -3,6 +3,7 @@ import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import type { MediaEventSubscriber, MediaFlowEnqueuer, QueueAdmin, Queues } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
+import type { SecretCipher } from '@fjord/webhooks';
 
 export type IngestUploadInput = {
   ownerId: string;
@@ -39,6 +40,8 @@ export type ApiServices = {
   /** Re-runs a finished flow (@fjord/ingest createMediaReprocessing); AppError conflict while it runs. */
   reprocessMedia(mediaId: string): Promise<{ removedJobs: number }>;
   events: Pick<MediaEventSubscriber, 'subscribe'>;
+  /** Seals webhook signing secrets before they are stored (@fjord/webhooks loadSecretCipher). */
+  secrets: SecretCipher;
   /** What the admin console steers: BullMQ through @fjord/queue, re-runs, blob deletion. */
   admin: {
     queueAdmin: QueueAdmin;

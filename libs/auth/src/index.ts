@@ -30,6 +30,7 @@ export { createAuthService, type AuthService } from './auth.service';
 export {
   signFilePath,
   verifySignedFilePath,
+  loadOrCreateSecretFile,
   loadUrlSigningSecret,
   type SignedPathCheck,
 } from './signed-url.service';

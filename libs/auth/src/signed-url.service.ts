@@ -38,12 +38,11 @@ export function verifySignedFilePath(opts: {
 }
 
 /**
- * The configured secret, else one generated on first use and persisted (0600) under the data dir so
- * every process and restart on this machine agrees. Never logged.
+ * A secret generated on first use and persisted (0600) as `<data dir>/secrets/<name>`, so every process
+ * and restart on this machine agrees. Racing processes converge on the first file written. Never logged.
  */
-export function loadUrlSigningSecret(config: { FJORD_URL_SIGNING_SECRET?: string; dataDir: string }): string {
-  if (config.FJORD_URL_SIGNING_SECRET) return config.FJORD_URL_SIGNING_SECRET;
-  const file = path.join(config.dataDir, 'secrets', 'url-signing.key');
+export function loadOrCreateSecretFile(opts: { dataDir: string; name: string }): string {
+  const file = path.join(opts.dataDir, 'secrets', opts.name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
@@ -57,4 +56,12 @@ export function loadUrlSigningSecret(config: { FJORD_URL_SIGNING_SECRET?: string
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The configured URL signing secret, else one generated once under the data dir. */
+export function loadUrlSigningSecret(config: { FJORD_URL_SIGNING_SECRET?: string; dataDir: string }): string {
+  return (
+    config.FJORD_URL_SIGNING_SECRET ??
+    loadOrCreateSecretFile({ dataDir: config.dataDir, name: 'url-signing.key' })
+  );
 }

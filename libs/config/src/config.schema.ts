@@ -71,6 +71,13 @@ export const EnvSchema = z.object({
    * URLs stay valid across restarts. Every web replica must share it. Never logged.
    */
   FJORD_URL_SIGNING_SECRET: z.string().min(32).optional(),
+  /**
+   * Key that encrypts stored secrets (webhook signing secrets; AES-256-GCM), ≥ 32 characters. Unset:
+   * generated once in <FJORD_DATA_DIR>/secrets/secrets.key. Web and worker-webhook must share it.
+   */
+  FJORD_SECRETS_KEY: z.string().min(32).optional(),
+  /** Former FJORD_SECRETS_KEY values (comma-separated), still accepted to decrypt while rotating. */
+  FJORD_SECRETS_KEY_PREVIOUS: z.string().optional(),
   /** How long a signed download URL from GET /api/v1/media/:id/renditions works. */
   SIGNED_URL_TTL_SECONDS: positiveInt.default(3600),
   /** Requests per API key per RATE_LIMIT_WINDOW_SECONDS (token bucket: this is also the burst). */

@@ -1,9 +1,10 @@
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import {
-  IMAGE_VARIANTS,
   mediaFlowJobIds,
   mediaJobId,
+  newProcessingRun,
+  variantNamesFor,
   type MediaFlowEnqueuer,
   type QueueAdmin,
 } from '@fjord/queue';
@@ -37,9 +38,11 @@ async function removeFinishedFlowJobs(deps: ReprocessMediaDeps, mediaId: string)
 }
 
 /**
- * Re-runs a media's whole flow under the same deterministic job ids (admin console and REST; authz is
- * the caller's job): refused while the flow runs, the old flow's jobs are removed
- * (docs/adr/0003-admin-console.md), the row goes back to QUEUED, and the flow is added again.
+ * Re-runs a media's whole flow (image or video) under the same deterministic job ids (admin console,
+ * REST, CLI; authz is the caller's job): refused while the flow runs, the old flow's jobs are removed
+ * (docs/adr/0003-admin-console.md), the row goes back to QUEUED, and the flow is added again as a new
+ * processing run. The run writes its renditions under its own keys, so the previous renditions stay
+ * whole until finalize swaps the whole set in one transaction and then deletes the old files.
  */
 export function createMediaReprocessing(deps: ReprocessMediaDeps) {
   return async function reprocessMedia(mediaId: string): Promise<{ removedJobs: number }> {
@@ -48,10 +51,9 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
       select: { id: true, kind: true },
     });
     if (!media) throw new AppError('not_found', 'This media does not exist.');
-    if (media.kind !== 'IMAGE') throw new AppError('bad_request', 'Only images can be reprocessed so far.');
     await assertFlowNotRunning(deps, mediaId);
     const removedJobs = await removeFinishedFlowJobs(deps, mediaId);
-    const variants = IMAGE_VARIANTS.map((v) => v.name);
+    const variants = variantNamesFor(media.kind);
     await deps.db.media.update({
       where: { id: mediaId },
       data: {
@@ -64,7 +66,7 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
       },
       select: { id: true },
     });
-    await deps.enqueuer.enqueueMediaFlow({ mediaId, variants });
+    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run: newProcessingRun() });
     return { removedJobs };
   };
 }

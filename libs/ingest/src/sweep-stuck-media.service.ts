@@ -1,6 +1,7 @@
 import type { DbClient } from '@fjord/db';
 import {
   mediaJobId,
+  newProcessingRun,
   variantNamesFor,
   type MediaFlowEnqueuer,
   type QueueLogger,
@@ -42,6 +43,8 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
         kind: media.kind,
         variants: variantNamesFor(media.kind),
         requestId: `sweeper-${media.id}`,
+        // Possibly a reprocess that lost its flow: a fresh run never overwrites files still in use.
+        run: newProcessingRun(),
       });
       if (enqueued) requeued.push(media.id);
     } catch (err) {

@@ -18,6 +18,9 @@ const SECRET_KEYS = [
   'SMTP_URL',
   'DATABASE_URL',
   'FJORD_URL_SIGNING_SECRET',
+  'FJORD_SECRETS_KEY',
+  'FJORD_SECRETS_KEY_PREVIOUS',
+  'secretCiphertext',
   'FJORD_API_KEY',
   'signingSecret',
 ];

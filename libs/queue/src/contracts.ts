@@ -90,6 +90,11 @@ export function variantNamesFor(kind: MediaKindName): string[] {
   return (kind === 'VIDEO' ? VIDEO_VARIANTS : IMAGE_VARIANTS).map((v) => v.name);
 }
 
+/** A fresh processing-run id (see TranscodeJobData.run): time-ordered, unique enough per media. */
+export function newProcessingRun(now = Date.now()): string {
+  return `${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
 export function transcodeJobNameFor(kind: MediaKindName): JobName {
   return kind === 'VIDEO' ? JobName.transcodeVideo : JobName.transcodeImage;
 }
@@ -100,6 +105,14 @@ export const TranscodeJobDataSchema = z.object({
   variant: z.string(),
   /** Follows one upload through every service's logs. */
   requestId: z.string().optional(),
+  /**
+   * The processing run (a reprocess starts a new one): renditions are written under their run's own keys,
+   * so the previous run's files stay intact and visible until finalize commits the new set.
+   */
+  run: z
+    .string()
+    .regex(/^[a-z0-9]{1,32}$/)
+    .optional(),
 });
 export type TranscodeJobData = z.infer<typeof TranscodeJobDataSchema>;
 

@@ -20,6 +20,8 @@ export type EnqueueMediaFlowInput = {
   kind?: MediaKindName;
   variants: string[];
   requestId?: string;
+  /** Processing run: renditions go under run-specific keys (reprocess), see TranscodeJobData.run. */
+  run?: string;
 };
 export type EnqueueMediaFlowResult = { enqueued: boolean };
 
@@ -81,7 +83,11 @@ export function createMediaFlowEnqueuer(deps: { config: FlowConfig; queues: Queu
           children: input.variants.map((variant) => ({
             name: transcodeJobNameFor(kind),
             queueName: QueueName.transcode,
-            data: TranscodeJobDataSchema.parse({ ...base, variant }),
+            data: TranscodeJobDataSchema.parse({
+              ...base,
+              variant,
+              ...(input.run ? { run: input.run } : {}),
+            }),
             opts: {
               ...mediaJobOptions(config, mediaJobId(mediaId, 'transcode', variant)),
               ignoreDependencyOnFailure: true,

@@ -1,3 +1,5 @@
+import { FjordApiError } from './fjord-errors';
+import { createResumableUploader } from './resumable-upload';
 import { SDK_OPERATIONS, type SdkOperation } from './sdk-operations';
 import type {
   Media,
@@ -8,19 +10,6 @@ import type {
   WebhookEndpoint,
   WebhookEvent,
 } from './sdk.types';
-
-/** A non-2xx answer: `code` is the API's stable error code, `status` the HTTP status. */
-export class FjordApiError extends Error {
-  override readonly name = 'FjordApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
 
 export type FjordClientOptions = { baseUrl: string; apiKey: string; fetch?: typeof fetch };
 
@@ -64,6 +53,7 @@ export function createFjordClient(opts: FjordClientOptions) {
   }
 
   const getMedia = (id: string) => call<Media>('getMedia', { params: { id } });
+  const uploadResumable = createResumableUploader({ ...opts, fetch: doFetch });
 
   return {
     /** Uploads one file; pass an idempotencyKey to make retries safe. */
@@ -84,10 +74,19 @@ export function createFjordClient(opts: FjordClientOptions) {
         headers: input.idempotencyKey ? { 'Idempotency-Key': input.idempotencyKey } : {},
       });
     },
+    /**
+     * Uploads a file, path, Blob or sized stream resumably (tus, `/api/tus`) in chunks; survives dropped
+     * connections, and an interrupted upload continues from its `uploadUrl`. Resolves to the media id.
+     */
+    uploadResumable,
     getMedia,
     listMedia: (query: MediaListQuery = {}) => call<MediaList>('listMedia', { query }),
     /** Runs a finished media through processing again; FjordApiError 409 while it still runs. */
-    reprocess: (id: string) => call<MediaCreated>('reprocessMedia', { params: { id } }),
+    reprocess: (id: string, o: { idempotencyKey?: string } = {}) =>
+      call<MediaCreated>('reprocessMedia', {
+        params: { id },
+        headers: o.idempotencyKey ? { 'Idempotency-Key': o.idempotencyKey } : {},
+      }),
     listRenditions: (id: string) => call<RenditionList>('listRenditions', { params: { id } }),
     /** Polls until READY or FAILED (returned, not thrown); throws on timeout. */
     async waitUntilReady(id: string, o: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Media> {

@@ -8,5 +8,9 @@ export const SDK_OPERATIONS = {
   createWebhook: { method: 'POST', path: '/api/v1/webhooks' },
   listWebhooks: { method: 'GET', path: '/api/v1/webhooks' },
   deleteWebhook: { method: 'DELETE', path: '/api/v1/webhooks/{id}' },
+  // uploadResumable (resumable-upload.ts): tus create, offset and append.
+  createResumableUpload: { method: 'POST', path: '/api/tus' },
+  getResumableUploadOffset: { method: 'HEAD', path: '/api/tus/{uploadId}' },
+  appendResumableUpload: { method: 'PATCH', path: '/api/tus/{uploadId}' },
 } as const;
 export type SdkOperation = keyof typeof SDK_OPERATIONS;

@@ -6,11 +6,13 @@ describe('storage keys', () => {
     expect(originalKey('abc-123', 'JPG')).toBe('media/abc-123/original.jpg');
     expect(renditionKey('abc-123', 'thumb-webp', 'webp')).toBe('media/abc-123/r/thumb-webp.webp');
     expect(mediaPrefix('abc-123')).toBe('media/abc-123/');
+    expect(renditionKey('abc-123', 'v360-mp4', 'mp4', 'm1x2y3')).toBe('media/abc-123/r/m1x2y3/v360-mp4.mp4');
   });
 
   it('refuses parts that would change the path', () => {
     expect(() => originalKey('../etc', 'jpg')).toThrow(/Invalid media id/);
     expect(() => renditionKey('a', 'x/y', 'webp')).toThrow(/Invalid variant/);
+    expect(() => renditionKey('a', 'x', 'webp', '../b')).toThrow(/Invalid processing run/);
     expect(() => originalKey('a', 'jpg/../../x')).toThrow(/Invalid file extension/);
   });
 

@@ -36,12 +36,13 @@ export function originalKey(mediaId: string, ext: string): string {
   return `media/${mediaId}/original.${ext.toLowerCase()}`;
 }
 
-/** `media/<id>/r/<variant>.<ext>` */
-export function renditionKey(mediaId: string, variant: string, ext: string): string {
+/** `media/<id>/r/<variant>.<ext>`, or `media/<id>/r/<run>/<variant>.<ext>` for a processing run. */
+export function renditionKey(mediaId: string, variant: string, ext: string, run?: string): string {
   assertSafePart('media id', mediaId);
   assertSafePart('variant', variant);
   assertSafePart('file extension', ext);
-  return `media/${mediaId}/r/${variant}.${ext.toLowerCase()}`;
+  if (run !== undefined) assertSafePart('processing run', run);
+  return `media/${mediaId}/r/${run ? `${run}/` : ''}${variant}.${ext.toLowerCase()}`;
 }
 
 /** `media/<id>/`: everything stored for one media item, for deletePrefix. */

@@ -12,3 +12,12 @@ export {
   type WebhookService,
   type WebhookServiceDeps,
 } from './webhook-endpoint.service';
+export {
+  createSecretCipher,
+  loadSecretCipher,
+  SecretCipherError,
+  SEALED_PREFIX,
+  webhookSecretContext,
+  type SecretCipher,
+} from './secret-cipher';
+export { sealWebhookSecrets, type SealWebhookSecretsResult } from './seal-webhook-secrets.service';

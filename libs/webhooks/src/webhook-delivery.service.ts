@@ -2,10 +2,13 @@ import type { DbClient } from '@fjord/db';
 import { isAppError } from '@fjord/errors';
 import { signWebhookPayload } from '@fjord/sdk';
 import { postToTarget } from './http-post';
+import { webhookSecretContext, type SecretCipher } from './secret-cipher';
 import { resolveWebhookTarget, type Resolver } from './ssrf-guard';
 
 export type DeliverWebhookDeps = {
   db: DbClient;
+  /** Opens the endpoint's sealed signing secret. */
+  secrets: Pick<SecretCipher, 'open'>;
   allowPrivate: boolean;
   timeoutMs: number;
   resolve?: Resolver;
@@ -39,7 +42,8 @@ export async function deliverWebhook(
       event: true,
       payload: true,
       status: true,
-      endpoint: { select: { url: true, secret: true, disabledAt: true } },
+      endpointId: true,
+      endpoint: { select: { url: true, secretCiphertext: true, disabledAt: true } },
     },
   });
   if (!delivery || delivery.status === 'SUCCEEDED' || delivery.endpoint.disabledAt)
@@ -58,6 +62,11 @@ export async function deliverWebhook(
   let isPermanent = false;
   const started = performance.now();
   try {
+    // A plain Error when it cannot be opened (key not configured yet): logged, and retried with backoff.
+    const secret = deps.secrets.open(
+      delivery.endpoint.secretCiphertext,
+      webhookSecretContext(delivery.endpointId),
+    );
     const target = await resolveWebhookTarget(delivery.endpoint.url, deps);
     const res = await postToTarget({
       target,
@@ -69,7 +78,7 @@ export async function deliverWebhook(
         'Fjord-Event': delivery.event,
         'Fjord-Event-Id': delivery.eventId,
         'Fjord-Delivery-Id': delivery.id,
-        'Fjord-Signature': signWebhookPayload({ secret: delivery.endpoint.secret, body, timestamp }),
+        'Fjord-Signature': signWebhookPayload({ secret, body, timestamp }),
       },
     });
     statusCode = res.statusCode;

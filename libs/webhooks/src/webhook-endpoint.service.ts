@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import { WEBHOOK_EVENTS, type Queues } from '@fjord/queue';
+import { webhookSecretContext, type SecretCipher } from './secret-cipher';
 import { resolveWebhookTarget, type Resolver } from './ssrf-guard';
 import { enqueueWebhookDelivery, type WebhookQueueConfig } from './webhook-events.service';
 
@@ -12,6 +13,8 @@ export type WebhookServiceDeps = {
   db: DbClient;
   queues: Pick<Queues, 'webhooks'>;
   config: WebhookQueueConfig & { WEBHOOK_ALLOW_PRIVATE: boolean };
+  /** Seals signing secrets before they are stored (loadSecretCipher). */
+  secrets: SecretCipher;
   resolve?: Resolver;
 };
 
@@ -34,11 +37,23 @@ export function createWebhookService(deps: WebhookServiceDeps) {
     if (count >= MAX_ENDPOINTS_PER_USER)
       throw new AppError('conflict', `You can register at most ${MAX_ENDPOINTS_PER_USER} webhooks.`);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID();
+    const secretCiphertext = deps.secrets.seal(secret, webhookSecretContext(id));
     const endpoint = await deps.db.webhookEndpoint.create({
-      data: { userId: input.userId, url: target.url.toString(), events, secret },
+      data: { id, userId: input.userId, url: target.url.toString(), events, secretCiphertext },
       select: endpointSelect,
     });
     return { endpoint, secret };
+  }
+
+  /** The signing secret of one of the user's endpoints (an Idempotency-Key replay of its creation). */
+  async function revealSecret(userId: string, id: string): Promise<string> {
+    const row = await deps.db.webhookEndpoint.findFirst({
+      where: { id, userId },
+      select: { secretCiphertext: true },
+    });
+    if (!row) throw new AppError('not_found', NOT_FOUND);
+    return deps.secrets.open(row.secretCiphertext, webhookSecretContext(id));
   }
 
   const listEndpoints = (userId: string) =>
@@ -92,6 +107,6 @@ export function createWebhookService(deps: WebhookServiceDeps) {
     await enqueueWebhookDelivery(deps, delivery.id, round + 1);
   }
 
-  return { createEndpoint, listEndpoints, deleteEndpoint, listDeliveries, redeliver };
+  return { createEndpoint, revealSecret, listEndpoints, deleteEndpoint, listDeliveries, redeliver };
 }
 export type WebhookService = ReturnType<typeof createWebhookService>;

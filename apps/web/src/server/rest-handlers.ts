@@ -25,10 +25,11 @@ export function createRestHandlers(services: WebServices) {
         return { isAllowed: true, headers: {} };
       }),
   });
+  const idempotency = createIdempotencyStore(services);
   return {
-    ...createRestMediaHandlers({ ...services, restApi, idempotency: createIdempotencyStore(services) }),
+    ...createRestMediaHandlers({ ...services, restApi, idempotency }),
     listRenditions: createRestRenditionsHandler({ ...services, restApi }),
-    webhooks: createRestWebhookHandlers({ restApi, webhooks: createWebhookService(services) }),
+    webhooks: createRestWebhookHandlers({ restApi, idempotency, webhooks: createWebhookService(services) }),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type Queues,
 } from '@fjord/queue';
 import { createBlobStore, type BlobStore } from '@fjord/storage';
+import { loadSecretCipher, sealWebhookSecrets } from '@fjord/webhooks';
 
 export type WebServices = ApiServices & {
   config: Config;
@@ -61,6 +62,14 @@ export function createWebServices(config: Config): WebServices {
   });
   const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
   const urlSigningSecret = loadUrlSigningSecret(config);
+  const secrets = loadSecretCipher(config);
+  // First boot after the upgrade (and after a key rotation): seal what is still plaintext or under an
+  // older key. In the background: a request never waits for it, and worker-webhook does the same at boot.
+  void sealWebhookSecrets({ db, secrets, logger })
+    .then((r) => {
+      if (r.sealed + r.rotated + r.unreadable > 0) logger.info(r, 'webhook secrets sealed at boot');
+    })
+    .catch((err: unknown) => logger.error({ err }, 'sealing webhook secrets at boot failed'));
   return {
     config,
     logger,
@@ -75,6 +84,7 @@ export function createWebServices(config: Config): WebServices {
     reprocessMedia,
     admin,
     urlSigningSecret,
+    secrets,
   };
 }
 

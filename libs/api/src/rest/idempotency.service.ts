@@ -34,19 +34,23 @@ export function assertIdempotencyKey(key: string): void {
 }
 
 /**
- * Stripe-style idempotency in Postgres (ADR 0005): the unique (apiKeyId, key) row is both the lock for
- * concurrent duplicates and the stored first response; a different body under the same key is refused.
+ * Stripe-style idempotency in Postgres (ADR 0005): the unique (apiKeyId, route, key) row is both the lock
+ * for concurrent duplicates and the stored first response; a different body under the same key is refused.
+ * `route` is "<METHOD> <path>", so the same key on two routes (or two resources) names two requests.
  */
 export function createIdempotencyStore(deps: { db: DbClient; now?: () => Date }) {
   const now = () => deps.now?.() ?? new Date();
 
   async function begin(input: {
     apiKeyId: string;
+    route: string;
     key: string;
     requestHash: string;
   }): Promise<IdempotencyBegin> {
     assertIdempotencyKey(input.key);
-    const where = { apiKeyId_key: { apiKeyId: input.apiKeyId, key: input.key } };
+    const where = {
+      apiKeyId_route_key: { apiKeyId: input.apiKeyId, route: input.route, key: input.key },
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       const at = now();
       try {

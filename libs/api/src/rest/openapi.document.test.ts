@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { WebhookEventPayloadSchema } from '@fjord/queue';
 import { buildOpenApiDocument } from './openapi.document';
 import { REST_OPERATIONS } from './rest-operations';
 
@@ -30,6 +31,55 @@ describe('buildOpenApiDocument', () => {
     }
   });
 
+  it('declares Idempotency-Key, with its 409 and 422, on every POST', () => {
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { parameters?: { name: string; in: string }[]; responses: object }>
+    >;
+    const posts = REST_OPERATIONS.filter((op) => op.method === 'POST');
+    expect(posts.map((op) => op.operationId)).toEqual([
+      'createMedia',
+      'reprocessMedia',
+      'createWebhook',
+      'redeliverWebhook',
+    ]);
+    for (const op of posts) {
+      const entry = paths[op.path.replace(/:(\w+)/g, '{$1}')]?.post;
+      expect(entry?.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+      );
+      expect(Object.keys(entry?.responses ?? {})).toEqual(expect.arrayContaining(['409', '422']));
+    }
+  });
+
+  it('documents the resumable (tus) upload: create, offset, append with the media id, cancel', () => {
+    const paths = doc.paths as Record<string, Record<string, Record<string, unknown>>>;
+    const create = paths['/api/tus']?.post as {
+      parameters: { name: string }[];
+      responses: Record<string, { headers?: object }>;
+    };
+    expect(create.parameters.map((x) => x.name)).toEqual([
+      'Tus-Resumable',
+      'Upload-Length',
+      'Upload-Metadata',
+    ]);
+    expect(Object.keys(create.responses['201']?.headers ?? {})).toContain('Location');
+    expect(Object.keys(create.responses)).toContain('413');
+    const item = paths['/api/tus/{uploadId}']!;
+    expect(Object.keys(item)).toEqual(['head', 'patch', 'delete']);
+    const patch = item.patch as {
+      requestBody: { content: object };
+      responses: Record<string, { headers?: object }>;
+    };
+    expect(Object.keys(patch.requestBody.content)).toEqual(['application/offset+octet-stream']);
+    expect(Object.keys(patch.responses['204']?.headers ?? {})).toEqual(['Upload-Offset', 'Upload-Media-Id']);
+    expect(
+      Object.keys(
+        (item.head as { responses: Record<string, { headers: object }> }).responses['200']!.headers,
+      ),
+    ).toContain('Upload-Offset');
+  });
+
   it('documents each webhook event with its signed payload', () => {
     expect(Object.keys(doc.webhooks as object)).toEqual(['media.ready', 'media.failed', 'media.deleted']);
     const schemas = (doc.components as { schemas: Record<string, { properties?: object }> }).schemas;
@@ -39,6 +89,15 @@ describe('buildOpenApiDocument', () => {
       'createdAt',
       'data',
     ]);
+    type Post = {
+      parameters: { name: string }[];
+      requestBody: { content: Record<string, { example: unknown }> };
+    };
+    for (const [event, item] of Object.entries(doc.webhooks as Record<string, { post: Post }>)) {
+      expect(item.post.parameters.map((x) => x.name)).toContain('Fjord-Signature');
+      const example = item.post.requestBody.content['application/json']?.example;
+      expect(WebhookEventPayloadSchema.parse(example)).toMatchObject({ type: event });
+    }
   });
 
   it('derives the list filters from the zod query schema', () => {

@@ -9,6 +9,7 @@ import {
   RenditionListSchema,
   RestMediaSchema,
 } from './rest.schemas';
+import { tusPaths } from './openapi-tus';
 import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
 import { REST_OPERATIONS, type RestOperation } from './rest-operations';
 
@@ -102,16 +103,6 @@ function operationObject(op: RestOperation): JsonObject {
     case 'createMedia':
       return {
         ...base,
-        parameters: [
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            description:
-              'Replays the first response for 24 h; a different body with the same key is refused.',
-            schema: { type: 'string', maxLength: 255 },
-          },
-        ],
         requestBody: {
           required: true,
           content: { 'multipart/form-data': { schema: ref(MediaUploadBodySchema) } },
@@ -119,9 +110,7 @@ function operationObject(op: RestOperation): JsonObject {
         responses: {
           '202': ok(MediaCreatedSchema, 'Stored and queued; poll the media or wait for a webhook.'),
           '400': errorResponse('Not a multipart body, no "file" field, or not a supported image.'),
-          '409': errorResponse('A request with this Idempotency-Key is still in progress.'),
           '413': errorResponse('Larger than UPLOAD_MAX_BYTES.'),
-          '422': errorResponse('This Idempotency-Key was used with a different body.'),
           ...common,
         },
       };
@@ -160,10 +149,14 @@ function operationObject(op: RestOperation): JsonObject {
         ...base,
         parameters: [pathParam('id', 'Media id (uuid).')],
         responses: {
-          '202': ok(MediaCreatedSchema, 'Queued again; poll the media or wait for a webhook.'),
-          '400': errorResponse('This kind of media cannot be reprocessed yet (videos).'),
+          '202': ok(
+            MediaCreatedSchema,
+            'Queued again (images and videos); the current renditions stay until the new set is committed.',
+          ),
           '404': errorResponse('Not found, or not yours.'),
-          '409': errorResponse('Its processing is still running; wait until it has finished.'),
+          '409': errorResponse(
+            'Its processing is still running (or a request with this Idempotency-Key is in progress).',
+          ),
           ...common,
         },
       };
@@ -182,13 +175,113 @@ function operationObject(op: RestOperation): JsonObject {
   }
 }
 
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Any unique string (a UUID): the first response is stored for 24 h and replayed (`Idempotency-Replayed: true`) to a repeat with the same key, per API key and per route (method + path). The same key with a different body is refused (422); a repeat while the first still runs gets 409.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+/** Every POST honours Idempotency-Key: the header and its two refusals are declared on each. */
+function withIdempotencyKey(op: RestOperation, operation: JsonObject): JsonObject {
+  if (op.method !== 'POST') return operation;
+  const responses = operation.responses as Record<string, JsonObject>;
+  return {
+    ...operation,
+    parameters: [...((operation.parameters as JsonObject[] | undefined) ?? []), IDEMPOTENCY_KEY_PARAMETER],
+    responses: {
+      ...responses,
+      '409':
+        responses['409'] ??
+        errorResponse('A request with this Idempotency-Key is still in progress; retry in a moment.'),
+      '422': errorResponse('This Idempotency-Key was already used with a different request.'),
+    },
+  };
+}
+
+const EVENT_SUMMARIES: Record<(typeof WEBHOOK_EVENTS)[number], string> = {
+  'media.ready': 'A media finished processing: its renditions are ready to download.',
+  'media.failed': 'A media could not be processed; `data.error` says why.',
+  'media.deleted': 'A media was deleted (web app, API or admin console); `data` is its last state.',
+};
+
+/** An example delivery body per event (validated against the payload schema in a test). */
+export function webhookEventExample(event: (typeof WEBHOOK_EVENTS)[number]) {
+  const mediaId = '5b0f3c5e-8d1a-4c1e-9f5e-2a7d3c9b1e42';
+  const status = event === 'media.failed' ? 'FAILED' : 'READY';
+  return WebhookEventPayloadSchema.parse({
+    id: `${event}.${mediaId}`,
+    type: event,
+    createdAt: '2026-11-23T12:00:00.000Z',
+    data: {
+      id: mediaId,
+      kind: 'VIDEO',
+      status,
+      error: event === 'media.failed' ? 'The video file is corrupt or truncated' : null,
+    },
+  });
+}
+
+const deliveryHeader = (name: string, description: string) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+
+/** The `webhooks` section: one signed POST per event to each subscribed endpoint. */
+function webhookEvents(): JsonObject {
+  return Object.fromEntries(
+    WEBHOOK_EVENTS.map((event) => [
+      event,
+      {
+        post: {
+          operationId: `webhook-${event}`,
+          summary: `${event}, POSTed to your endpoint`,
+          description: EVENT_SUMMARIES[event],
+          parameters: [
+            deliveryHeader(
+              'Fjord-Signature',
+              't=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>; check it (verifyWebhookSignature in @fjord/sdk) and reject old timestamps.',
+            ),
+            deliveryHeader('Fjord-Event', `The event type, \`${event}\`.`),
+            deliveryHeader(
+              'Fjord-Event-Id',
+              'Stable per event (= body `id`): ignore a repeat you have seen.',
+            ),
+            deliveryHeader(
+              'Fjord-Delivery-Id',
+              'This delivery; the same across its retries and redeliveries.',
+            ),
+          ],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: ref(WebhookEventPayloadSchema),
+                example: webhookEventExample(event),
+              },
+            },
+          },
+          responses: {
+            '2XX': { description: 'Received; anything else is retried with backoff for ~24 h.' },
+          },
+        },
+      },
+    ]),
+  );
+}
+
 /** The OpenAPI 3.1 document of REST v1, built from the handlers' own zod schemas. */
 export function buildOpenApiDocument(opts: { serverUrl: string; version?: string }): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const op of REST_OPERATIONS) {
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
-    item[op.method.toLowerCase()] = operationObject(op);
+    item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
+  Object.assign(paths, tusPaths({ errorRef: ref(ErrorResponseSchema) }));
   paths['/files/{mediaId}/{name}'] = {
     get: {
       operationId: 'downloadFile',
@@ -218,29 +311,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     },
     servers: [{ url: opts.serverUrl }],
     paths,
-    webhooks: Object.fromEntries(
-      WEBHOOK_EVENTS.map((event) => [
-        event,
-        {
-          post: {
-            summary: `${event}, POSTed to your endpoint`,
-            parameters: [
-              {
-                name: 'Fjord-Signature',
-                in: 'header',
-                required: true,
-                description: 't=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>',
-                schema: { type: 'string' },
-              },
-            ],
-            requestBody: { content: { 'application/json': { schema: ref(WebhookEventPayloadSchema) } } },
-            responses: {
-              '2XX': { description: 'Received; anything else is retried with backoff for ~24 h.' },
-            },
-          },
-        },
-      ]),
-    ),
+    webhooks: webhookEvents(),
     components: {
       schemas: componentSchemas(),
       securitySchemes: {

@@ -7,6 +7,7 @@ import {
   createQueues,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
+import { loadSecretCipher } from '@fjord/webhooks';
 import { createTestDatabase, testConfig } from '@fjord/testing';
 import { createContext } from '../context';
 import { createCaller } from '../root';
@@ -43,6 +44,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     events,
     deleteMedia,
     reprocessMedia,
+    secrets: loadSecretCipher(config),
     admin: { queueAdmin, enqueuer, storage },
   };
 

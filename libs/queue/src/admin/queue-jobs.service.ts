@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { IMAGE_VARIANTS, mediaJobId } from '../contracts';
+import { IMAGE_VARIANTS, VIDEO_VARIANTS, mediaJobId } from '../contracts';
 import type { JobDetail, JobPage, JobStateName, JobSummary } from './queue-admin.types';
 
 export const MAX_JOB_PAGE_SIZE = 100;
@@ -68,7 +68,7 @@ export function mediaFlowJobIds(mediaId: string): string[] {
   return [
     mediaJobId(mediaId, 'notify'),
     mediaJobId(mediaId, 'finalize'),
-    ...IMAGE_VARIANTS.map((v) => mediaJobId(mediaId, 'transcode', v.name)),
+    ...[...IMAGE_VARIANTS, ...VIDEO_VARIANTS].map((v) => mediaJobId(mediaId, 'transcode', v.name)),
   ];
 }
 

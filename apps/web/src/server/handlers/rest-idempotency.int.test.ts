@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaJobId } from '@fjord/queue';
 import { createRestHandlers } from '../rest-handlers';
 import { createWebHarness, multipart, TINY_PNG } from '../test/web-test-harness';
 
@@ -89,5 +90,76 @@ describe('Idempotency-Key on POST /api/v1/media', () => {
     expect(fresh.headers.get('idempotency-replayed')).toBeNull();
     expect(await mediaCount(user.id)).toBe(1);
     expect((await post(TINY_PNG, { ...auth, 'idempotency-key': 'bad key\n' })).status).toBe(400);
+  });
+});
+
+describe('Idempotency-Key on the other POSTs', () => {
+  const BASE = 'http://localhost:3000/api/v1';
+  const createWebhook = (body: string, headers: Record<string, string>) =>
+    rest.webhooks.createWebhook(
+      new Request(`${BASE}/webhooks`, {
+        method: 'POST',
+        body,
+        headers: { ...headers, 'content-type': 'application/json' },
+      }),
+    );
+  const reprocess = (id: string, headers: Record<string, string>) =>
+    rest.reprocessMedia(new Request(`${BASE}/media/${id}/reprocess`, { method: 'POST', headers }), id);
+
+  it('webhooks: a replay answers the first 201 with its secret (stored sealed, not in the key row); another body is 422', async () => {
+    const { user, auth } = await h.createUserWithKey({ scopes: ['webhooks:manage'] });
+    const headers = { ...auth, 'idempotency-key': 'hook-1' };
+    const body = { url: 'https://93.184.216.34/hook', events: ['media.ready'] };
+    const first = await createWebhook(JSON.stringify(body), headers);
+    expect(first.status).toBe(201);
+    const firstText = await first.text();
+    const { secret } = JSON.parse(firstText) as { secret: string };
+    // Same meaning, other key order and whitespace: the same request.
+    const again = await createWebhook(`{ "events": ["media.ready"],  "url": "${body.url}" }`, headers);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect(await again.text()).toBe(firstText);
+    expect(await h.db.webhookEndpoint.count({ where: { userId: user.id } })).toBe(1);
+    const stored = await h.db.idempotencyKey.findMany({ select: { responseBody: true, route: true } });
+    expect(stored.find((r) => r.route === 'POST /api/v1/webhooks')?.responseBody).not.toContain(secret);
+
+    const other = await createWebhook(JSON.stringify({ ...body, events: ['media.failed'] }), headers);
+    expect(other.status).toBe(422);
+    expect(await h.db.webhookEndpoint.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('reprocess: a replay answers the first 202 without queueing again; the key is scoped per route', async () => {
+    const { auth } = await h.createUserWithKey();
+    const upload = async () => ((await (await post(TINY_PNG, auth)).json()) as { id: string }).id;
+    const [a, b] = [await upload(), await upload()];
+    for (const id of [a, b]) {
+      // Their flows "finished" (no workers run here).
+      await h.db.media.update({ where: { id }, data: { status: 'READY', finishedAt: new Date() } });
+      await h.services.admin.queueAdmin.removeJob(mediaJobId(id, 'notify'));
+    }
+    const headers = { ...auth, 'idempotency-key': 'again-1' };
+    const first = await reprocess(a, headers);
+    expect(first.status).toBe(202);
+    // Without the key this would be 409 (the new flow is pending): the replay is the first answer.
+    const replay = await reprocess(a, headers);
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotency-replayed')).toBe('true');
+    expect(await replay.text()).toBe(await first.clone().text());
+    expect((await reprocess(a, auth)).status).toBe(409);
+
+    // The same key on another route (another media's reprocess, an upload) is another request.
+    const onB = await reprocess(b, headers);
+    expect(onB.status).toBe(202);
+    expect(onB.headers.get('idempotency-replayed')).toBeNull();
+    const upload2 = await post(TINY_PNG, headers);
+    expect(upload2.status).toBe(202);
+    expect(upload2.headers.get('idempotency-replayed')).toBeNull();
+    // The body is part of the request: the same key with another body is refused.
+    const withBody = await rest.reprocessMedia(
+      new Request(`${BASE}/media/${a}/reprocess`, { method: 'POST', headers, body: '{"note":"x"}' }),
+      a,
+    );
+    expect(withBody.status).toBe(422);
+    expect(((await withBody.json()) as { error: { code: string } }).error.code).toBe('unprocessable');
   });
 });

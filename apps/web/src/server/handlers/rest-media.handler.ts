@@ -16,7 +16,7 @@ import type { Logger } from '@fjord/observability';
 import { jsonError } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
-import { formDataParts, withIdempotency } from '../rest-idempotency';
+import { formDataParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
 import { createStreamUploadHandler } from './stream-upload.handler';
 
 export type RestMediaDeps = {
@@ -149,22 +149,28 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
       return new Response(null, { status: 204, headers: NO_STORE });
     });
 
-  /** POST /api/v1/media/:id/reprocess — owner only; 409 while its flow still runs. */
+  /** POST /api/v1/media/:id/reprocess — owner only; 409 while its flow still runs; Idempotency-Key. */
   const reprocessMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'media:write', async (principal) => {
-      // The owner only, even for an admin's key: the admin console is where admins reprocess others' media.
-      const viewer = { id: principal.user.id, role: 'USER' as const };
-      const media = await findMediaForViewer({ db: deps.db, viewer, id });
-      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
-      await deps.reprocessMedia(media.id);
-      const self = absolute(`/api/v1/media/${media.id}`);
-      const body: MediaCreated = {
-        id: media.id,
-        status: 'QUEUED',
-        links: { self, files: absolute(`/files/${media.id}`) },
-      };
-      return Response.json(body, { status: 202, headers: { Location: self, ...NO_STORE } });
-    });
+    deps.restApi(req, 'media:write', async (principal) =>
+      withIdempotency(
+        { store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts: await smallBodyParts(req) },
+        async () => {
+          // The owner only, even for an admin's key: the admin console is where admins reprocess others' media.
+          const viewer = { id: principal.user.id, role: 'USER' as const };
+          const media = await findMediaForViewer({ db: deps.db, viewer, id });
+          if (!media)
+            return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+          await deps.reprocessMedia(media.id);
+          const self = absolute(`/api/v1/media/${media.id}`);
+          const body: MediaCreated = {
+            id: media.id,
+            status: 'QUEUED',
+            links: { self, files: absolute(`/files/${media.id}`) },
+          };
+          return Response.json(body, { status: 202, headers: { Location: self, ...NO_STORE } });
+        },
+      ),
+    );
 
   return { createMedia, listMedia, getMedia, deleteMedia, reprocessMedia };
 }

@@ -1,8 +1,9 @@
-import { CreateWebhookBodySchema, isUuid, type WebhookDeliveryList } from '@fjord/api';
+import { CreateWebhookBodySchema, isUuid, type IdempotencyStore, type WebhookDeliveryList } from '@fjord/api';
 import { AppError } from '@fjord/errors';
 import type { WebhookService } from '@fjord/webhooks';
 import { jsonError } from '../http-error';
 import { parseRestInput, type createRestApi } from '../rest-api';
+import { jsonParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
 
 const MAX_JSON_BYTES = 16 * 1024;
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -24,22 +25,48 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export function createRestWebhookHandlers(deps: {
   webhooks: WebhookService;
   restApi: ReturnType<typeof createRestApi>;
+  idempotency: IdempotencyStore;
 }) {
   const { webhooks, restApi } = deps;
+  const once = (
+    req: Request,
+    apiKeyId: string,
+    parts: [string, string][],
+    run: () => Promise<Response>,
+    body?: Parameters<typeof withIdempotency>[0]['body'],
+  ) => withIdempotency({ store: deps.idempotency, req, apiKeyId, parts, body }, run);
 
+  // The stored response never holds the signing secret (it stays sealed in its row); a replay
+  // re-reads it from the endpoint, so a client whose first response was lost still gets it (ADR 0008).
   const createWebhook = (req: Request) =>
-    restApi(req, 'webhooks:manage', async ({ user }) => {
-      const body = parseRestInput(CreateWebhookBodySchema, await readJson(req));
-      const { endpoint, secret } = await webhooks.createEndpoint({ userId: user.id, ...body });
-      return Response.json(
-        {
-          id: endpoint.id,
-          url: endpoint.url,
-          events: endpoint.events,
-          createdAt: endpoint.createdAt.toISOString(),
-          secret,
+    restApi(req, 'webhooks:manage', async ({ user, apiKeyId }) => {
+      const json = await readJson(req);
+      const secretOnReplay = {
+        redact: (text: string) => JSON.stringify({ ...(JSON.parse(text) as object), secret: undefined }),
+        restore: async (stored: string) => {
+          const created = JSON.parse(stored) as { id: string };
+          return JSON.stringify({ ...created, secret: await webhooks.revealSecret(user.id, created.id) });
         },
-        { status: 201, headers: NO_STORE },
+      };
+      return once(
+        req,
+        apiKeyId,
+        jsonParts(json),
+        async () => {
+          const body = parseRestInput(CreateWebhookBodySchema, json);
+          const { endpoint, secret } = await webhooks.createEndpoint({ userId: user.id, ...body });
+          return Response.json(
+            {
+              id: endpoint.id,
+              url: endpoint.url,
+              events: endpoint.events,
+              createdAt: endpoint.createdAt.toISOString(),
+              secret,
+            },
+            { status: 201, headers: NO_STORE },
+          );
+        },
+        secretOnReplay,
       );
     });
 
@@ -77,11 +104,13 @@ export function createRestWebhookHandlers(deps: {
     });
 
   const redeliver = (req: Request, deliveryId: string) =>
-    restApi(req, 'webhooks:manage', async ({ user }) => {
-      if (!isUuid(deliveryId)) return notFound();
-      await webhooks.redeliver(user.id, deliveryId);
-      return Response.json({ id: deliveryId, status: 'PENDING' }, { status: 202, headers: NO_STORE });
-    });
+    restApi(req, 'webhooks:manage', async ({ user, apiKeyId }) =>
+      once(req, apiKeyId, await smallBodyParts(req), async () => {
+        if (!isUuid(deliveryId)) return notFound();
+        await webhooks.redeliver(user.id, deliveryId);
+        return Response.json({ id: deliveryId, status: 'PENDING' }, { status: 202, headers: NO_STORE });
+      }),
+    );
 
   return { createWebhook, listWebhooks, deleteWebhook, listDeliveries, redeliver };
 }
