@@ -11,6 +11,7 @@ const trpcCodeByAppCode: Record<AppErrorCode, TRPCCode> = {
   bad_request: 'BAD_REQUEST',
   unsupported_type: 'BAD_REQUEST',
   too_large: 'PAYLOAD_TOO_LARGE',
+  digest_mismatch: 'BAD_REQUEST',
   conflict: 'CONFLICT',
   unprocessable: 'UNPROCESSABLE_CONTENT',
   rate_limited: 'TOO_MANY_REQUESTS',

@@ -9,6 +9,8 @@ export const AppErrorCode = {
   bad_request: 'bad_request',
   unsupported_type: 'unsupported_type',
   too_large: 'too_large',
+  /** The body does not hash to its Content-Digest: damaged in transit; send it again. */
+  digest_mismatch: 'digest_mismatch',
   conflict: 'conflict',
   /** Well-formed but contradicts an earlier request (e.g. an Idempotency-Key reused with another body). */
   unprocessable: 'unprocessable',
@@ -35,6 +37,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   bad_request: 400,
   unsupported_type: 400,
   too_large: 413,
+  digest_mismatch: 400,
   conflict: 409,
   unprocessable: 422,
   rate_limited: 429,

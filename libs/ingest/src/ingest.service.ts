@@ -15,6 +15,8 @@ export type IngestUploadInput = {
   declaredType?: string;
   body: UploadBody;
   requestId?: string;
+  /** From a Content-Digest header: the stored bytes must hash to this (lowercase hex) or nothing is kept. */
+  expectedSha256?: string;
 };
 
 export type IngestUploadResult = { id: string; kind: 'IMAGE' | 'VIDEO'; status: 'QUEUED' };
@@ -73,6 +75,15 @@ export function createIngestService(deps: IngestDeps): IngestService {
       }
       throw err;
     });
+
+    if (input.expectedSha256 !== undefined && input.expectedSha256 !== stored.sha256) {
+      await storage.delete(storageKey).catch(() => undefined);
+      throw new AppError(
+        'digest_mismatch',
+        `${name} does not match its Content-Digest: the bytes that arrived are not the file that was described. Nothing was kept; send it again.`,
+        { receivedSha256: stored.sha256 },
+      );
+    }
 
     try {
       await db.media.create({

@@ -81,7 +81,8 @@ export async function withIdempotency(
   try {
     res = await run();
   } catch (err) {
-    if (!isAppError(err) || err.code === 'internal') {
+    // A server failure or a body damaged in transit is not the client's answer: the key stays free.
+    if (!isAppError(err) || err.code === 'internal' || err.code === 'digest_mismatch') {
       await started.release();
       throw err;
     }

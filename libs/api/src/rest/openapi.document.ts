@@ -103,14 +103,24 @@ function operationObject(op: RestOperation): JsonObject {
     case 'createMedia':
       return {
         ...base,
+        parameters: STREAM_UPLOAD_HEADERS,
         requestBody: {
           required: true,
-          content: { 'multipart/form-data': { schema: ref(MediaUploadBodySchema) } },
+          content: {
+            'multipart/form-data': { schema: ref(MediaUploadBodySchema) },
+            'application/octet-stream': {
+              schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+            },
+          },
         },
         responses: {
           '202': ok(MediaCreatedSchema, 'Stored and queued; poll the media or wait for a webhook.'),
-          '400': errorResponse('Not a multipart body, no "file" field, or not a supported image.'),
-          '413': errorResponse('Larger than UPLOAD_MAX_BYTES.'),
+          '400': errorResponse(
+            'Not a multipart body, no "file" field, not a supported image or video, a Content-Digest that does not match the bytes (`digest_mismatch`: nothing was kept, send it again), or an Idempotency-Key on a stream without a Content-Digest.',
+          ),
+          '413': errorResponse(
+            'Larger than UPLOAD_MAX_BYTES (multipart) or VIDEO_UPLOAD_MAX_BYTES (streamed videos).',
+          ),
           ...common,
         },
       };
@@ -174,6 +184,25 @@ function operationObject(op: RestOperation): JsonObject {
       return webhookOperation(op, base, common, { ref, ok, errorResponse, pathParam });
   }
 }
+
+/** The raw-body upload (`application/octet-stream`): its name and, optionally, its digest travel in headers. */
+const STREAM_UPLOAD_HEADERS = [
+  {
+    name: 'X-Filename',
+    in: 'header',
+    required: false,
+    description: 'Streamed uploads: the file name, URI-encoded (default "upload").',
+    schema: { type: 'string', maxLength: 1024 },
+  },
+  {
+    name: 'Content-Digest',
+    in: 'header',
+    required: false,
+    description:
+      'Streamed uploads (RFC 9530): `sha-256=:<base64 of the SHA-256 of the file>:`. Fjord checks it against the bytes it stored and keeps nothing on a mismatch. Required with an Idempotency-Key on a streamed upload: it is how a repeat is recognised without reading the file twice.',
+    schema: { type: 'string', pattern: 'sha-256=:' },
+  },
+];
 
 const IDEMPOTENCY_KEY_PARAMETER = {
   name: 'Idempotency-Key',

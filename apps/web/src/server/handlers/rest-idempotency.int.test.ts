@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaJobId } from '@fjord/queue';
 import { createRestHandlers } from '../rest-handlers';
@@ -161,5 +162,67 @@ describe('Idempotency-Key on the other POSTs', () => {
     );
     expect(withBody.status).toBe(422);
     expect(((await withBody.json()) as { error: { code: string } }).error.code).toBe('unprocessable');
+  });
+});
+
+describe('streamed uploads (application/octet-stream): Content-Digest and Idempotency-Key', () => {
+  const digestOf = (bytes: Buffer) => `sha-256=:${createHash('sha256').update(bytes).digest('base64')}:`;
+  const stream = (bytes: Buffer, headers: Record<string, string>) =>
+    rest.createMedia(
+      new Request('http://localhost:3000/api/v1/media', {
+        method: 'POST',
+        body: new Uint8Array(bytes),
+        headers: { 'content-type': 'application/octet-stream', 'x-filename': 'dot.png', ...headers },
+      }),
+    );
+
+  it('replays a repeated streamed upload recognised by its digest, and refuses another file under the key', async () => {
+    const { user, auth } = await h.createUserWithKey();
+    const headers = { ...auth, 'idempotency-key': 'stream-1', 'content-digest': digestOf(TINY_PNG) };
+    const first = await stream(TINY_PNG, headers);
+    expect(first.status).toBe(202);
+    const again = await stream(TINY_PNG, headers);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    expect(await mediaCount(user.id)).toBe(1);
+
+    const other = await stream(OTHER_PNG, { ...headers, 'content-digest': digestOf(OTHER_PNG) });
+    expect(other.status).toBe(422);
+    expect(await mediaCount(user.id)).toBe(1);
+  });
+
+  it('needs a Content-Digest to honour an Idempotency-Key on a stream', async () => {
+    const { user, auth } = await h.createUserWithKey();
+    const res = await stream(TINY_PNG, { ...auth, 'idempotency-key': 'stream-2' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'bad_request', message: expect.stringMatching(/needs a Content-Digest/) },
+    });
+    expect(await mediaCount(user.id)).toBe(0);
+  });
+
+  it('keeps nothing when the bytes do not match their digest, and leaves the key free for the retry', async () => {
+    const { user, auth } = await h.createUserWithKey();
+    const headers = { ...auth, 'idempotency-key': 'stream-3', 'content-digest': digestOf(TINY_PNG) };
+    const damaged = await stream(OTHER_PNG, headers);
+    expect(damaged.status).toBe(400);
+    const body = (await damaged.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('digest_mismatch');
+    expect(body.error.message).toMatch(/does not match its Content-Digest/);
+    expect(await mediaCount(user.id)).toBe(0);
+
+    const retry = await stream(TINY_PNG, headers);
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotency-replayed')).toBeNull();
+    expect(await mediaCount(user.id)).toBe(1);
+  });
+
+  it('checks a Content-Digest without an Idempotency-Key too, and refuses an unusable one', async () => {
+    const { user, auth } = await h.createUserWithKey();
+    expect((await stream(OTHER_PNG, { ...auth, 'content-digest': digestOf(TINY_PNG) })).status).toBe(400);
+    expect((await stream(TINY_PNG, { ...auth, 'content-digest': 'md5=:AAAA:' })).status).toBe(400);
+    expect((await stream(TINY_PNG, { ...auth, 'content-digest': digestOf(TINY_PNG) })).status).toBe(202);
+    expect(await mediaCount(user.id)).toBe(1);
   });
 });

@@ -16,8 +16,9 @@ import type { Logger } from '@fjord/observability';
 import { jsonError } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
+import { parseContentDigest } from '../content-digest';
 import { formDataParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
-import { createStreamUploadHandler } from './stream-upload.handler';
+import { createStreamIngest, readStreamFilename } from './stream-upload.handler';
 
 export type RestMediaDeps = {
   db: DbClient;
@@ -35,7 +36,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 /** REST for services: API keys only (a cookie never authorises these, so there is nothing to forge). */
 export function createRestMediaHandlers(deps: RestMediaDeps) {
   const absolute = (path: string) => new URL(path, deps.config.FJORD_PUBLIC_URL).toString();
-  const streamUpload = createStreamUploadHandler(deps);
+  const ingestStream = createStreamIngest(deps);
 
   function toRestMedia(media: MediaDto): RestMedia {
     return {
@@ -81,7 +82,24 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   const createMedia = (req: Request) =>
     deps.restApi(req, 'media:write', async (principal) => {
       const contentType = req.headers.get('content-type') ?? '';
-      if (contentType.toLowerCase().startsWith('application/octet-stream')) return streamUpload(req);
+      if (contentType.toLowerCase().startsWith('application/octet-stream')) {
+        if (req.headers.get('idempotency-key') === null) return ingestStream(req, principal);
+        // A stream can be read once: what it is must be known before it is read, hence the digest.
+        const sha256 = parseContentDigest(req.headers.get('content-digest'));
+        if (!sha256) {
+          throw new AppError(
+            'bad_request',
+            'A streamed upload with an Idempotency-Key needs a Content-Digest header (the sha-256 of the file), so a repeat can be recognised without reading it twice.',
+          );
+        }
+        const parts: [string, string][] = [
+          ['filename', readStreamFilename(req)],
+          ['sha-256', sha256],
+        ];
+        return withIdempotency({ store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts }, () =>
+          ingestStream(req, principal),
+        );
+      }
       const form = await readLimitedFormData(req, deps.config.UPLOAD_MAX_BYTES);
       const parts = await formDataParts(form);
       return withIdempotency(

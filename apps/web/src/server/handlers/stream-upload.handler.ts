@@ -3,6 +3,7 @@ import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
+import { parseContentDigest } from '../content-digest';
 import { jsonError, toErrorResponse } from '../http-error';
 import { assertScope, authenticateRequest } from '../request-auth';
 
@@ -29,7 +30,7 @@ function isSameOrigin(req: Request): boolean {
 }
 
 /** The file name from `X-Filename` (URI-encoded, so any Unicode name survives a header) or `?filename=`. */
-function readFilename(req: Request): string {
+export function readStreamFilename(req: Request): string {
   const header = req.headers.get('x-filename');
   if (header) {
     try {
@@ -42,11 +43,43 @@ function readFilename(req: Request): string {
 }
 
 /**
- * POST with the raw file as the body (application/octet-stream): the bytes go from the socket to storage
- * in chunks, never whole in memory, so a multi-GB video costs the web process the same as a photo.
- * A session cookie works only from this origin (CSRF); services send an API key.
+ * The raw file as the body (application/octet-stream) for an already authorised principal: the bytes go
+ * from the socket to storage in chunks, never whole in memory, so a multi-GB video costs the web process
+ * the same as a photo. A `Content-Digest: sha-256=:…:` is checked against the bytes stored; on a mismatch
+ * nothing is kept. Throws AppError; REST wraps it in idempotency, the web upload route in its own auth.
  */
+export function createStreamIngest(deps: StreamUploadDeps) {
+  return async function ingestStream(req: Request, principal: { user: { id: string } }): Promise<Response> {
+    const max = deps.config.VIDEO_UPLOAD_MAX_BYTES;
+    const declared = Number(req.headers.get('content-length') ?? '0');
+    const filename = readStreamFilename(req);
+    if (declared > max) {
+      throw new AppError(
+        'too_large',
+        `${filename} is ${formatLimit(declared)}; the limit is ${formatLimit(max)}.`,
+      );
+    }
+    const expectedSha256 = parseContentDigest(req.headers.get('content-digest'));
+    if (!req.body) throw new AppError('bad_request', 'Send the file as the request body.');
+    const media = await deps.ingest.ingestUpload({
+      ownerId: principal.user.id,
+      filename,
+      declaredType: req.headers.get('content-type') ?? undefined,
+      body: req.body,
+      requestId: req.headers.get('x-request-id') ?? undefined,
+      ...(expectedSha256 ? { expectedSha256 } : {}),
+    });
+    const self = new URL(`/api/v1/media/${media.id}`, deps.config.FJORD_PUBLIC_URL).toString();
+    return Response.json(
+      { id: media.id, kind: media.kind, status: media.status, links: { self } },
+      { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } },
+    );
+  };
+}
+
+/** POST /api/uploads: the streamed upload for a session (same origin only: CSRF) or an API key. */
 export function createStreamUploadHandler(deps: StreamUploadDeps) {
+  const ingestStream = createStreamIngest(deps);
   return async function handleStreamUpload(req: Request): Promise<Response> {
     try {
       const principal = await authenticateRequest(req, deps.db, { allowSession: true });
@@ -55,28 +88,7 @@ export function createStreamUploadHandler(deps: StreamUploadDeps) {
         return jsonError('forbidden', 'Cross-origin uploads are not allowed.');
       }
       assertScope(principal, 'media:write');
-      const max = deps.config.VIDEO_UPLOAD_MAX_BYTES;
-      const declared = Number(req.headers.get('content-length') ?? '0');
-      const filename = readFilename(req);
-      if (declared > max) {
-        throw new AppError(
-          'too_large',
-          `${filename} is ${formatLimit(declared)}; the limit is ${formatLimit(max)}.`,
-        );
-      }
-      if (!req.body) throw new AppError('bad_request', 'Send the file as the request body.');
-      const media = await deps.ingest.ingestUpload({
-        ownerId: principal.user.id,
-        filename,
-        declaredType: req.headers.get('content-type') ?? undefined,
-        body: req.body,
-        requestId: req.headers.get('x-request-id') ?? undefined,
-      });
-      const self = new URL(`/api/v1/media/${media.id}`, deps.config.FJORD_PUBLIC_URL).toString();
-      return Response.json(
-        { id: media.id, kind: media.kind, status: media.status, links: { self } },
-        { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } },
-      );
+      return await ingestStream(req, principal);
     } catch (err) {
       return toErrorResponse(err, deps.logger);
     }
