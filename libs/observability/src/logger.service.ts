@@ -20,6 +20,10 @@ const SECRET_KEYS = [
   'FJORD_URL_SIGNING_SECRET',
   'FJORD_API_KEY',
   'signingSecret',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'accessKeyId',
+  'secretAccessKey',
 ];
 export const REDACTED_PATHS: readonly string[] = [
   ...SECRET_KEYS,
