@@ -79,6 +79,11 @@ export const EnvSchema = z.object({
   AVIF_EFFORT: z.coerce.number().int().min(0).max(9).default(2),
   /** Threads per ffmpeg run; default = max(1, cores / TRANSCODE_CONCURRENCY). */
   FFMPEG_THREADS: positiveInt.optional(),
+  /**
+   * Scratch space of worker-transcode: ffmpeg outputs, and with STORAGE_DRIVER=s3 a private copy of each
+   * video original (one per running job). Defaults to the OS temp dir; give it room for both.
+   */
+  TRANSCODE_TEMP_DIR: z.string().optional(),
   /** Wall-clock limit of one ffmpeg run (one rendition); past it ffmpeg is killed and the media fails. */
   VIDEO_TIMEOUT_MS: positiveInt.default(30 * 60 * 1000),
   /** How long a job lock lives before a silent worker's job is handed to another one. */

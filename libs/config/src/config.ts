@@ -18,6 +18,7 @@ export type Config = Env & {
   dataDir: string;
   storageDir: string;
   s3?: S3Config;
+  transcodeTempDir: string;
   mailOutboxDir: string;
   sharpConcurrency: number;
   ffmpegThreads: number;
@@ -53,6 +54,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     storageDir: path.resolve(dataDir, e.STORAGE_DIR ?? 'blobs'),
     s3: e.STORAGE_DRIVER === 's3' ? s3ConfigOf(e) : undefined,
+    transcodeTempDir: path.resolve(dataDir, e.TRANSCODE_TEMP_DIR ?? os.tmpdir()),
     mailOutboxDir: path.resolve(dataDir, e.MAIL_OUTBOX_DIR ?? 'mail'),
     sharpConcurrency:
       e.SHARP_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / e.TRANSCODE_CONCURRENCY)),
