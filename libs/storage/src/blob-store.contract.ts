@@ -68,6 +68,13 @@ export function describeBlobStoreContract(name: string, setup: () => Promise<Blo
       // Seconds resolution on S3; a generous window, never a clock-speed assumption.
       expect(stat?.mtimeMs).toBeGreaterThan(before - 60_000);
       expect(await t.listAll()).toEqual(['media/a/original.txt']);
+
+      expect(await store.put('media/e/empty.bin', Buffer.alloc(0))).toEqual({
+        bytes: 0,
+        sha256: sha256(Buffer.alloc(0)),
+      });
+      expect((await store.stat('media/e/empty.bin'))?.size).toBe(0);
+      expect(await store.read('media/e/empty.bin')).toEqual(Buffer.alloc(0));
     });
 
     it('streams a body of more than two parts (the multipart path) and an async iterable', async () => {

@@ -90,7 +90,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
   }
 
   /** SDK errors keep their name and status but say which object they were about. */
-  function describe(err: unknown, op: string, key: string): Error {
+  function withContext(err: unknown, op: string, key: string): Error {
     if (err instanceof AppError) return err;
     const e = err as Error;
     return new Error(`S3 ${op} of "${key}" in bucket "${bucket}" failed: ${e.name}: ${e.message}`, {
@@ -136,7 +136,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
         if (err !== sourceError) options.onWarning?.(`aborting the upload of "${key}" failed`, err);
         throw sourceError;
       }
-      throw describe(err, 'upload', key);
+      throw withContext(err, 'upload', key);
     }
   }
 
@@ -147,7 +147,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       return { size: head.ContentLength ?? 0, mtimeMs: head.LastModified?.getTime() ?? 0 };
     } catch (err) {
       if (isMissing(err)) return null;
-      throw describe(err, 'stat', key);
+      throw withContext(err, 'stat', key);
     }
   }
 
@@ -170,7 +170,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
         const take = range ? range.end - range.start + 1 : Infinity;
         if (skip < 0) return out.destroy(new Error(`S3 sent "${key}" from byte ${sentFrom}, not ${Range}`));
         pipeline(body, trimmed(skip, take), out, (err) => {
-          if (err && !out.destroyed) out.destroy(describe(err, 'read', key));
+          if (err && !out.destroyed) out.destroy(withContext(err, 'read', key));
         });
       })
       .catch((err: unknown) => {
@@ -179,7 +179,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
         if ((err as Error).name === 'InvalidRange') {
           return out.destroy(new AppError('bad_request', `Byte range ${Range} is outside "${key}"`));
         }
-        out.destroy(describe(err, 'read', key));
+        out.destroy(withContext(err, 'read', key));
       });
     return out;
   }
@@ -191,7 +191,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       return Buffer.from(await res.Body!.transformToByteArray());
     } catch (err) {
       if (isMissing(err)) throw notFound(key);
-      throw describe(err, 'read', key);
+      throw withContext(err, 'read', key);
     }
   }
 
@@ -202,7 +202,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
     } catch (err) {
       if (isMissing(err)) return;
-      throw describe(err, 'delete', key);
+      throw withContext(err, 'delete', key);
     }
   }
 
@@ -212,12 +212,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
     do {
       const page = await client
         .send(new ListObjectsV2Command({ Bucket: bucket, Prefix, MaxKeys: pageSize, ContinuationToken }))
-        .catch((err: unknown) => Promise.reject(describe(err, 'list', prefix)));
+        .catch((err: unknown) => Promise.reject(withContext(err, 'list', prefix)));
       const objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
       if (objects.length > 0) {
         const res = await client
           .send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }))
-          .catch((err: unknown) => Promise.reject(describe(err, 'delete', prefix)));
+          .catch((err: unknown) => Promise.reject(withContext(err, 'delete', prefix)));
         const failed = (res.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
         if (failed.length > 0) {
           const first = failed[0]!;

@@ -22,3 +22,11 @@ process.on('SIGTERM', () => {
   server.httpServer.closeAllConnections();
   server.close().then(() => process.exit(0));
 });
+// Never outlive the test process that started it (a crashed or killed vitest worker).
+setInterval(() => {
+  try {
+    process.kill(process.ppid, 0);
+  } catch {
+    process.exit(0);
+  }
+}, 1000).unref();
