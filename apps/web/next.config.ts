@@ -21,7 +21,17 @@ const nextConfig: NextConfig = {
     '@fjord/queue',
     '@fjord/storage',
   ],
-  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis', 'pino'],
+  serverExternalPackages: [
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    'pg',
+    'bullmq',
+    'ioredis',
+    'pino',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    '@aws-sdk/s3-request-presigner',
+  ],
   async headers() {
     return [
       {

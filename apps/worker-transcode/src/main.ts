@@ -21,7 +21,9 @@ const logger = createLogger({ service: 'worker-transcode', level: config.LOG_LEV
 configureSharp({ concurrency: config.sharpConcurrency });
 
 const db = createDbClient({ url: config.DATABASE_URL, max: config.TRANSCODE_CONCURRENCY + 2 });
-const storage = createBlobStore(config);
+const storage = createBlobStore(config, {
+  onWarning: (message, err) => logger.warn({ err }, message),
+});
 const events = createMediaEventPublisher(config);
 const cancels = createCancelRegistry();
 // A deleted media stops its ffmpeg here within moments (the web app announces the delete).
@@ -42,6 +44,7 @@ const video = createVideoTranscodeProcessor({
   cancels,
   ffmpegThreads: config.ffmpegThreads,
   timeoutMs: config.VIDEO_TIMEOUT_MS,
+  tempDir: config.transcodeTempDir,
 });
 
 await runWorker({

@@ -18,6 +18,7 @@ import {
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
+import { downloadToTempFile, type LocalCopy } from './download-original';
 import { isPermanent, markProcessing } from './transcode-shared';
 
 export type VideoProcessorDeps = {
@@ -28,6 +29,8 @@ export type VideoProcessorDeps = {
   cancels: CancelRegistry;
   ffmpegThreads: number;
   timeoutMs: number;
+  /** Scratch space: ffmpeg outputs and, for blobs without a local path (S3), the job's copy of the original. */
+  tempDir: string;
 };
 
 const DELETED = 'The media was deleted while it was processed';
@@ -53,12 +56,21 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
     if (!variant) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
     const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
     if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-    const input = storage.localPath?.(media.storageKey);
-    if (!input) throw new UnrecoverableError('Video processing needs the local storage driver');
     if (await markProcessing(db, mediaId)) await publish({ mediaId, type: 'processing' });
 
     const cancel = cancels.register(mediaId);
+    let copy: LocalCopy | undefined;
     try {
+      let input = storage.localPath?.(media.storageKey);
+      if (!input) {
+        copy = await downloadToTempFile({
+          storage,
+          key: media.storageKey,
+          tempDir: deps.tempDir,
+          signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(deps.timeoutMs)]),
+        });
+        input = copy.path;
+      }
       const info = await probeVideo(input);
       const base = {
         variant: variant.name,
@@ -84,6 +96,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
         input,
         info,
         variant,
+        tempRoot: deps.tempDir,
         opts: {
           threads: deps.ffmpegThreads,
           timeoutMs: deps.timeoutMs,
@@ -130,6 +143,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
       if (isPermanent(err)) throw new UnrecoverableError(err.message);
       throw err;
     } finally {
+      await copy?.cleanup();
       cancel.release();
     }
   };

@@ -23,9 +23,34 @@ export const EnvSchema = z.object({
     .default('fjord'),
 
   FJORD_DATA_DIR: z.string().default('.data'),
-  STORAGE_DRIVER: z.enum(['local']).default('local'),
+  /** Where blobs live: `local` (STORAGE_DIR) or `s3` (any S3-compatible service: AWS, MinIO, Ceph, Garage). */
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   /** Defaults to <FJORD_DATA_DIR>/blobs. */
   STORAGE_DIR: z.string().optional(),
+  /** S3-compatible endpoint (https://minio.internal:9000); unset = AWS S3 for S3_REGION. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'use a region name such as us-east-1')
+    .default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid bucket name (3–63 of a-z 0-9 . -)')
+    .optional(),
+  /** Never logged. */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  /** Never logged. */
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key): what MinIO and most self-hosted servers want. Default: on when S3_ENDPOINT is set. */
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  /** Key prefix inside the bucket, so one bucket can hold several Fjords (e.g. `fjord-prod`). */
+  S3_PREFIX: z
+    .string()
+    .regex(
+      /^[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_-]+)*\/?$/,
+      'use letters, digits, _ and - in /-separated parts (e.g. fjord-prod)',
+    )
+    .optional(),
 
   /** Release shown next to each worker in the admin console (set by the image build or the deployer). */
   FJORD_VERSION: z
@@ -54,6 +79,11 @@ export const EnvSchema = z.object({
   AVIF_EFFORT: z.coerce.number().int().min(0).max(9).default(2),
   /** Threads per ffmpeg run; default = max(1, cores / TRANSCODE_CONCURRENCY). */
   FFMPEG_THREADS: positiveInt.optional(),
+  /**
+   * Scratch space of worker-transcode: ffmpeg outputs, and with STORAGE_DRIVER=s3 a private copy of each
+   * video original (one per running job). Defaults to the OS temp dir; give it room for both.
+   */
+  TRANSCODE_TEMP_DIR: z.string().optional(),
   /** Wall-clock limit of one ffmpeg run (one rendition); past it ffmpeg is killed and the media fails. */
   VIDEO_TIMEOUT_MS: positiveInt.default(30 * 60 * 1000),
   /** How long a job lock lives before a silent worker's job is handed to another one. */
@@ -104,3 +134,15 @@ export const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+const S3_REQUIRED = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** Cross-field rules: the S3 driver cannot start without a bucket and explicit credentials. */
+export const EnvWithRulesSchema = EnvSchema.superRefine((env, ctx) => {
+  if (env.STORAGE_DRIVER !== 's3') return;
+  for (const name of S3_REQUIRED) {
+    if (!env[name]) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'required when STORAGE_DRIVER=s3' });
+    }
+  }
+});

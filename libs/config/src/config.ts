@@ -1,20 +1,48 @@
 import os from 'node:os';
 import path from 'node:path';
-import { EnvSchema, type Env } from './config.schema';
+import { EnvWithRulesSchema, type Env } from './config.schema';
+
+/** Connection settings of the S3 storage driver; present only when STORAGE_DRIVER=s3. */
+export type S3Config = {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** Without slashes at either end; '' when unset. */
+  prefix: string;
+};
 
 export type Config = Env & {
   dataDir: string;
   storageDir: string;
+  s3?: S3Config;
+  transcodeTempDir: string;
   mailOutboxDir: string;
   sharpConcurrency: number;
   ffmpegThreads: number;
   cookieSecure: boolean;
 };
 
+function s3ConfigOf(e: Env): S3Config {
+  // The schema's rules guarantee these once STORAGE_DRIVER=s3.
+  if (!e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY) throw new Error('S3 settings missing');
+  return {
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    bucket: e.S3_BUCKET,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+    prefix: (e.S3_PREFIX ?? '').replace(/\/+$/, ''),
+  };
+}
+
 /** Parses an environment into a Config. Throws a readable error naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = EnvSchema.safeParse(cleaned);
+  const result = EnvWithRulesSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid Fjord configuration:\n${lines.join('\n')}`);
@@ -25,6 +53,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...e,
     dataDir,
     storageDir: path.resolve(dataDir, e.STORAGE_DIR ?? 'blobs'),
+    s3: e.STORAGE_DRIVER === 's3' ? s3ConfigOf(e) : undefined,
+    transcodeTempDir: path.resolve(dataDir, e.TRANSCODE_TEMP_DIR ?? os.tmpdir()),
     mailOutboxDir: path.resolve(dataDir, e.MAIL_OUTBOX_DIR ?? 'mail'),
     sharpConcurrency:
       e.SHARP_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / e.TRANSCODE_CONCURRENCY)),

@@ -1,2 +1,2 @@
 export { EnvSchema, type Env } from './config.schema';
-export { parseConfig, getConfig, type Config } from './config';
+export { parseConfig, getConfig, type Config, type S3Config } from './config';

@@ -40,7 +40,15 @@ describe('createLogger', () => {
     );
     logger.info({ config: { SMTP_URL: `smtp://u:${SECRET}@host`, QUEUE_PREFIX: 'fjord' } }, 'boot');
     logger.child({ apiKey: SECRET }).warn('child');
-    expect(lines).toHaveLength(5);
+    logger.info(
+      {
+        config: { S3_SECRET_ACCESS_KEY: SECRET, S3_ACCESS_KEY_ID: SECRET },
+        boot: { s3: { secretAccessKey: SECRET, accessKeyId: SECRET, bucket: 'media' } },
+      },
+      's3',
+    );
+    expect(lines).toHaveLength(6);
+    expect(JSON.parse(lines[5] ?? '{}').boot.s3.bucket).toBe('media');
     expect(lines.join('\n')).not.toContain(SECRET);
     expect(lines.join('\n')).toContain('[redacted]');
     // What is not secret still gets through.

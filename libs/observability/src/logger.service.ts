@@ -23,6 +23,10 @@ const SECRET_KEYS = [
   'secretCiphertext',
   'FJORD_API_KEY',
   'signingSecret',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'accessKeyId',
+  'secretAccessKey',
 ];
 export const REDACTED_PATHS: readonly string[] = [
   ...SECRET_KEYS,

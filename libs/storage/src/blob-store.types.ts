@@ -24,9 +24,18 @@ export interface ByteRange {
   end: number;
 }
 
+export interface PresignGetOptions {
+  /** Lifetime of the URL, 1 s to 7 days (S3's own limit). */
+  expiresInSeconds: number;
+  /** Served as `Content-Disposition: attachment` with this name. */
+  filename?: string;
+  /** Served as the response's Content-Type (objects themselves are stored without one). */
+  contentType?: string;
+}
+
 /**
  * Where blobs live. The local-disk driver is the default; an S3-compatible driver implements the same
- * interface (it simply has no `localPath`). Keys are validated by every driver (see storage-key.ts).
+ * interface (it has no `localPath`, and adds `presignGet`). Keys are validated by every driver (see storage-key.ts).
  */
 export interface BlobStore {
   readonly driver: 'local' | 's3';
@@ -43,4 +52,10 @@ export interface BlobStore {
   deletePrefix(prefix: string): Promise<void>;
   /** Absolute file path, for drivers on disk: lets sharp/ffmpeg read the file without a copy. */
   localPath?(key: string): string;
+  /**
+   * A URL anyone can GET the blob from until it expires, served by the object store itself (S3 driver
+   * only). Fjord's own downloads never use it: /files and the API's signed URLs go through Fjord, which
+   * checks access and sets safe headers. It exists for operators and tooling (see docs/adr/0008).
+   */
+  presignGet?(key: string, opts: PresignGetOptions): Promise<string>;
 }

@@ -1,4 +1,13 @@
-export type { BlobSource, BlobStat, BlobStore, ByteRange, PutOptions, PutResult } from './blob-store.types';
-export { createBlobStore } from './blob-store.service';
+export type {
+  BlobSource,
+  BlobStat,
+  BlobStore,
+  ByteRange,
+  PresignGetOptions,
+  PutOptions,
+  PutResult,
+} from './blob-store.types';
+export { createBlobStore, type BlobStoreConfig } from './blob-store.service';
 export { createLocalBlobStore } from './local-blob-store.service';
+export { createS3BlobStore, type S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.service';
 export { assertValidKey, originalKey, renditionKey, mediaPrefix } from './storage-key';

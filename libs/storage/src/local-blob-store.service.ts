@@ -4,27 +4,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { AppError } from '@fjord/errors';
+import { assertValidRange, iterate, notFound, tooLarge } from './blob-store.shared';
 import type { BlobSource, BlobStat, BlobStore, ByteRange, PutOptions, PutResult } from './blob-store.types';
 import { assertValidKey } from './storage-key';
 
 function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-function notFound(key: string): AppError {
-  return new AppError('not_found', `No file is stored under "${key}"`);
-}
-
-async function* iterate(source: BlobSource): AsyncGenerator<Uint8Array> {
-  if (Buffer.isBuffer(source)) {
-    yield source;
-    return;
-  }
-  yield* source;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
 /** A directory fsync makes the rename itself durable, not only the file's bytes. */
@@ -34,13 +19,6 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function assertValidRange(range: ByteRange): void {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new AppError('bad_request', `Invalid byte range ${start}-${end}`);
   }
 }
 
@@ -69,9 +47,7 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
       for await (const chunk of iterate(source)) {
         bytes += chunk.byteLength;
         if (opts.maxBytes !== undefined && bytes > opts.maxBytes) {
-          throw new AppError('too_large', `The file is larger than the ${formatBytes(opts.maxBytes)} limit`, {
-            maxBytes: opts.maxBytes,
-          });
+          throw tooLarge(opts.maxBytes);
         }
         hash.update(chunk);
         await handle.write(chunk);

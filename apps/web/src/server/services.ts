@@ -43,7 +43,7 @@ export function getServices(): WebServices {
 export function createWebServices(config: Config): WebServices {
   const logger = createLogger({ service: 'web', level: config.LOG_LEVEL });
   const db = createDbClient({ url: config.DATABASE_URL });
-  const storage = createBlobStore(config);
+  const storage = createBlobStore(config, { onWarning: (message, err) => logger.warn({ err }, message) });
   const queues = createQueues(config);
   const enqueuer = createMediaFlowEnqueuer({ config, queues });
   const ingest = createIngestService({ db, storage, enqueuer, config, logger });
