@@ -71,7 +71,7 @@ describe('image and video pipeline with STORAGE_DRIVER=s3 (s3rver, real workers)
     expect(imageRenditions.map((r) => r.name).sort()).toEqual(IMAGE_VARIANTS.map((v) => v.name).sort());
     for (const r of imageRenditions) {
       const blob = await p.storage.read(r.storageKey);
-      expect(blob.length).toBe(r.bytes);
+      expect(blob.length).toBe(Number(r.bytes));
       expect((await sharp(blob).metadata()).width).toBe(r.width);
     }
     const videoRenditions = await p.db.rendition.findMany({ where: { mediaId: video.id } });
