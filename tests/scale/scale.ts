@@ -82,7 +82,9 @@ async function burstPhase(chaos: boolean): Promise<void> {
     return;
   }
   log(`${label}: ${uploads} image uploads, ${replicas} replica(s) of transcode, db and email`);
+  const generating = Date.now();
   const images = await generateImages(uploads, chaos ? 2 : 1);
+  log(`generated ${uploads} images in ${((Date.now() - generating) / 1000).toFixed(1)} s`);
   const burst = await runBurst({
     label: `scale-${label}`,
     images,
