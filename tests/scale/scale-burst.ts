@@ -89,7 +89,11 @@ export async function runBurst(opts: BurstOptions): Promise<BurstResult> {
 
     let killed: KilledReplica | undefined;
     let ingestMs = 0;
-    void ingesting.then(() => (ingestMs = Date.now() - started));
+    let ingestError: unknown;
+    ingesting.then(
+      () => (ingestMs = Date.now() - started),
+      (error: unknown) => (ingestError = error),
+    );
     const total = opts.images.length;
     const stallTimeoutMs = opts.stallTimeoutMs ?? 120_000;
     let lastDone = -1;
@@ -112,6 +116,7 @@ export async function runBurst(opts: BurstOptions): Promise<BurstResult> {
             `with ${killed.activeJobIds.length} job(s) in hand`,
         );
       }
+      if (ingestError) throw ingestError;
       if (done >= total) break;
       if (Date.now() - lastChange > stallTimeoutMs) {
         throw new Error(`no media finished for ${stallTimeoutMs / 1000} s (${done}/${total} done)`);
