@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Offline Prisma migrations (docs/adr/0001-prisma-offline-migrations.md).
-//   deploy          apply pending migrations to DATABASE_URL (creating the database if missing)
+//   deploy          apply pending migrations to DATABASE_DIRECT_URL, else DATABASE_URL (creating the
+//                   database if missing; the direct URL bypasses PgBouncer: the runner's lock is per session)
 //   create <name>   write prisma/migrations/<ts>_<name>/migration.sql from the schema change
 //   check           CI drift check: migrations vs schema.prisma, compared in real databases
 import { tsImport } from 'tsx/esm/api';
@@ -11,7 +12,7 @@ const USAGE = `usage: node scripts/db-migrate.mjs <deploy | create <name> | chec
 
 async function main(argv) {
   const [command, ...rest] = argv;
-  const url = process.env.DATABASE_URL || DEFAULT_URL;
+  const url = process.env.DATABASE_DIRECT_URL || process.env.DATABASE_URL || DEFAULT_URL;
   const migrate = await tsImport('@fjord/db/migrate', import.meta.url);
   const log = (message) => console.log(`[db] ${message}`);
 

@@ -1,5 +1,6 @@
 // The compose stack for real: 2 worker-transcode replicas, an API-key upload through the gateway until
-// READY, the email in the mail catcher, then `down -v`. Ports 8088/8089 keep clear of dev stacks.
+// READY, the email in the mail catcher, web scaled to 2 with the first replica removed (the gateway
+// must re-resolve), then `down -v`. Ports 8088/8089 keep clear of dev stacks.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -140,6 +141,38 @@ export async function runStackChecks({ root, check: checkOne }) {
         { timeoutMs: 60_000 },
       ).then(() => []),
     );
+    // nginx resolves `web` through Docker's DNS at request time (docker/nginx/nginx.conf): after a
+    // scale-up and the removal of the first replica, the gateway must reach the new one by itself.
+    await check('gateway follows web: --scale web=2, first replica removed, still served', async () => {
+      const before = compose(['ps', '-q', 'web']).trim().split('\n').filter(Boolean);
+      await run(
+        'docker-compose',
+        [...composeArgs, 'up', '-d', '--no-build', '--no-deps', '--scale', 'web=2', 'web'],
+        {
+          env,
+        },
+      );
+      const ids = compose(['ps', '-q', 'web']).trim().split('\n').filter(Boolean);
+      if (before.length !== 1 || ids.length !== 2)
+        return [`web containers: ${before.length} → ${ids.length}`];
+      const added = ids.find((id) => !before.includes(id));
+      await waitFor(
+        'the second web replica healthy',
+        () => sh('docker', ['inspect', '-f', '{{.State.Health.Status}}', added]).trim() === 'healthy',
+      );
+      sh('docker', ['rm', '-f', before[0]]);
+      let inARow = 0;
+      await waitFor(
+        'the gateway to answer from the remaining replica',
+        async () => {
+          const res = await fetch(`${gateway}/api/health/ready`);
+          inARow = res.ok ? inARow + 1 : 0;
+          return inARow >= 5;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      return [];
+    });
   } finally {
     if (process.env.DOCKER_TEST_VERBOSE || hasFailure) {
       try {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run test:docker`: the images and the compose stack, for real (not part of `npm test`).
 //   1. static: compose config, Dockerfile lint, every app has an image whose CMD its build produces,
-//      Kubernetes manifests (deploy/kubernetes) against the Kubernetes and KEDA schemas;
+//      Kubernetes manifests (deploy/kubernetes) against the Kubernetes and KEDA schemas, each overlay's
+//      patches against the resources they target, each overlay rendered by `kubectl kustomize` (when
+//      kubectl is installed) and validated the same way;
 //   2. engine + local base images (cached: an existing tag is never rebuilt), every image built;
 //   3. the stack up with 2 worker-transcode replicas: an API-key upload through the gateway → READY,
 //      its email in the mail catcher; then down -v and the engine stopped.
@@ -12,7 +14,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBaseImages } from './base-images.mjs';
 import { ensureDockerTools, run, sh, startDockerEngine } from './docker-engine.mjs';
-import { checkKubernetesSchemas, checkKubernetesWiring } from './k8s-checks.mjs';
+import {
+  checkKubernetesSchemas,
+  checkKubernetesWiring,
+  checkOverlayPatches,
+  checkRenderedOverlay,
+  listOverlays,
+} from './k8s-checks.mjs';
 import * as staticChecks from './static-checks.mjs';
 import { runStackChecks } from './stack-checks.mjs';
 
@@ -73,6 +81,22 @@ async function main() {
           staticChecks.listDockerfiles(root).map((d) => d.name),
         ),
       );
+      for (const overlay of listOverlays(path.join(root, 'deploy/kubernetes'))) {
+        await check(`kubernetes overlay ${overlay.name}: every patch lands on a resource it has`, () =>
+          checkOverlayPatches(overlay.dir),
+        );
+        await check(
+          `kubernetes overlay ${overlay.name}: kubectl kustomize → schemas, wiring, namespace`,
+          async () => {
+            const rendered = await checkRenderedOverlay(
+              overlay.dir,
+              staticChecks.listDockerfiles(root).map((d) => d.name),
+            );
+            if (rendered.skipped) console.log(`      (${rendered.skipped})`);
+            return rendered.problems ?? [];
+          },
+        );
+      }
     });
     if (staticOnly || results.failed > 0) return;
 

@@ -15,11 +15,22 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/fjord'),
+  /**
+   * Postgres itself, for migrations only, when DATABASE_URL points at PgBouncer in transaction mode:
+   * the migration runner holds a session-level advisory lock. Defaults to DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  /** Every Redis key Fjord writes starts with this; tests use one per file. */
+  /**
+   * Every Redis key Fjord writes starts with this; tests use one per file. On Redis Cluster write it as
+   * a hash tag, `{fjord}`: then every key of every queue (a flow spans three) lands in one slot.
+   */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-zA-Z0-9_-]+$/)
+    .regex(/^(?:\{[a-zA-Z0-9_-]+\}[a-zA-Z0-9_-]*|[a-zA-Z0-9_-]+)$/, {
+      message:
+        'letters, digits, "_" and "-", optionally starting with one Redis Cluster hash tag: fjord or {fjord}',
+    })
     .default('fjord'),
 
   FJORD_DATA_DIR: z.string().default('.data'),

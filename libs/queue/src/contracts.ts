@@ -185,11 +185,6 @@ export function mediaJobId(
   return ['media', mediaId, step, ...(variant ? [variant] : [])].join('.');
 }
 
-/** Redis pub/sub channel on which workers announce media changes (status, progress). */
-export function mediaEventsChannel(prefix: string): string {
-  return `${prefix}:events:media`;
-}
-
 export const MediaEventSchema = z.object({
   mediaId: z.uuid(),
   type: z.enum([

@@ -1,4 +1,12 @@
 export * from './contracts';
+export {
+  bullQueueKeys,
+  clusterHashTag,
+  isClusterSafePrefix,
+  mediaEventsChannel,
+  rateLimitKey,
+  redisKey,
+} from './redis-keys';
 export { createRedis, closeRedis, waitUntilReady, type RedisRole } from './redis';
 export type { QueueLogger } from './logger';
 export { createQueues, type Queues } from './queues';

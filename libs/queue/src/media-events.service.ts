@@ -1,5 +1,6 @@
 import type { Config } from '@fjord/config';
-import { MediaEventSchema, mediaEventsChannel, type MediaEvent } from './contracts';
+import { MediaEventSchema, type MediaEvent } from './contracts';
+import { mediaEventsChannel } from './redis-keys';
 import { closeRedis, createRedis, waitUntilReady } from './redis';
 
 type EventsConfig = Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { rateLimitKey } from '@fjord/queue';
 
 /**
  * Token bucket per key, in one Lua script so concurrent requests on any number of web replicas never
@@ -38,7 +39,7 @@ export function createRateLimiter(deps: {
     const reply = (await deps.redis.eval(
       TOKEN_BUCKET_LUA,
       1,
-      `${deps.prefix}:ratelimit:${subject}`,
+      rateLimitKey(deps.prefix, subject),
       deps.limit,
       deps.windowSeconds * 1000,
     )) as [number, number, number, number];

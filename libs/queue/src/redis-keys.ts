@@ -1,0 +1,44 @@
+import { QueueKeys } from 'bullmq';
+
+/**
+ * Every Redis key and channel Fjord owns is built here, under QUEUE_PREFIX. On Redis Cluster the prefix
+ * is written as a hash tag (`{fjord}`): Redis hashes only what is inside the first `{…}` of a key, so
+ * every queue's keys, the rate-limit buckets and the events channel share one slot — which BullMQ needs,
+ * because a flow (transcode → db → email) moves jobs between queues in single Lua scripts.
+ */
+export function redisKey(prefix: string, ...parts: string[]): string {
+  if (parts.length === 0) throw new Error('redisKey needs at least one part after the prefix');
+  return [prefix, ...parts].join(':');
+}
+
+/** Redis pub/sub channel on which workers announce media changes (status, progress). */
+export function mediaEventsChannel(prefix: string): string {
+  return redisKey(prefix, 'events', 'media');
+}
+
+/** The token bucket of one API key (libs/api rate limiter). */
+export function rateLimitKey(prefix: string, subject: string): string {
+  return redisKey(prefix, 'ratelimit', subject);
+}
+
+/** The keys BullMQ itself writes for one queue under this prefix (`<prefix>:<queue>:<type>`). */
+export function bullQueueKeys(prefix: string, queueName: string): string[] {
+  return Object.values(new QueueKeys(prefix).getKeys(queueName));
+}
+
+/**
+ * The part of a key Redis Cluster hashes: the content of the first `{…}` when it is non-empty,
+ * else the whole key (the rule in the Redis Cluster specification, "Hash tags").
+ */
+export function clusterHashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  if (close === -1 || close === open + 1) return key;
+  return key.slice(open + 1, close);
+}
+
+/** True when the prefix starts with a hash tag, so every key built from it hashes to one slot. */
+export function isClusterSafePrefix(prefix: string): boolean {
+  return prefix.startsWith('{') && clusterHashTag(prefix) !== prefix;
+}
