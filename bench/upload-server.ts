@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
-import { createRestMediaHandlers } from '../apps/web/src/server/handlers/rest-media.handler';
+import { createRestHandlers } from '../apps/web/src/server/rest-handlers';
 import { closeWebServices, createWebServices } from '../apps/web/src/server/services';
 import { createTusUploadServer } from '../apps/web/src/server/tus/tus-upload.server';
 
@@ -20,7 +20,7 @@ const config = testConfig({
 const services = createWebServices(config);
 const user = await createTestUser(services.db);
 const { key } = await createApiKey({ db: services.db, userId: user.id, name: 'bench' });
-const rest = createRestMediaHandlers(services);
+const rest = createRestHandlers(services);
 const tus = createTusUploadServer(services);
 
 /**
