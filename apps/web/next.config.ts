@@ -1,11 +1,11 @@
 import type { NextConfig } from 'next';
 
-import {
-  NON_PAGE_CONTENT_SECURITY_POLICY,
-  USER_FILE_CONTENT_SECURITY_POLICY,
-} from './src/server/security/content-security-policy';
-
 // Pages get a per-response nonce policy from src/proxy.ts; what is never a page gets a fixed one here.
+// Kept inline: `next start` compiles this file at run time, where the images carry no src/.
+// JSON APIs and health: nothing may load, nothing may frame them.
+const NON_PAGE_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+// User files: never rendered as a page of this origin, whatever their bytes claim to be.
+const USER_FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

@@ -3,7 +3,8 @@
  * puts it on its own bootstrap and chunk scripts when it finds the policy on the request) or when such a
  * script loads them ('strict-dynamic'); inline handlers and injected <script> tags do not run. Styles keep
  * 'unsafe-inline' because React's style attributes cannot carry a nonce; CSS cannot run script.
- * No remote origin appears anywhere: everything is same-origin.
+ * No remote origin appears anywhere: everything is same-origin. API routes and user files get fixed
+ * policies from next.config.ts.
  */
 export function pageContentSecurityPolicy(nonce: string, opts: { dev: boolean }): string {
   return [
@@ -20,12 +21,6 @@ export function pageContentSecurityPolicy(nonce: string, opts: { dev: boolean })
     "frame-ancestors 'none'",
   ].join('; ');
 }
-
-/** For responses that are never a page (JSON APIs, health): nothing may load, nothing may frame them. */
-export const NON_PAGE_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
-
-/** User files: never rendered as a page of this origin, whatever their bytes claim to be. */
-export const USER_FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox";
 
 /** 128 random bits, base64: unguessable and fresh for every response. */
 export function createNonce(): string {
