@@ -51,7 +51,13 @@ describe('@fjord/sdk uploadResumable over real HTTP (tus)', () => {
     await Promise.all([p.startWorker('transcode'), p.startWorker('db')]);
     const user = await createTestUser(p.db);
     apiKey = (await createApiKey({ db: p.db, userId: user.id, name: 'sdk' })).key;
-    const tus = createTusUploadServer({ db: p.db, ingest: p.ingest, config: p.config, logger: silentLogger });
+    const tus = createTusUploadServer({
+      db: p.db,
+      ingest: p.ingest,
+      config: p.config,
+      logger: silentLogger,
+      queues: p.queues,
+    });
 
     server = http.createServer(async (req, res) => {
       if (!req.url?.startsWith(TUS_UPLOAD_PATH)) return res.writeHead(404).end();
@@ -146,10 +152,21 @@ describe('@fjord/sdk uploadResumable over real HTTP (tus)', () => {
     expect((await p.storage.read(media.storageKey)).equals(video)).toBe(true);
     expect(await p.db.rendition.count({ where: { mediaId: done.mediaId } })).toBeGreaterThan(0);
 
-    // The finished upload is gone from the server: resuming it again is a clear 404.
-    const again = await client.uploadResumable(file, { uploadUrl }).catch((e: unknown) => e);
-    expect(again).toBeInstanceOf(FjordApiError);
-    expect((again as FjordApiError).status).toBe(404);
+    // Resuming a finished upload (its last answer lost on the way) gives the same media, sending nothing.
+    const patchesBefore = patches.length;
+    const again = await client.uploadResumable(file, { uploadUrl });
+    expect(again.mediaId).toBe(done.mediaId);
+    expect(patches).toHaveLength(patchesBefore);
+    expect(await p.db.media.count({ where: { originalName: 'trip.mp4' } })).toBe(1);
+
+    // Someone else's key learns nothing about it: a clear 404, as for any upload that is not theirs.
+    const stranger = await createTestUser(p.db);
+    const strangerKey = (await createApiKey({ db: p.db, userId: stranger.id, name: 'other' })).key;
+    const refused = await createFjordClient({ baseUrl, apiKey: strangerKey })
+      .uploadResumable(file, { uploadUrl })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FjordApiError);
+    expect((refused as FjordApiError).status).toBe(404);
   });
 
   it('streams of known size work too, and a refusal (not a video) is an API error, not a retry loop', async () => {

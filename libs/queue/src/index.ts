@@ -4,6 +4,7 @@ export {
   clusterHashTag,
   isClusterSafePrefix,
   mediaEventsChannel,
+  finishedUploadKey,
   rateLimitKey,
   redisKey,
 } from './redis-keys';

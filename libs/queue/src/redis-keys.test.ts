@@ -4,6 +4,7 @@ import { QueueName } from './contracts';
 import {
   bullQueueKeys,
   clusterHashTag,
+  finishedUploadKey,
   isClusterSafePrefix,
   mediaEventsChannel,
   rateLimitKey,
@@ -15,6 +16,7 @@ function everyKey(prefix: string): string[] {
   return [
     mediaEventsChannel(prefix),
     rateLimitKey(prefix, 'fjk_abc123'),
+    finishedUploadKey(prefix, '0f1e2d3c4b5a'),
     redisKey(prefix, 'anything', 'else'),
     ...Object.values(QueueName).flatMap((queue) => bullQueueKeys(prefix, queue)),
   ];

@@ -16,6 +16,11 @@ export function mediaEventsChannel(prefix: string): string {
   return redisKey(prefix, 'events', 'media');
 }
 
+/** A finished resumable upload's outcome (owner, media id), kept a day so a lost final response is not. */
+export function finishedUploadKey(prefix: string, uploadId: string): string {
+  return redisKey(prefix, 'tus', 'finished', uploadId);
+}
+
 /** The token bucket of one API key (libs/api rate limiter). */
 export function rateLimitKey(prefix: string, subject: string): string {
   return redisKey(prefix, 'ratelimit', subject);

@@ -142,12 +142,16 @@ const isRetryableStatus = (status: number) => status >= 500 || status === 409 ||
 export function createResumableUploader(opts: { baseUrl: string; apiKey: string; fetch: typeof fetch }) {
   const authHeaders = { Authorization: `Bearer ${opts.apiKey}`, 'Tus-Resumable': TUS_VERSION };
 
-  async function headOffset(uploadUrl: string, signal?: AbortSignal): Promise<number> {
+  /** The server's offset, and the media id when the upload already finished (its last answer was lost). */
+  async function headOffset(
+    uploadUrl: string,
+    signal?: AbortSignal,
+  ): Promise<{ offset: number; mediaId: string | null }> {
     const res = await opts.fetch(uploadUrl, { method: 'HEAD', headers: authHeaders, signal });
     if (!res.ok) throw await errorOf(res);
     const offset = Number(res.headers.get('upload-offset'));
     if (!Number.isInteger(offset) || offset < 0) throw new Error('The server sent no valid Upload-Offset.');
-    return offset;
+    return { offset, mediaId: res.headers.get('upload-media-id') };
   }
 
   async function createUpload(reader: ChunkReader, o: ResumableUploadOptions): Promise<string> {
@@ -182,8 +186,11 @@ export function createResumableUploader(opts: { baseUrl: string; apiKey: string;
       new ResumableUploadError(message, uploadUrl, offset, cause);
 
     try {
-      if (uploadUrl) offset = await headOffset(uploadUrl, o.signal);
-      else {
+      if (uploadUrl) {
+        const head = await headOffset(uploadUrl, o.signal);
+        if (head.mediaId) return { mediaId: head.mediaId, uploadUrl };
+        offset = head.offset;
+      } else {
         uploadUrl = await createUpload(reader, o);
         await o.onUploadUrl?.(uploadUrl);
       }
@@ -226,7 +233,9 @@ export function createResumableUploader(opts: { baseUrl: string; apiKey: string;
         if (++failures > maxFailures) throw stop(`The upload failed ${failures} times in a row.`, err);
         await delay((o.retryDelayMs ?? 500) * 2 ** (failures - 1), o.signal);
         try {
-          offset = await headOffset(uploadUrl, o.signal);
+          const head = await headOffset(uploadUrl, o.signal);
+          if (head.mediaId) return { mediaId: head.mediaId, uploadUrl };
+          offset = head.offset;
         } catch (headErr) {
           // 404/410: the upload is gone (expired or finished) — nothing to resume.
           if (headErr instanceof FjordApiError && !isRetryableStatus(headErr.status)) throw headErr;

@@ -87,8 +87,17 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
         parameters: [uploadId, tusResumable],
         responses: {
           '200': {
-            description: 'The offset to resume from.',
-            headers: { 'Upload-Offset': OFFSET_HEADER, 'Upload-Length': header('Total size.') },
+            description:
+              'The offset to resume from. For a day after the upload finished (its last answer may have been lost), its owner gets Upload-Offset = Upload-Length and the media id.',
+            headers: {
+              'Upload-Offset': OFFSET_HEADER,
+              'Upload-Length': header('Total size.'),
+              'Upload-Media-Id': header(
+                'Only once the upload has finished: the id of its media (GET /api/v1/media/{id}).',
+                { type: 'string', format: 'uuid' },
+                false,
+              ),
+            },
           },
           '404': notFound,
         },

@@ -5,6 +5,7 @@ import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { isAppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
+import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import { assertScope, authenticateRequest, type RequestPrincipal } from '../request-auth';
@@ -14,9 +15,14 @@ export const TUS_PATH = '/api/tus';
 export type TusUploadDeps = {
   db: DbClient;
   ingest: MediaIngest;
-  config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'dataDir'>;
-  logger: Pick<Logger, 'error' | 'info'>;
+  config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'dataDir' | 'QUEUE_PREFIX'>;
+  logger: Pick<Logger, 'error' | 'info' | 'warn'>;
+  queues: Pick<Queues, 'connection'>;
 };
+
+/** How long the outcome of a finished upload answers a HEAD (a client whose last response was lost). */
+const FINISHED_UPLOAD_TTL_SECONDS = 24 * 3600;
+type FinishedUpload = { ownerId: string; mediaId: string; size: number };
 
 /** tus hooks fail by throwing `{ status_code, body }`; the body is JSON in Fjord's error shape. */
 function refuse(status_code: number, code: string, message: string): never {
@@ -41,6 +47,7 @@ function isSameOrigin(req: Request): boolean {
  */
 export function createTusUploadServer(deps: TusUploadDeps) {
   const { db, ingest, config, logger } = deps;
+  const redis = deps.queues.connection;
   const directory = path.join(config.dataDir, 'tus');
   // An upload nobody resumed for a day is abandoned: its partial file is removed (hourly sweep below).
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: 24 * 3600 * 1000 });
@@ -95,6 +102,10 @@ export function createTusUploadServer(deps: TusUploadDeps) {
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
         logger.info({ mediaId: media.id, uploadId: upload.id }, 'resumable upload finished');
+        const finished: FinishedUpload = { ownerId, mediaId: media.id, size: upload.size ?? upload.offset };
+        await redis
+          .set(finishedUploadKey(config.QUEUE_PREFIX, upload.id), JSON.stringify(finished), 'EX', FINISHED_UPLOAD_TTL_SECONDS)
+          .catch((err: unknown) => logger.warn({ err, uploadId: upload.id }, 'tus: could not remember the finished upload'));
         return {
           headers: { 'Upload-Media-Id': media.id, 'Access-Control-Expose-Headers': 'Upload-Media-Id' },
         };
@@ -107,5 +118,40 @@ export function createTusUploadServer(deps: TusUploadDeps) {
       }
     },
   });
-  return { server, directory, handle: (req: Request) => server.handleWeb(req) };
+  /**
+   * HEAD of an upload that already finished: its file is gone, but its owner may have lost the response
+   * of the last PATCH (the one carrying Upload-Media-Id). For a day, HEAD answers complete, with the id.
+   */
+  async function answerFinished(req: Request): Promise<Response | null> {
+    const { pathname } = new URL(req.url);
+    const uploadId = pathname.startsWith(`${TUS_PATH}/`) ? pathname.slice(TUS_PATH.length + 1) : '';
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(uploadId)) return null;
+    const stored = await redis.get(finishedUploadKey(config.QUEUE_PREFIX, uploadId)).catch(() => null);
+    if (!stored) return null;
+    const finished = JSON.parse(stored) as FinishedUpload;
+    const principal = await authenticateRequest(req, db, { allowSession: true });
+    // Anyone else is left to tus, which refuses them as for any upload that is not theirs.
+    if (!principal || principal.user.id !== finished.ownerId) return null;
+    return new Response(null, {
+      status: 200,
+      headers: {
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': String(finished.size),
+        'Upload-Length': String(finished.size),
+        'Upload-Media-Id': finished.mediaId,
+        'Cache-Control': 'no-store',
+        'Access-Control-Expose-Headers': 'Upload-Offset, Upload-Length, Upload-Media-Id',
+      },
+    });
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    if (req.method === 'HEAD') {
+      const finished = await answerFinished(req);
+      if (finished) return finished;
+    }
+    return server.handleWeb(req);
+  }
+
+  return { server, directory, handle };
 }
