@@ -7,6 +7,7 @@ export type {
   PutOptions,
   PutResult,
 } from './blob-store.types';
+export { contentDisposition } from './content-disposition';
 export { createBlobStore, type BlobStoreConfig } from './blob-store.service';
 export { createLocalBlobStore } from './local-blob-store.service';
 export { createS3BlobStore, type S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.service';

@@ -22,6 +22,7 @@ import type {
   PutOptions,
   PutResult,
 } from './blob-store.types';
+import { contentDisposition } from './content-disposition';
 import { createS3Client } from './s3-client';
 import { assertValidKey } from './storage-key';
 
@@ -48,11 +49,6 @@ function statusOf(err: unknown): number | undefined {
 function isMissing(err: unknown): boolean {
   const name = (err as Error | undefined)?.name;
   return name === 'NoSuchKey' || name === 'NotFound' || statusOf(err) === 404;
-}
-
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
 /** Drops the first `skip` bytes, passes `take` bytes, then stops reading (the source is destroyed). */

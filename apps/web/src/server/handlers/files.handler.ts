@@ -3,7 +3,7 @@ import { isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
 import { verifySignedFilePath } from '@fjord/auth';
 import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
-import type { BlobStore } from '@fjord/storage';
+import { contentDisposition, type BlobStore } from '@fjord/storage';
 import { matchesIfNoneMatch, parseByteRange } from '../byte-range';
 import { jsonError, toErrorResponse } from '../http-error';
 import { assertScope, authenticateRequest } from '../request-auth';
@@ -19,11 +19,6 @@ export type FileParams = { mediaId: string; name: string };
 type ResolvedFile = { storageKey: string; mimeType: string; etag: string; downloadName?: string };
 
 const NOT_FOUND = 'This file does not exist or you do not have access to it.';
-
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 async function resolveFile(
   deps: FilesHandlerDeps,
