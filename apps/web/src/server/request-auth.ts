@@ -41,3 +41,15 @@ export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): vo
     throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
   }
 }
+
+/** Whether a cookie-borne request comes from this origin (CSRF): its Origin names the host it reached. */
+export function isSameOrigin(req: Request): boolean {
+  const origin = req.headers.get('origin');
+  if (!origin) return false;
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -5,7 +5,7 @@ import { AppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import { parseContentDigest } from '../content-digest';
 import { jsonError, toErrorResponse } from '../http-error';
-import { assertScope, authenticateRequest } from '../request-auth';
+import { assertScope, authenticateRequest, isSameOrigin } from '../request-auth';
 
 export type StreamUploadDeps = {
   db: DbClient;
@@ -16,17 +16,6 @@ export type StreamUploadDeps = {
 
 function formatLimit(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
-}
-
-function isSameOrigin(req: Request): boolean {
-  const origin = req.headers.get('origin');
-  if (!origin) return false;
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 /** The file name from `X-Filename` (URI-encoded, so any Unicode name survives a header) or `?filename=`. */

@@ -8,7 +8,7 @@ import type { Logger } from '@fjord/observability';
 import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
-import { assertScope, authenticateRequest, type RequestPrincipal } from '../request-auth';
+import { assertScope, authenticateRequest, isSameOrigin, type RequestPrincipal } from '../request-auth';
 
 export const TUS_PATH = '/api/tus';
 
@@ -27,16 +27,6 @@ type FinishedUpload = { ownerId: string; mediaId: string; size: number };
 /** tus hooks fail by throwing `{ status_code, body }`; the body is JSON in Fjord's error shape. */
 function refuse(status_code: number, code: string, message: string): never {
   throw { status_code, body: JSON.stringify({ error: { code, message } }) };
-}
-
-function isSameOrigin(req: Request): boolean {
-  const origin = req.headers.get('origin');
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-  try {
-    return Boolean(origin) && new URL(origin!).host === host;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -104,8 +94,15 @@ export function createTusUploadServer(deps: TusUploadDeps) {
         logger.info({ mediaId: media.id, uploadId: upload.id }, 'resumable upload finished');
         const finished: FinishedUpload = { ownerId, mediaId: media.id, size: upload.size ?? upload.offset };
         await redis
-          .set(finishedUploadKey(config.QUEUE_PREFIX, upload.id), JSON.stringify(finished), 'EX', FINISHED_UPLOAD_TTL_SECONDS)
-          .catch((err: unknown) => logger.warn({ err, uploadId: upload.id }, 'tus: could not remember the finished upload'));
+          .set(
+            finishedUploadKey(config.QUEUE_PREFIX, upload.id),
+            JSON.stringify(finished),
+            'EX',
+            FINISHED_UPLOAD_TTL_SECONDS,
+          )
+          .catch((err: unknown) =>
+            logger.warn({ err, uploadId: upload.id }, 'tus: could not remember the finished upload'),
+          );
         return {
           headers: { 'Upload-Media-Id': media.id, 'Access-Control-Expose-Headers': 'Upload-Media-Id' },
         };
