@@ -169,8 +169,9 @@ describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopb
     const { job, state } = await worker.finished(jobId);
     expect(state).toBe('completed');
     expect(job.attemptsMade).toBe(2);
-    // 500 ms socket timeout + 100 ms backoff + the retry, instead of nodemailer's 10-minute default.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // ~0.7 s (500 ms socket timeout + 100 ms backoff + the retry) instead of nodemailer's 10-minute
+    // default; the margin is for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     const { logs } = await worker.queues.email.getJobLogs(jobId);
     expect(logs.join('\n')).toMatch(/not sent \(transient\): Timeout/);
     // The stalled server had read the message: it holds an unacknowledged copy, same Message-ID.
@@ -186,7 +187,7 @@ describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopb
     const { messageId, jobId } = await worker.notify();
     const { state } = await worker.finished(jobId);
     expect(state).toBe('completed');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(smtp.copiesOf(messageId)).toBe(1);
   });
 
