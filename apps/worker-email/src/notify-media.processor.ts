@@ -1,5 +1,11 @@
 import type { DbClient } from '@fjord/db';
-import { mediaMessageId, renderMediaFailedEmail, renderMediaReadyEmail } from '@fjord/email';
+import {
+  classifySmtpError,
+  describeSmtpError,
+  mediaMessageId,
+  renderMediaFailedEmail,
+  renderMediaReadyEmail,
+} from '@fjord/email';
 import {
   NotifyJobDataSchema,
   appendJobLog,
@@ -42,6 +48,32 @@ export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'ME
  */
 export function createNotifyProcessor(deps: NotifyProcessorDeps) {
   const { db, mailer, events, logger } = deps;
+
+  /**
+   * A refusal of the address or message (5xx to RCPT/DATA) fails at once and for good; anything else is
+   * rethrown for the queue's backoff. Either way, once no attempt is left the row says why.
+   */
+  async function recordSendFailure(
+    job: Job,
+    input: { notificationId: string; kind: string; err: unknown },
+  ): Promise<never> {
+    const isPermanent = classifySmtpError(input.err) === 'permanent';
+    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const detail = describeSmtpError(input.err);
+    const reason = isPermanent
+      ? `The mail server refused the message: ${detail}`
+      : `Not sent after ${job.attemptsMade + 1} attempt(s): ${detail}`;
+    await appendJobLog(job, `${input.kind} not sent (${isPermanent ? 'permanent' : 'transient'}): ${detail}`);
+    if (isPermanent || isLastAttempt) {
+      await db.notification.update({
+        where: { id: input.notificationId },
+        data: { failedAt: new Date(), error: reason },
+        select: { id: true },
+      });
+    }
+    if (isPermanent) throw new UnrecoverableError(reason);
+    throw input.err;
+  }
 
   return async function processNotifyJob(job: Job): Promise<NotifyJobResult> {
     const { mediaId, requestId } = NotifyJobDataSchema.parse(job.data);
@@ -97,11 +129,16 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
             mediaUrl: url,
             reason: media.error ?? INCOMPLETE_REASON,
           });
-    // A crash between send and the update below resends once with the same Message-ID (ADR 0002).
-    await mailer.send({ to: notification.recipient, ...email, messageId });
+    // A crash between send and the update below resends once with the same Message-ID (ADR 0002), and
+    // so does a send whose outcome is unknown (connection lost after DATA, before the server's reply).
+    try {
+      await mailer.send({ to: notification.recipient, ...email, messageId });
+    } catch (err) {
+      await recordSendFailure(job, { notificationId: notification.id, kind, err });
+    }
     await db.notification.update({
       where: { id: notification.id },
-      data: { sentAt: new Date() },
+      data: { sentAt: new Date(), failedAt: null, error: null },
       select: { id: true },
     });
     await appendJobLog(job, `${kind} sent (${messageId})`);

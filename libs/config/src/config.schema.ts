@@ -142,6 +142,13 @@ export const EnvSchema = z.object({
   MAIL_FROM: z.string().default('Fjord <fjord@localhost>'),
   /** Defaults to <FJORD_DATA_DIR>/mail. */
   MAIL_OUTBOX_DIR: z.string().optional(),
+  /**
+   * SMTP bounds, so a stalled server fails the send (and the job retries) instead of holding a worker:
+   * TCP connect, then the 220 greeting, then inactivity on an open connection (any reply, DATA included).
+   */
+  SMTP_CONNECTION_TIMEOUT_MS: positiveInt.default(10_000),
+  SMTP_GREETING_TIMEOUT_MS: positiveInt.default(10_000),
+  SMTP_SOCKET_TIMEOUT_MS: positiveInt.default(30_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

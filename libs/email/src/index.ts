@@ -7,6 +7,12 @@ export {
   type SendEmailResult,
 } from './mailer.service';
 export { mediaMessageId } from './message-id';
+export {
+  classifySmtpError,
+  describeSmtpError,
+  isPermanentSmtpError,
+  type SmtpErrorClass,
+} from './smtp-error';
 export { escapeHtml, type RenderedEmail } from './templates/email-layout';
 export { renderMediaReadyEmail, type MediaReadyEmailInput } from './templates/media-ready.template';
 export { renderMediaFailedEmail, type MediaFailedEmailInput } from './templates/media-failed.template';

@@ -26,7 +26,15 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-export type MailerConfig = Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'mailOutboxDir'>;
+export type MailerConfig = Pick<
+  Config,
+  | 'SMTP_URL'
+  | 'MAIL_FROM'
+  | 'mailOutboxDir'
+  | 'SMTP_CONNECTION_TIMEOUT_MS'
+  | 'SMTP_GREETING_TIMEOUT_MS'
+  | 'SMTP_SOCKET_TIMEOUT_MS'
+>;
 
 /** `<media-1-ready@fjord>` → `media-1-ready@fjord.eml`: the same message always lands in the same file. */
 export function outboxFileName(messageId: string): string {
@@ -34,10 +42,24 @@ export function outboxFileName(messageId: string): string {
   return `${base.replace(/^\.+/, '') || 'message'}.eml`;
 }
 
-function createSmtpMailer(smtpUrl: string, from: string): Mailer {
+function createSmtpMailer(config: MailerConfig & { SMTP_URL: string }): Mailer {
   // One pooled connection per process, reused across jobs: an SMTP handshake (+TLS) per email would cost
-  // more than rendering it.
-  const transporter = createTransport({ url: smtpUrl, pool: true, maxConnections: 2 }, { from });
+  // more than rendering it. The timeouts bound every wait on the server (nodemailer's own defaults are
+  // 2 min / 30 s / 10 min), so a stalled server fails the send and the queue retries it later.
+  // maxRequeues: the pool resends on a new connection only when no byte of the message went out; one
+  // such retry covers a server that closed an idle pooled connection, the queue's backoff covers the rest.
+  const transporter = createTransport(
+    {
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 2,
+      maxRequeues: 1,
+      connectionTimeout: config.SMTP_CONNECTION_TIMEOUT_MS,
+      greetingTimeout: config.SMTP_GREETING_TIMEOUT_MS,
+      socketTimeout: config.SMTP_SOCKET_TIMEOUT_MS,
+    },
+    { from: config.MAIL_FROM },
+  );
   return {
     transport: 'smtp',
     async send({ messageId, ...mail }) {
@@ -86,6 +108,6 @@ function createOutboxMailer(outboxDir: string, from: string): Mailer {
 /** SMTP when SMTP_URL is set; otherwise .eml files in the outbox folder, readable by any mail client. */
 export function createMailer(config: MailerConfig): Mailer {
   return config.SMTP_URL
-    ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
+    ? createSmtpMailer({ ...config, SMTP_URL: config.SMTP_URL })
     : createOutboxMailer(config.mailOutboxDir, config.MAIL_FROM);
 }

@@ -6,6 +6,12 @@ export {
 } from './test-database';
 export { testConfig, uniquePrefix } from './test-config';
 export { startSmtpListener, type SmtpListener } from './smtp-listener';
+export {
+  startFaultySmtpServer,
+  type FaultySmtpServer,
+  type ReceivedSmtpMessage,
+  type SmtpFault,
+} from './faulty-smtp-server';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { createTestUser, hashTestPassword, TEST_PASSWORD, type TestUserOverrides } from './test-user';
 export { startS3TestServer, type S3RequestSeen, type S3TestServer } from './s3-test-server';

@@ -8,7 +8,8 @@ export type PostResult = { statusCode: number; durationMs: number };
 /**
  * POSTs to the already-resolved address (the `lookup` hook hands back the checked IP, so DNS is not asked
  * again: no rebinding), with TLS still verified against the URL's host name. Redirects are not followed
- * (a 3xx is a failed attempt); the whole attempt is bounded by timeoutMs; at most 64 KB of reply is read.
+ * (a 3xx is a failed attempt); the whole attempt is bounded by timeoutMs; at most 64 KB of reply is read;
+ * a reply that ends before its last byte (connection reset mid-response) is a failed attempt.
  */
 export function postToTarget(opts: {
   target: ResolvedTarget;
@@ -38,14 +39,23 @@ export function postToTarget(opts: {
       },
       (res) => {
         let seen = 0;
+        let isCapped = false;
         res.on('data', (chunk: Buffer) => {
           seen += chunk.length;
-          if (seen > 64 * 1024) res.destroy();
+          if (seen > 64 * 1024) {
+            isCapped = true;
+            res.destroy();
+          }
         });
         const done = () =>
           resolve({ statusCode: res.statusCode ?? 0, durationMs: Math.round(performance.now() - started) });
         res.on('end', done);
-        res.on('close', done);
+        // A reply cut short by the target (reset, crash, a proxy giving up) is not an answer, whatever
+        // its status line said: the attempt fails and is retried; Fjord-Event-Id lets receivers dedupe.
+        res.on('close', () => {
+          if (res.complete || isCapped) done();
+          else reject(new Error(`connection lost mid-response (HTTP ${res.statusCode}, reply cut short)`));
+        });
       },
     );
     const deadline = setTimeout(

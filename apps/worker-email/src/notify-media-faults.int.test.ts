@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { Config } from '@fjord/config';
+import { createMailer, type Mailer } from '@fjord/email';
+import {
+  JobName,
+  QueueName,
+  createMediaEventPublisher,
+  createQueues,
+  mediaJobId,
+  mediaJobOptions,
+  runWorker,
+  type Job,
+  type MediaEventPublisher,
+  type Queues,
+  type RunningWorker,
+} from '@fjord/queue';
+import {
+  createTestDatabase,
+  createTestUser,
+  startFaultySmtpServer,
+  testConfig,
+  waitFor,
+  type FaultySmtpServer,
+  type TestDatabase,
+} from '@fjord/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotifyProcessor, notificationMessageId } from './notify-media.processor';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** One notify worker (real mailer, real queue) against an SMTP URL, on its own queue prefix. */
+async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
+  const config: Config = testConfig({
+    DATABASE_URL: database.url,
+    SMTP_URL: smtpUrl,
+    JOB_ATTEMPTS: '3',
+    JOB_BACKOFF_MS: '100',
+    SMTP_CONNECTION_TIMEOUT_MS: '1000',
+    SMTP_GREETING_TIMEOUT_MS: '300',
+    SMTP_SOCKET_TIMEOUT_MS: '500',
+  });
+  const queues: Queues = createQueues(config);
+  const mailer: Mailer = createMailer(config);
+  const events: MediaEventPublisher = createMediaEventPublisher(config);
+  const worker: RunningWorker = await runWorker({
+    queueName: QueueName.email,
+    processor: createNotifyProcessor({
+      db: database.db,
+      mailer,
+      events,
+      logger: silent,
+      publicUrl: 'http://fjord.test',
+    }),
+    concurrency: 1,
+    config,
+    logger: silent,
+  });
+
+  /** A READY media of a new user, and its notify job as the flow would add it. */
+  async function notify(): Promise<{ mediaId: string; messageId: string; jobId: string }> {
+    const owner = await createTestUser(database.db);
+    const media = await database.db.media.create({
+      data: {
+        id: randomUUID(),
+        ownerId: owner.id,
+        kind: 'IMAGE',
+        status: 'READY',
+        originalName: 'a.png',
+        mimeType: 'image/png',
+        sizeBytes: 1n,
+        sha256: 'a'.repeat(64),
+        storageKey: 'k',
+        finishedAt: new Date(),
+      },
+    });
+    const jobId = mediaJobId(media.id, 'notify');
+    await queues.email.add(JobName.notifyMedia, { v: 1, mediaId: media.id }, mediaJobOptions(config, jobId));
+    return { mediaId: media.id, messageId: notificationMessageId(media.id, 'MEDIA_READY'), jobId };
+  }
+
+  async function finished(jobId: string, timeoutMs = 15_000): Promise<{ job: Job; state: string }> {
+    return waitFor(
+      async () => {
+        const state = await queues.email.getJobState(jobId);
+        if (state !== 'completed' && state !== 'failed') return undefined;
+        // Read after the state, so the job's fields are those of its last attempt.
+        const job = await queues.email.getJob(jobId);
+        return job ? { job, state } : undefined;
+      },
+      { timeoutMs, intervalMs: 25, message: `job ${jobId} finished` },
+    );
+  }
+
+  async function close() {
+    await worker.close();
+    await queues.email.obliterate({ force: true }).catch(() => undefined);
+    await queues.close();
+    await mailer.close();
+    await events.close();
+  }
+
+  return { notify, finished, close, queues };
+}
+
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopback)', () => {
+  let database: TestDatabase;
+  let smtp: FaultySmtpServer;
+  let worker: Awaited<ReturnType<typeof startNotifyWorker>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await startFaultySmtpServer();
+    worker = await startNotifyWorker(database, smtp.url);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await smtp?.close();
+    await database?.drop();
+  });
+
+  it('451 to RCPT TO: retried with backoff, and exactly one message arrives', async () => {
+    smtp.failNext('rcpt-451');
+    const { mediaId, messageId, jobId } = await worker.notify();
+    const { job, state } = await worker.finished(jobId);
+    expect(state).toBe('completed');
+    expect(job.attemptsMade).toBe(2);
+    expect(job.returnvalue).toMatchObject({ sent: true, messageId });
+    expect(smtp.copiesOf(messageId)).toBe(1);
+    const { logs } = await worker.queues.email.getJobLogs(jobId);
+    expect(logs.join('\n')).toMatch(/not sent \(transient\): 451 4\.3\.0/);
+    const row = await database.db.notification.findFirstOrThrow({ where: { mediaId } });
+    expect(row).toMatchObject({ failedAt: null, error: null });
+    expect(row.sentAt).toBeInstanceOf(Date);
+  });
+
+  it('550 to RCPT TO: fails at once, no retry, recorded as failed for that address with the reason', async () => {
+    smtp.failNext('rcpt-550');
+    const before = smtp.stats().transactions;
+    const { mediaId, messageId, jobId } = await worker.notify();
+    const { job, state } = await worker.finished(jobId);
+    expect(state).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(
+      /^The mail server refused the message: 550 5\.1\.1 <.+>: mailbox unavailable$/,
+    );
+    expect(smtp.stats().transactions - before).toBe(1);
+    expect(smtp.copiesOf(messageId)).toBe(0);
+    const row = await database.db.notification.findFirstOrThrow({ where: { mediaId } });
+    expect(row.sentAt).toBeNull();
+    expect(row.failedAt).toBeInstanceOf(Date);
+    expect(row.error).toBe(job.failedReason);
+    expect(row.error).toContain(`<${row.recipient}>`);
+  });
+
+  it('a server that never answers DATA: the attempt ends at the socket timeout and the retry sends', async () => {
+    smtp.failNext('stall-after-data');
+    const started = Date.now();
+    const { messageId, jobId } = await worker.notify();
+    const { job, state } = await worker.finished(jobId);
+    expect(state).toBe('completed');
+    expect(job.attemptsMade).toBe(2);
+    // ~0.7 s (500 ms socket timeout + 100 ms backoff + the retry) instead of nodemailer's 10-minute
+    // default; the margin is for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const { logs } = await worker.queues.email.getJobLogs(jobId);
+    expect(logs.join('\n')).toMatch(/not sent \(transient\): Timeout/);
+    // The stalled server had read the message: it holds an unacknowledged copy, same Message-ID.
+    expect(smtp.received.filter((r) => r.messageId === messageId).map((r) => r.acknowledged)).toEqual([
+      false,
+      true,
+    ]);
+  });
+
+  it('a server that never greets: the attempt ends at the greeting timeout and the retry sends once', async () => {
+    smtp.failNext('stall-greeting');
+    const started = Date.now();
+    const { messageId, jobId } = await worker.notify();
+    const { state } = await worker.finished(jobId);
+    expect(state).toBe('completed');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(smtp.copiesOf(messageId)).toBe(1);
+  });
+
+  it('a refused connection is retried JOB_ATTEMPTS times, then recorded as failed with the reason', async () => {
+    const refused = await startNotifyWorker(database, `smtp://127.0.0.1:${await closedPort()}`);
+    try {
+      const { mediaId, jobId } = await refused.notify();
+      const { job, state } = await refused.finished(jobId);
+      expect(state).toBe('failed');
+      expect(job.attemptsMade).toBe(3);
+      // Exponential backoff: 100 ms then 200 ms between the three attempts.
+      expect(job.finishedOn! - job.timestamp).toBeGreaterThanOrEqual(300);
+      const row = await database.db.notification.findFirstOrThrow({ where: { mediaId } });
+      expect(row.sentAt).toBeNull();
+      expect(row.error).toMatch(/^Not sent after 3 attempt\(s\): .*ECONNREFUSED/);
+    } finally {
+      await refused.close();
+    }
+  });
+});
