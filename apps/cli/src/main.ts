@@ -33,7 +33,7 @@ async function dispatch(argv: string[]): Promise<void> {
   }
   switch (`${command} ${command === 'bootstrap' ? '' : (sub ?? '')}`.trim()) {
     case 'bootstrap':
-      return wantsHelp ? console.log(bootstrapHelp) : runBootstrap();
+      return wantsHelp ? console.log(bootstrapHelp) : runBootstrap(argv.slice(1));
     case 'user create':
       return wantsHelp ? console.log(userCreateHelp) : runUserCreate(rest);
     case 'api-key create':

@@ -2,7 +2,7 @@ import { Prisma, type DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import { authUserSelect, normalizeEmail, type AuthUser } from './auth-user';
 import { createRandomToken } from './crypto.util';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.service';
+import { hashPassword, MIN_PASSWORD_LENGTH, needsRehash, verifyPassword } from './password.service';
 
 export type SignUpInput = { email: string; password: string; name?: string | null; role?: 'USER' | 'ADMIN' };
 export type SignInInput = { email: string; password: string };
@@ -58,31 +58,46 @@ export async function signIn(db: DbClient, input: SignInInput): Promise<AuthUser
   const isValid = await verifyPassword(input.password, user.passwordHash);
   if (!isValid) throw new AppError('unauthorized', SIGN_IN_FAILED);
   if (user.disabledAt) throw new AppError('forbidden', 'This account has been disabled.');
+  if (needsRehash(user.passwordHash)) {
+    // Only now is the plaintext at hand. Guarded on the old hash, so a concurrent password change wins.
+    await db.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: await hashPassword(input.password) },
+    });
+  }
   const { passwordHash: _hash, disabledAt: _disabled, ...authUser } = user;
   return authUser;
 }
 
+export type EnsureAdminResult =
+  | { outcome: 'created'; user: AuthUser; generatedPassword?: string }
+  | { outcome: 'already-admin' | 'promoted' | 'not-promoted'; user: AuthUser };
+
 /**
- * Makes sure an admin account exists for `email`. Creates it (with the given password or a generated one,
- * returned once) or promotes an existing user; an existing password is never changed.
+ * Makes sure an admin account exists for `email`: creates it (with the given password or a generated one,
+ * returned once). An existing account is never changed unless `promoteExisting`: sign-up may be open, so
+ * whoever registered that address first would otherwise be handed the admin role ('not-promoted').
+ * An existing password is never changed.
  */
 export async function ensureAdmin(opts: {
   db: DbClient;
   email: string;
   password?: string;
-}): Promise<{ created: boolean; user: AuthUser; generatedPassword?: string }> {
+  promoteExisting?: boolean;
+}): Promise<EnsureAdminResult> {
   const email = normalizeEmail(opts.email);
   const existing = await opts.db.user.findUnique({ where: { email }, select: authUserSelect });
   if (existing) {
-    if (existing.role === 'ADMIN') return { created: false, user: existing };
+    if (existing.role === 'ADMIN') return { outcome: 'already-admin', user: existing };
+    if (!opts.promoteExisting) return { outcome: 'not-promoted', user: existing };
     const user = await opts.db.user.update({
       where: { email },
       data: { role: 'ADMIN' },
       select: authUserSelect,
     });
-    return { created: false, user };
+    return { outcome: 'promoted', user };
   }
   const generatedPassword = opts.password ? undefined : createRandomToken(18);
   const user = await signUp(opts.db, { email, password: opts.password ?? generatedPassword!, role: 'ADMIN' });
-  return generatedPassword ? { created: true, user, generatedPassword } : { created: true, user };
+  return generatedPassword ? { outcome: 'created', user, generatedPassword } : { outcome: 'created', user };
 }

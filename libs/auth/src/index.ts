@@ -1,6 +1,13 @@
-export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.service';
+export { hashPassword, verifyPassword, needsRehash, MIN_PASSWORD_LENGTH } from './password.service';
 export { normalizeEmail, type AuthUser } from './auth-user';
-export { signUp, signIn, ensureAdmin, type SignUpInput, type SignInInput } from './account.service';
+export {
+  signUp,
+  signIn,
+  ensureAdmin,
+  type EnsureAdminResult,
+  type SignUpInput,
+  type SignInInput,
+} from './account.service';
 export {
   createSession,
   resolveSession,
