@@ -16,6 +16,10 @@ function assertValidCredentials(email: string, password: string): void {
   if (!EMAIL_RE.test(email) || email.length > 254) {
     throw new AppError('bad_request', 'Please enter a valid email address.');
   }
+  assertValidPassword(password);
+}
+
+export function assertValidPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError(
       'bad_request',
@@ -27,21 +31,36 @@ function assertValidCredentials(email: string, password: string): void {
   }
 }
 
-export async function signUp(db: DbClient, input: SignUpInput): Promise<AuthUser> {
+/** Validates and hashes what signUp stores; exported for invite sign-up, which inserts in a transaction. */
+export async function prepareAccount(input: SignUpInput) {
   const email = normalizeEmail(input.email);
   assertValidCredentials(email, input.password);
-  const passwordHash = await hashPassword(input.password);
+  return {
+    email,
+    passwordHash: await hashPassword(input.password),
+    name: input.name?.trim() || null,
+    role: input.role ?? 'USER',
+  };
+}
+
+/** Inserts a prepared account; a taken email becomes a readable conflict. */
+export async function insertAccount(
+  db: Pick<DbClient, 'user'>,
+  data: Awaited<ReturnType<typeof prepareAccount>>,
+): Promise<AuthUser> {
   try {
-    return await db.user.create({
-      data: { email, passwordHash, name: input.name?.trim() || null, role: input.role ?? 'USER' },
-      select: authUserSelect,
-    });
+    return await db.user.create({ data, select: authUserSelect });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
       throw new AppError('conflict', 'An account with this email already exists.');
     }
     throw err;
   }
+}
+
+/** Creates an account whatever SIGNUP_MODE says: the CLI and bootstrap (see signUpInMode for the web). */
+export async function signUp(db: DbClient, input: SignUpInput): Promise<AuthUser> {
+  return insertAccount(db, await prepareAccount(input));
 }
 
 export async function signIn(db: DbClient, input: SignInInput): Promise<AuthUser> {

@@ -33,6 +33,17 @@ export {
   type ApiKeyScope,
   type ApiKeyInfo,
 } from './api-key.service';
+export {
+  createInvite,
+  signUpWithInvite,
+  signUpInMode,
+  inviteSignupUrl,
+  SIGNUP_CLOSED_MESSAGE,
+  INVITE_REQUIRED_MESSAGE,
+  type SignupMode,
+  type CreatedInvite,
+} from './invite.service';
+export { changePassword, WRONG_CURRENT_PASSWORD } from './password-change.service';
 export { createAuthService, type AuthService } from './auth.service';
 export {
   signFilePath,

@@ -1,0 +1,8 @@
+/** Runs once when the Next server starts (Next's instrumentation hook), before it handles requests. */
+export async function register(): Promise<void> {
+  // NEXT_RUNTIME is set by Next itself, not configuration.
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { guardForwardedForUnlessBehindProxy } = await import('./server/security/forwarded-for-guard');
+  guardForwardedForUnlessBehindProxy();
+}
