@@ -47,7 +47,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parsed = parseStoredHash(stored);
   if (!parsed) return false;
   try {
-    const actual = await deriveKey(password, parsed.salt, { N: parsed.n, r: parsed.r, p: parsed.p }, parsed.expected.length);
+    const actual = await deriveKey(
+      password,
+      parsed.salt,
+      { N: parsed.n, r: parsed.r, p: parsed.p },
+      parsed.expected.length,
+    );
     return isEqualConstantTime(actual, parsed.expected);
   } catch {
     return false;
@@ -58,5 +63,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export function needsRehash(stored: string): boolean {
   const parsed = parseStoredHash(stored);
   if (!parsed) return true;
-  return parsed.n * parsed.r * parsed.p < N * R * P || parsed.n * parsed.r < N * R || parsed.expected.length < KEYLEN;
+  return (
+    parsed.n * parsed.r * parsed.p < N * R * P ||
+    parsed.n * parsed.r < N * R ||
+    parsed.expected.length < KEYLEN
+  );
 }

@@ -33,11 +33,17 @@ describe('fjord bootstrap', () => {
   it('leaves a squatted admin address alone unless --promote-existing', async () => {
     const email = 'first-admin@bootstrap.local';
     await signUp(t.db, { email, password: 'whoever-signed-up-first' });
-    const env = { DATABASE_URL: t.url, FJORD_ADMIN_EMAIL: email, FJORD_ADMIN_PASSWORD: 'operator-password-1' };
+    const env = {
+      DATABASE_URL: t.url,
+      FJORD_ADMIN_EMAIL: email,
+      FJORD_ADMIN_PASSWORD: 'operator-password-1',
+    };
 
     const refused = await runCli(['bootstrap'], env);
     expect(refused.code).toBe(0); // npm start and the compose migrate service must still come up
-    expect(refused.output).toMatch(/WARNING: an account first-admin@bootstrap\.local already exists and is NOT an admin/);
+    expect(refused.output).toMatch(
+      /WARNING: an account first-admin@bootstrap\.local already exists and is NOT an admin/,
+    );
     expect((await t.db.user.findUniqueOrThrow({ where: { email } })).role).toBe('USER');
 
     const promoted = await runCli(['bootstrap', '--promote-existing'], env);

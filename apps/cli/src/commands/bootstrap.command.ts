@@ -30,7 +30,9 @@ export async function runBootstrap(args: string[] = []): Promise<void> {
       console.log(`Admin ${email} already exists; nothing changed.`);
       return;
     case 'promoted':
-      console.log(`Made the existing account ${email} an admin (--promote-existing); its password is unchanged.`);
+      console.log(
+        `Made the existing account ${email} an admin (--promote-existing); its password is unchanged.`,
+      );
       return;
     case 'not-promoted':
       // Exit 0 on purpose: `npm start` and the compose migrate service must still come up.
