@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { createApiKey, verifyApiKey } from '@fjord/auth';
+import { createRedis } from '@fjord/queue';
 import { createTestUser, TEST_PASSWORD, waitFor } from '@fjord/testing';
 import { createAuthThrottle } from './auth-throttle.service';
 import { cookieFrom, createApiHarness, randomTestIp } from '../test/api-test-harness';
@@ -193,6 +194,30 @@ describe('throttling auth.signIn and auth.signUp', () => {
       replica.consumeAttempt({ action: 'signin', ip: randomTestIp(), email: user.email }),
     ).rejects.toMatchObject({ code: 'rate_limited' });
     expect(await fail()).toBe('TOO_MANY_REQUESTS');
+  });
+});
+
+describe('when Redis cannot answer', () => {
+  it('the throttle fails closed: no unthrottled password guessing', async () => {
+    // Loopback port 1: nothing listens, the connection is refused (the shared Redis is not touched).
+    const dead = createRedis({ REDIS_URL: 'redis://127.0.0.1:1' }, 'producer');
+    try {
+      const throttle = createAuthThrottle({
+        redis: dead,
+        config: {
+          QUEUE_PREFIX: 'unused',
+          AUTH_IP_ATTEMPTS: 5,
+          AUTH_IP_WINDOW_SECONDS: 60,
+          AUTH_ACCOUNT_FAILURES: 5,
+          AUTH_ACCOUNT_WINDOW_SECONDS: 60,
+        },
+      });
+      await expect(
+        throttle.consumeAttempt({ action: 'signin', ip: '192.0.2.1', email: 'a@x.local' }),
+      ).rejects.toThrow(/Redis did not become ready/);
+    } finally {
+      dead.disconnect();
+    }
   });
 });
 
