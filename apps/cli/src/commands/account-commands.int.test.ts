@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp } from '@fjord/auth';
+import { signUp, signUpWithInvite } from '@fjord/auth';
 import { createTestDatabase, type TestDatabase } from '@fjord/testing';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -50,5 +50,25 @@ describe('fjord bootstrap', () => {
     expect(promoted.output).toContain('Made the existing account first-admin@bootstrap.local an admin');
     expect(promoted.code).toBe(0);
     expect((await t.db.user.findUniqueOrThrow({ where: { email } })).role).toBe('ADMIN');
+  }, 60_000);
+
+  it('user invite prints a single-use sign-up link that works for that address', async () => {
+    const env = {
+      DATABASE_URL: t.url,
+      SIGNUP_MODE: 'invite',
+      FJORD_PUBLIC_URL: 'https://media.example.com',
+    };
+    const { code, output } = await runCli(['user', 'invite', '--email', 'Guest@Example.com'], env);
+    expect(code).toBe(0);
+    const link = /https:\/\/media\.example\.com\/signup\?\S+/.exec(output)?.[0];
+    expect(link).toBeDefined();
+    const url = new URL(link!);
+    expect(url.searchParams.get('email')).toBe('guest@example.com');
+    const inviteToken = url.searchParams.get('invite')!;
+    const input = { email: 'guest@example.com', password: 'a-good-password', inviteToken };
+    await expect(signUpWithInvite(t.db, input)).resolves.toMatchObject({ role: 'USER' });
+    await expect(signUpWithInvite(t.db, { ...input, email: 'x@example.com' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   }, 60_000);
 });
