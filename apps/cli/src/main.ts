@@ -5,12 +5,15 @@ import { bootstrapHelp, runBootstrap } from './commands/bootstrap.command';
 import { mediaHelp, runMediaCommand } from './commands/media.command';
 import { dbMigrateHelp, runDbMigrate } from './commands/db-migrate.command';
 import { runUserCreate, userCreateHelp } from './commands/user-create.command';
+import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
 
 const HELP = `Fjord command line (npm run fjord -- <command>)
 
 ${bootstrapHelp}
 
 ${userCreateHelp}
+
+${userInviteHelp}
 
 ${apiKeyCreateHelp}
 
@@ -33,9 +36,11 @@ async function dispatch(argv: string[]): Promise<void> {
   }
   switch (`${command} ${command === 'bootstrap' ? '' : (sub ?? '')}`.trim()) {
     case 'bootstrap':
-      return wantsHelp ? console.log(bootstrapHelp) : runBootstrap();
+      return wantsHelp ? console.log(bootstrapHelp) : runBootstrap(argv.slice(1));
     case 'user create':
       return wantsHelp ? console.log(userCreateHelp) : runUserCreate(rest);
+    case 'user invite':
+      return wantsHelp ? console.log(userInviteHelp) : runUserInvite(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
     case 'db migrate':

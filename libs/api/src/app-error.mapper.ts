@@ -22,3 +22,14 @@ const trpcCodeByAppCode: Record<AppErrorCode, TRPCCode> = {
 export function toTRPCError(err: AppError): TRPCError {
   return new TRPCError({ code: trpcCodeByAppCode[err.code], message: err.message, cause: err });
 }
+
+/**
+ * Response headers an AppError carries: Retry-After (seconds) for rate_limited. Set on the tRPC response
+ * headers, which the HTTP adapter sends with the error.
+ */
+export function applyAppErrorHeaders(err: AppError, resHeaders: Headers): void {
+  const retryAfter = err.details?.['retryAfterSeconds'];
+  if (err.code === 'rate_limited' && typeof retryAfter === 'number' && retryAfter > 0) {
+    resHeaders.set('Retry-After', String(Math.ceil(retryAfter)));
+  }
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readSessionCookie, resolveSession, serializeSessionCookie, type AuthUser } from '@fjord/auth';
+import { clientIpOf } from './auth/client-ip';
 import type { ApiServices } from './services';
 
 export type ApiContext = {
@@ -8,6 +9,10 @@ export type ApiContext = {
   resHeaders: Headers;
   user: AuthUser | null;
   sessionToken: string | undefined;
+  /** The id of the session behind `user` (what signOutEverywhere and changePassword keep or drop). */
+  sessionId: string | undefined;
+  /** Throttle subject of the client (auth/client-ip.ts): never a header the client alone controls. */
+  clientIp: string;
   requestId: string;
 };
 
@@ -37,6 +42,8 @@ export async function createContext(opts: {
     resHeaders,
     user: session?.user ?? null,
     sessionToken: session ? sessionToken : undefined,
+    sessionId: session?.sessionId,
+    clientIp: clientIpOf(req.headers),
     requestId,
   };
 }

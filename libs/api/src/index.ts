@@ -36,5 +36,6 @@ export {
   type IdempotencyStore,
   type StoredResponse,
 } from './rest/idempotency.service';
+export { createAuthThrottle, type AuthThrottle } from './auth/auth-throttle.service';
 export { createRateLimiter, type RateLimiter, type RateLimitResult } from './rest/rate-limit.service';
 export * from './rest/webhook.schemas';

@@ -4,6 +4,7 @@ import type { DbClient } from '@fjord/db';
 import type { MediaEventSubscriber, MediaFlowEnqueuer, QueueAdmin, Queues } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import type { SecretCipher } from '@fjord/webhooks';
+import type { AuthThrottle } from './auth/auth-throttle.service';
 
 export type IngestUploadInput = {
   ownerId: string;
@@ -28,6 +29,9 @@ export type ApiServices = {
     | 'WEBHOOK_ALLOW_PRIVATE'
     | 'WEBHOOK_ATTEMPTS'
     | 'WEBHOOK_BACKOFF_MS'
+    | 'SIGNUP_MODE'
+    | 'INVITE_TTL_HOURS'
+    | 'FJORD_PUBLIC_URL'
   >;
   db: DbClient;
   ingest: MediaIngest;
@@ -42,6 +46,8 @@ export type ApiServices = {
   events: Pick<MediaEventSubscriber, 'subscribe'>;
   /** Seals webhook signing secrets before they are stored (@fjord/webhooks loadSecretCipher). */
   secrets: SecretCipher;
+  /** Per-IP and per-account limits on auth.signIn / auth.signUp (createAuthThrottle), shared in Redis. */
+  authThrottle: AuthThrottle;
   /** What the admin console steers: BullMQ through @fjord/queue, re-runs, blob deletion. */
   admin: {
     queueAdmin: QueueAdmin;

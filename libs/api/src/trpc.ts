@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { isAppError } from '@fjord/errors';
 import { z, ZodError } from 'zod';
-import { toTRPCError } from './app-error.mapper';
+import { applyAppErrorHeaders, toTRPCError } from './app-error.mapper';
 import type { ApiContext } from './context';
 import { writeAudit, type AuditEntry } from './admin/audit-log.service';
 
@@ -31,9 +31,12 @@ const t = initTRPC.context<ApiContext>().create({
   },
 });
 
-const mapAppErrors = t.middleware(async ({ next }) => {
+const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && isAppError(result.error.cause)) throw toTRPCError(result.error.cause);
+  if (!result.ok && isAppError(result.error.cause)) {
+    applyAppErrorHeaders(result.error.cause, ctx.resHeaders);
+    throw toTRPCError(result.error.cause);
+  }
   return result;
 });
 

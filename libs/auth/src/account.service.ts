@@ -2,7 +2,7 @@ import { Prisma, type DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import { authUserSelect, normalizeEmail, type AuthUser } from './auth-user';
 import { createRandomToken } from './crypto.util';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.service';
+import { hashPassword, MIN_PASSWORD_LENGTH, needsRehash, verifyPassword } from './password.service';
 
 export type SignUpInput = { email: string; password: string; name?: string | null; role?: 'USER' | 'ADMIN' };
 export type SignInInput = { email: string; password: string };
@@ -16,6 +16,10 @@ function assertValidCredentials(email: string, password: string): void {
   if (!EMAIL_RE.test(email) || email.length > 254) {
     throw new AppError('bad_request', 'Please enter a valid email address.');
   }
+  assertValidPassword(password);
+}
+
+export function assertValidPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError(
       'bad_request',
@@ -27,21 +31,36 @@ function assertValidCredentials(email: string, password: string): void {
   }
 }
 
-export async function signUp(db: DbClient, input: SignUpInput): Promise<AuthUser> {
+/** Validates and hashes what signUp stores; exported for invite sign-up, which inserts in a transaction. */
+export async function prepareAccount(input: SignUpInput) {
   const email = normalizeEmail(input.email);
   assertValidCredentials(email, input.password);
-  const passwordHash = await hashPassword(input.password);
+  return {
+    email,
+    passwordHash: await hashPassword(input.password),
+    name: input.name?.trim() || null,
+    role: input.role ?? 'USER',
+  };
+}
+
+/** Inserts a prepared account; a taken email becomes a readable conflict. */
+export async function insertAccount(
+  db: Pick<DbClient, 'user'>,
+  data: Awaited<ReturnType<typeof prepareAccount>>,
+): Promise<AuthUser> {
   try {
-    return await db.user.create({
-      data: { email, passwordHash, name: input.name?.trim() || null, role: input.role ?? 'USER' },
-      select: authUserSelect,
-    });
+    return await db.user.create({ data, select: authUserSelect });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
       throw new AppError('conflict', 'An account with this email already exists.');
     }
     throw err;
   }
+}
+
+/** Creates an account whatever SIGNUP_MODE says: the CLI and bootstrap (see signUpInMode for the web). */
+export async function signUp(db: DbClient, input: SignUpInput): Promise<AuthUser> {
+  return insertAccount(db, await prepareAccount(input));
 }
 
 export async function signIn(db: DbClient, input: SignInInput): Promise<AuthUser> {
@@ -58,31 +77,46 @@ export async function signIn(db: DbClient, input: SignInInput): Promise<AuthUser
   const isValid = await verifyPassword(input.password, user.passwordHash);
   if (!isValid) throw new AppError('unauthorized', SIGN_IN_FAILED);
   if (user.disabledAt) throw new AppError('forbidden', 'This account has been disabled.');
+  if (needsRehash(user.passwordHash)) {
+    // Only now is the plaintext at hand. Guarded on the old hash, so a concurrent password change wins.
+    await db.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: await hashPassword(input.password) },
+    });
+  }
   const { passwordHash: _hash, disabledAt: _disabled, ...authUser } = user;
   return authUser;
 }
 
+export type EnsureAdminResult =
+  | { outcome: 'created'; user: AuthUser; generatedPassword?: string }
+  | { outcome: 'already-admin' | 'promoted' | 'not-promoted'; user: AuthUser };
+
 /**
- * Makes sure an admin account exists for `email`. Creates it (with the given password or a generated one,
- * returned once) or promotes an existing user; an existing password is never changed.
+ * Makes sure an admin account exists for `email`: creates it (with the given password or a generated one,
+ * returned once). An existing account is never changed unless `promoteExisting`: sign-up may be open, so
+ * whoever registered that address first would otherwise be handed the admin role ('not-promoted').
+ * An existing password is never changed.
  */
 export async function ensureAdmin(opts: {
   db: DbClient;
   email: string;
   password?: string;
-}): Promise<{ created: boolean; user: AuthUser; generatedPassword?: string }> {
+  promoteExisting?: boolean;
+}): Promise<EnsureAdminResult> {
   const email = normalizeEmail(opts.email);
   const existing = await opts.db.user.findUnique({ where: { email }, select: authUserSelect });
   if (existing) {
-    if (existing.role === 'ADMIN') return { created: false, user: existing };
+    if (existing.role === 'ADMIN') return { outcome: 'already-admin', user: existing };
+    if (!opts.promoteExisting) return { outcome: 'not-promoted', user: existing };
     const user = await opts.db.user.update({
       where: { email },
       data: { role: 'ADMIN' },
       select: authUserSelect,
     });
-    return { created: false, user };
+    return { outcome: 'promoted', user };
   }
   const generatedPassword = opts.password ? undefined : createRandomToken(18);
   const user = await signUp(opts.db, { email, password: opts.password ?? generatedPassword!, role: 'ADMIN' });
-  return generatedPassword ? { created: true, user, generatedPassword } : { created: true, user };
+  return generatedPassword ? { outcome: 'created', user, generatedPassword } : { outcome: 'created', user };
 }

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestUser, TEST_PASSWORD, type TestDatabase } from '@fjord/testing';
+import { randomBytes, scryptSync } from 'node:crypto';
+import {
+  createTestDatabase,
+  createTestUser,
+  hashTestPassword,
+  TEST_PASSWORD,
+  type TestDatabase,
+} from '@fjord/testing';
 import { ensureAdmin, signIn, signUp } from './account.service';
 import { createApiKey, verifyApiKey } from './api-key.service';
 import { sha256Hex } from './crypto.util';
-import { hashPassword, verifyPassword } from './password.service';
+import { hashPassword, needsRehash, verifyPassword } from './password.service';
 import { createSession, resolveSession, revokeSession, SESSION_TTL_MS } from './session.service';
 
 let t: TestDatabase;
@@ -19,16 +26,43 @@ afterAll(async () => {
 describe('passwords', () => {
   it('hashes in the documented scrypt format and verifies only the right password', async () => {
     const hash = await hashPassword('a long enough secret');
-    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    // OWASP's N=2^14, r=8, p=5 (ADR 0011); the old 16384/8/1 was below its minimum.
+    expect(hash).toMatch(/^scrypt\$16384\$8\$5\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(Buffer.from(hash.split('$')[5]!, 'base64')).toHaveLength(64);
     expect(await verifyPassword('a long enough secret', hash)).toBe(true);
     expect(await verifyPassword('a long enough secreT', hash)).toBe(false);
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
   });
 
-  it('verifies hashes written by the test helpers (same format)', async () => {
+  it('verifies hashes written by the test helpers (same format, same parameters)', async () => {
     const user = await createTestUser(t.db);
     expect(await verifyPassword(TEST_PASSWORD, user.passwordHash)).toBe(true);
+    expect(needsRehash(await hashTestPassword())).toBe(false);
+  });
+
+  it('flags hashes below the target parameters, not equivalent or stronger ones', async () => {
+    expect(needsRehash(legacyHash('whatever-password'))).toBe(true);
+    expect(needsRehash(await hashPassword('whatever-password'))).toBe(false);
+    const key64 = Buffer.alloc(64, 1).toString('base64');
+    expect(needsRehash(`scrypt$131072$8$1$c2FsdA==$${key64}`)).toBe(false); // OWASP's 2^17/8/1
+    expect(needsRehash(`scrypt$16384$8$4$c2FsdA==$${key64}`)).toBe(true);
+    expect(needsRehash('garbage')).toBe(true);
+  });
+
+  it('rehashes a legacy hash on a successful sign-in, and only then', async () => {
+    const user = await createTestUser(t.db);
+    const legacy = legacyHash('legacy-password-1');
+    await t.db.user.update({ where: { id: user.id }, data: { passwordHash: legacy } });
+    await expect(signIn(t.db, { email: user.email, password: 'wrong-password-1' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(legacy);
+
+    await signIn(t.db, { email: user.email, password: 'legacy-password-1' });
+    const rehashed = (await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
+    expect(rehashed).toMatch(/^scrypt\$16384\$8\$5\$/);
+    expect(await verifyPassword('legacy-password-1', rehashed)).toBe(true);
+    await expect(signIn(t.db, { email: user.email, password: 'legacy-password-1' })).resolves.toBeTruthy();
   });
 });
 
@@ -180,11 +214,10 @@ describe('API keys', () => {
 describe('ensureAdmin', () => {
   it('creates the admin once with a generated password, then leaves it alone', async () => {
     const first = await ensureAdmin({ db: t.db, email: 'Root@Fjord.local' });
-    expect(first.created).toBe(true);
-    expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    await expect(
-      signIn(t.db, { email: 'root@fjord.local', password: first.generatedPassword! }),
-    ).resolves.toMatchObject({
+    expect(first.outcome).toBe('created');
+    expect(first.outcome === 'created' && first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const password = first.outcome === 'created' ? first.generatedPassword! : '';
+    await expect(signIn(t.db, { email: 'root@fjord.local', password })).resolves.toMatchObject({
       role: 'ADMIN',
     });
     const second = await ensureAdmin({
@@ -192,19 +225,32 @@ describe('ensureAdmin', () => {
       email: 'root@fjord.local',
       password: 'a different password',
     });
-    expect(second).toMatchObject({ created: false });
-    expect(second.generatedPassword).toBeUndefined();
-    await expect(
-      signIn(t.db, { email: 'root@fjord.local', password: first.generatedPassword! }),
-    ).resolves.toBeTruthy();
+    expect(second).toEqual({ outcome: 'already-admin', user: expect.objectContaining({ role: 'ADMIN' }) });
+    await expect(signIn(t.db, { email: 'root@fjord.local', password })).resolves.toBeTruthy();
   });
 
-  it('uses the given password and promotes an existing user', async () => {
+  it('uses the given password', async () => {
     const made = await ensureAdmin({ db: t.db, email: 'ops@fjord.local', password: 'given-password-123' });
-    expect(made).toMatchObject({ created: true });
-    expect(made.generatedPassword).toBeUndefined();
-    const user = await createTestUser(t.db);
-    const promoted = await ensureAdmin({ db: t.db, email: user.email });
-    expect(promoted).toMatchObject({ created: false, user: { role: 'ADMIN' } });
+    expect(made).toEqual({ outcome: 'created', user: expect.objectContaining({ role: 'ADMIN' }) });
+  });
+
+  it('never promotes an account someone signed up with, unless told to', async () => {
+    // Sign-up is open: an attacker registers the admin address before the operator runs bootstrap.
+    const squatter = await signUp(t.db, { email: 'admin@squat.local', password: 'attacker-password' });
+    const refused = await ensureAdmin({ db: t.db, email: 'Admin@Squat.local', password: 'operator-pass-1' });
+    expect(refused.outcome).toBe('not-promoted');
+    const row = await t.db.user.findUniqueOrThrow({ where: { id: squatter.id } });
+    expect(row.role).toBe('USER');
+    expect(await verifyPassword('attacker-password', row.passwordHash)).toBe(true);
+
+    const promoted = await ensureAdmin({ db: t.db, email: 'admin@squat.local', promoteExisting: true });
+    expect(promoted).toMatchObject({ outcome: 'promoted', user: { id: squatter.id, role: 'ADMIN' } });
   });
 });
+
+/** A hash in the format and parameters Fjord wrote before ADR 0011 (N=16384, r=8, p=1). */
+function legacyHash(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, 64, { N: 16384, r: 8, p: 1 });
+  return `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+}

@@ -1,6 +1,13 @@
-export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.service';
+export { hashPassword, verifyPassword, needsRehash, MIN_PASSWORD_LENGTH } from './password.service';
 export { normalizeEmail, type AuthUser } from './auth-user';
-export { signUp, signIn, ensureAdmin, type SignUpInput, type SignInInput } from './account.service';
+export {
+  signUp,
+  signIn,
+  ensureAdmin,
+  type EnsureAdminResult,
+  type SignUpInput,
+  type SignInInput,
+} from './account.service';
 export {
   createSession,
   resolveSession,
@@ -26,6 +33,17 @@ export {
   type ApiKeyScope,
   type ApiKeyInfo,
 } from './api-key.service';
+export {
+  createInvite,
+  signUpWithInvite,
+  signUpInMode,
+  inviteSignupUrl,
+  SIGNUP_CLOSED_MESSAGE,
+  INVITE_REQUIRED_MESSAGE,
+  type SignupMode,
+  type CreatedInvite,
+} from './invite.service';
+export { changePassword, WRONG_CURRENT_PASSWORD } from './password-change.service';
 export { createAuthService, type AuthService } from './auth.service';
 export {
   signFilePath,

@@ -149,6 +149,26 @@ export const EnvSchema = z.object({
   SMTP_CONNECTION_TIMEOUT_MS: positiveInt.default(10_000),
   SMTP_GREETING_TIMEOUT_MS: positiveInt.default(10_000),
   SMTP_SOCKET_TIMEOUT_MS: positiveInt.default(30_000),
+
+  /** Who may create an account: anyone (open), holders of an admin-issued invite link (invite), nobody. */
+  SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** How long an invite link (`fjord user invite`, admin.createInvite) works. */
+  INVITE_TTL_HOURS: positiveInt.default(168),
+  /**
+   * Web is behind a proxy that appends the client's address to X-Forwarded-For (compose's nginx, an
+   * Ingress): the last hop is the client. Off (web faces clients itself): a client's X-Forwarded-For is
+   * dropped, so the throttles below key on the socket address and cannot be dodged with a made-up header.
+   */
+  TRUST_PROXY: bool.default(false),
+  /** auth.signIn and auth.signUp attempts per client IP per AUTH_IP_WINDOW_SECONDS (each; token bucket). */
+  AUTH_IP_ATTEMPTS: positiveInt.default(20),
+  AUTH_IP_WINDOW_SECONDS: positiveInt.default(600),
+  /**
+   * Failed sign-ins per account from any IP (credential stuffing) within AUTH_ACCOUNT_WINDOW_SECONDS of
+   * the first; then the account refuses sign-ins until that window ends, so a lockout always expires.
+   */
+  AUTH_ACCOUNT_FAILURES: positiveInt.default(10),
+  AUTH_ACCOUNT_WINDOW_SECONDS: positiveInt.default(900),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

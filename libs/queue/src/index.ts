@@ -6,6 +6,8 @@ export {
   mediaEventsChannel,
   finishedUploadKey,
   rateLimitKey,
+  authThrottleKey,
+  type AuthThrottleScope,
   redisKey,
 } from './redis-keys';
 export { createRedis, closeRedis, waitUntilReady, type RedisRole } from './redis';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@fjord/config';
 import { QueueName } from './contracts';
 import {
+  authThrottleKey,
   bullQueueKeys,
   clusterHashTag,
   finishedUploadKey,
@@ -16,6 +17,10 @@ function everyKey(prefix: string): string[] {
   return [
     mediaEventsChannel(prefix),
     rateLimitKey(prefix, 'fjk_abc123'),
+    authThrottleKey(prefix, 'signin-ip', '2001:db8::1'),
+    authThrottleKey(prefix, 'signin-account', 'ab12'),
+    authThrottleKey(prefix, 'signup-ip', '203.0.113.9'),
+    authThrottleKey(prefix, 'signup-account', 'cd34'),
     finishedUploadKey(prefix, '0f1e2d3c4b5a'),
     redisKey(prefix, 'anything', 'else'),
     ...Object.values(QueueName).flatMap((queue) => bullQueueKeys(prefix, queue)),
@@ -55,6 +60,7 @@ describe('Redis keys under QUEUE_PREFIX', () => {
   it('keeps the names the rest of the system already uses', () => {
     expect(mediaEventsChannel('fjord')).toBe('fjord:events:media');
     expect(rateLimitKey('{fjord}', 'key-1')).toBe('{fjord}:ratelimit:key-1');
+    expect(authThrottleKey('{fjord}', 'signin-ip', '::1')).toBe('{fjord}:auth-throttle:signin-ip:::1');
     expect(bullQueueKeys('{fjord}', 'transcode')).toContain('{fjord}:transcode:wait');
     expect(() => redisKey('fjord')).toThrow();
   });

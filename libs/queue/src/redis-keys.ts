@@ -26,6 +26,16 @@ export function rateLimitKey(prefix: string, subject: string): string {
   return redisKey(prefix, 'ratelimit', subject);
 }
 
+/**
+ * A sign-in/sign-up throttle (libs/api auth throttle): a token bucket per client IP (`signin-ip`,
+ * `signup-ip`; subject the IP) or an attempt counter per account (`signin-account`, `signup-account`;
+ * subject the sha256 of the email, so no address sits in Redis).
+ */
+export type AuthThrottleScope = 'signin-ip' | 'signup-ip' | 'signin-account' | 'signup-account';
+export function authThrottleKey(prefix: string, scope: AuthThrottleScope, subject: string): string {
+  return redisKey(prefix, 'auth-throttle', scope, subject);
+}
+
 /** The keys BullMQ itself writes for one queue under this prefix (`<prefix>:<queue>:<type>`). */
 export function bullQueueKeys(prefix: string, queueName: string): string[] {
   return Object.values(new QueueKeys(prefix).getKeys(queueName));

@@ -8,7 +8,18 @@ import { useTRPC } from '@/trpc/react';
 
 type Mode = 'sign-in' | 'sign-up';
 
-export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
+export function AuthForm({
+  mode,
+  returnTo,
+  inviteToken,
+  defaultEmail,
+}: {
+  mode: Mode;
+  returnTo: string;
+  /** SIGNUP_MODE=invite: the token from the invite link, sent along with the sign-up. */
+  inviteToken?: string;
+  defaultEmail?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +41,7 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
     const password = String(form.get('password') ?? '');
     if (isSignUp) {
       const name = String(form.get('name') ?? '').trim();
-      signUp.mutate({ email, password, ...(name ? { name } : {}) });
+      signUp.mutate({ email, password, ...(name ? { name } : {}), ...(inviteToken ? { inviteToken } : {}) });
     } else {
       signIn.mutate({ email, password });
     }
@@ -51,7 +62,14 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
       )}
       <label className="field">
         <span>Email</span>
-        <input name="email" type="email" autoComplete="email" required maxLength={254} />
+        <input
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={254}
+          defaultValue={defaultEmail}
+        />
       </label>
       <label className="field">
         <span>Password</span>

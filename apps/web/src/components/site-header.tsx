@@ -16,6 +16,7 @@ export async function SiteHeader() {
             <Link href="/upload">Upload</Link>
             <Link href="/settings/api-keys">API keys</Link>
             <Link href="/settings/webhooks">Webhooks</Link>
+            <Link href="/settings/account">Account</Link>
             <Link href="/docs/api">API docs</Link>
             {user.role === 'ADMIN' && <Link href="/admin">Admin</Link>}
             <span className="site-nav__user" title="Signed in as">

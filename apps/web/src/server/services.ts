@@ -1,4 +1,4 @@
-import type { ApiServices } from '@fjord/api';
+import { createAuthThrottle, type ApiServices } from '@fjord/api';
 import { loadUrlSigningSecret } from '@fjord/auth';
 import { getConfig, type Config } from '@fjord/config';
 import { createDbClient, type DbClient } from '@fjord/db';
@@ -63,6 +63,7 @@ export function createWebServices(config: Config): WebServices {
   const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
   const urlSigningSecret = loadUrlSigningSecret(config);
   const secrets = loadSecretCipher(config);
+  const authThrottle = createAuthThrottle({ redis: queues.connection, config });
   // First boot after the upgrade (and after a key rotation): seal what is still plaintext or under an
   // older key. In the background: a request never waits for it, and worker-webhook does the same at boot.
   void sealWebhookSecrets({ db, secrets, logger })
@@ -85,6 +86,7 @@ export function createWebServices(config: Config): WebServices {
     admin,
     urlSigningSecret,
     secrets,
+    authThrottle,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { createInviteProcedure } from './create-invite';
 import { jobActionProcedures } from './job-actions.procedures';
 import { mediaAdminProcedures, userAdminProcedures } from './media-users.procedures';
 import { queueReadProcedures } from './queues.procedures';
@@ -9,4 +10,5 @@ export const adminRouter = {
   ...jobActionProcedures,
   ...mediaAdminProcedures,
   ...userAdminProcedures,
+  createInvite: createInviteProcedure,
 } satisfies TRPCRouterRecord;

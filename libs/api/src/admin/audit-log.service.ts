@@ -3,7 +3,7 @@ import type { DbClient, Prisma } from '@fjord/db';
 export type AuditEntry = {
   actorId: string;
   action: string;
-  targetType: 'job' | 'queue' | 'media' | 'user' | 'api-key';
+  targetType: 'job' | 'queue' | 'media' | 'user' | 'api-key' | 'invite';
   targetId: string;
   meta?: Record<string, unknown>;
 };

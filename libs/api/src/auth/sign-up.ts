@@ -1,10 +1,12 @@
-import { signUp } from '@fjord/auth';
+import { signUpInMode } from '@fjord/auth';
 import { publicProcedure } from '../trpc';
 import { SignUpInputSchema } from './auth.schemas';
 import { startSession } from './start-session';
 
 export const signUpProcedure = publicProcedure.input(SignUpInputSchema).mutation(async ({ ctx, input }) => {
-  const user = await signUp(ctx.services.db, input);
+  const { authThrottle, config, db } = ctx.services;
+  await authThrottle.consumeAttempt({ action: 'signup', ip: ctx.clientIp, email: input.email });
+  const user = await signUpInMode(db, { mode: config.SIGNUP_MODE, input });
   await startSession(ctx, user.id);
   return { user };
 });

@@ -34,12 +34,15 @@ export function createRateLimiter(deps: {
   prefix: string;
   limit: number;
   windowSeconds: number;
+  /** The bucket's Redis key for a subject (a builder from redis-keys); default: the API key's bucket. */
+  key?: (prefix: string, subject: string) => string;
 }) {
+  const keyOf = deps.key ?? rateLimitKey;
   return async function consume(subject: string): Promise<RateLimitResult> {
     const reply = (await deps.redis.eval(
       TOKEN_BUCKET_LUA,
       1,
-      rateLimitKey(deps.prefix, subject),
+      keyOf(deps.prefix, subject),
       deps.limit,
       deps.windowSeconds * 1000,
     )) as [number, number, number, number];

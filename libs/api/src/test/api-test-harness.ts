@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createIngestService, createMediaDeletion, createMediaReprocessing } from '@fjord/ingest';
 import {
   createMediaEventPublisher,
@@ -5,10 +6,12 @@ import {
   createMediaFlowEnqueuer,
   createQueueAdmin,
   createQueues,
+  type Queues,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { loadSecretCipher } from '@fjord/webhooks';
 import { createTestDatabase, testConfig } from '@fjord/testing';
+import { createAuthThrottle } from '../auth/auth-throttle.service';
 import { createContext } from '../context';
 import { createCaller } from '../root';
 import type { ApiServices } from '../services';
@@ -45,12 +48,18 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     deleteMedia,
     reprocessMedia,
     secrets: loadSecretCipher(config),
+    authThrottle: createAuthThrottle({ redis: queues.connection, config }),
     admin: { queueAdmin, enqueuer, storage },
   };
 
-  /** A caller as a browser with `cookie` would be; resHeaders shows what the response would set. */
-  async function callerFor(cookie?: string) {
+  /**
+   * A caller as a browser with `cookie` would be; resHeaders shows what the response would set. `ip` is
+   * the X-Forwarded-For hop the client arrives from (a fresh one per call unless given, as if every test
+   * client were its own machine; throttle tests pass one).
+   */
+  async function callerFor(cookie?: string, opts: { ip?: string } = {}) {
     const headers = new Headers(cookie ? { cookie } : {});
+    headers.set('x-forwarded-for', opts.ip ?? randomTestIp());
     const resHeaders = new Headers();
     const ctx = await createContext({
       req: new Request('http://localhost/api/trpc', { headers }),
@@ -66,6 +75,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     for (const q of [queues.transcode, queues.db, queues.email, queues.maintenance]) {
       await q.obliterate({ force: true }).catch(() => undefined);
     }
+    await deleteKeys(queues.connection, `${config.QUEUE_PREFIX}:auth-throttle:*`);
     await queues.close();
     await database.drop();
   }
@@ -82,6 +92,22 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     callerFor,
     close,
   };
+}
+
+/** An address in 198.18.0.0/15 (benchmarking range): unique enough per call. */
+export function randomTestIp(): string {
+  const n = randomInt(0, 2 ** 17);
+  return `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+async function deleteKeys(redis: Queues['connection'], pattern: string): Promise<void> {
+  let cursor = '0';
+  for (let round = 0; round < 1000; round++) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') return;
+  }
 }
 
 /** The `name=value` part of a Set-Cookie header, ready to send back as a Cookie header. */

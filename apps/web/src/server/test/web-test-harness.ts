@@ -29,6 +29,15 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     ]) {
       await q.obliterate({ force: true }).catch(() => undefined);
     }
+    // The auth throttles' buckets (they expire anyway; leave nothing under this prefix).
+    const redis = services.queues.connection;
+    let cursor = '0';
+    for (let round = 0; round < 1000; round++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.QUEUE_PREFIX}:auth-throttle:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
     await closeWebServices(services);
     await database.drop();
   }

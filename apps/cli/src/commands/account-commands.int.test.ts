@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, signUpWithInvite } from '@fjord/auth';
+import { createTestDatabase, type TestDatabase } from '@fjord/testing';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+function runCli(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe('fjord bootstrap', () => {
+  it('leaves a squatted admin address alone unless --promote-existing', async () => {
+    const email = 'first-admin@bootstrap.local';
+    await signUp(t.db, { email, password: 'whoever-signed-up-first' });
+    const env = {
+      DATABASE_URL: t.url,
+      FJORD_ADMIN_EMAIL: email,
+      FJORD_ADMIN_PASSWORD: 'operator-password-1',
+    };
+
+    const refused = await runCli(['bootstrap'], env);
+    expect(refused.code).toBe(0); // npm start and the compose migrate service must still come up
+    expect(refused.output).toMatch(
+      /WARNING: an account first-admin@bootstrap\.local already exists and is NOT an admin/,
+    );
+    expect((await t.db.user.findUniqueOrThrow({ where: { email } })).role).toBe('USER');
+
+    const promoted = await runCli(['bootstrap', '--promote-existing'], env);
+    expect(promoted.output).toContain('Made the existing account first-admin@bootstrap.local an admin');
+    expect(promoted.code).toBe(0);
+    expect((await t.db.user.findUniqueOrThrow({ where: { email } })).role).toBe('ADMIN');
+  }, 60_000);
+
+  it('user invite prints a single-use sign-up link that works for that address', async () => {
+    const env = {
+      DATABASE_URL: t.url,
+      SIGNUP_MODE: 'invite',
+      FJORD_PUBLIC_URL: 'https://media.example.com',
+    };
+    const { code, output } = await runCli(['user', 'invite', '--email', 'Guest@Example.com'], env);
+    expect(code).toBe(0);
+    const link = /https:\/\/media\.example\.com\/signup\?\S+/.exec(output)?.[0];
+    expect(link).toBeDefined();
+    const url = new URL(link!);
+    expect(url.searchParams.get('email')).toBe('guest@example.com');
+    const inviteToken = url.searchParams.get('invite')!;
+    const input = { email: 'guest@example.com', password: 'a-good-password', inviteToken };
+    await expect(signUpWithInvite(t.db, input)).resolves.toMatchObject({ role: 'USER' });
+    await expect(signUpWithInvite(t.db, { ...input, email: 'x@example.com' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  }, 60_000);
+});
