@@ -3,7 +3,6 @@ import { MediaListSchema, RenditionListSchema } from '@fjord/api';
 import { createRestHandlers } from '../rest-handlers';
 import { createWebHarness } from '../test/web-test-harness';
 import { createRestApi } from '../rest-api';
-import { createFilesHandler } from './files.handler';
 import { createRestRenditionsHandler } from './rest-renditions.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
@@ -12,7 +11,7 @@ const BASE = 'http://localhost:3000';
 
 beforeAll(async () => {
   h = await createWebHarness({ SIGNED_URL_TTL_SECONDS: '60' });
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();
@@ -140,7 +139,7 @@ describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
     expect(Date.parse(item.expiresAt) - Date.now()).toBeGreaterThan(50_000);
     expect(Date.parse(item.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
 
-    const files = createFilesHandler(h.services);
+    const files = h.files;
     const params = { mediaId: id, name: 'thumb-webp' };
     const download = await files(new Request(item.url), params);
     expect(download.status).toBe(200);
