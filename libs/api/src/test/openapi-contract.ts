@@ -9,6 +9,7 @@ type OperationObject = { operationId?: string; responses?: Record<string, Respon
 
 export type ContractCheck = { method: string; url: string | URL; response: Response };
 
+const COMPONENTS_ID = 'urn:fjord:openapi:components';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM interop.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -52,13 +53,14 @@ export function createOpenApiContract(
     .map(compileTemplate)
     .sort((a, b) => b.literals - a.literals);
   const components = (doc.components as { schemas?: JsonObject } | undefined)?.schemas ?? {};
-  // Component refs are document-relative (#/components/schemas/X); each compiled schema carries them as $defs.
-  const rewrite = <T>(value: T): T =>
-    JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', '"#/$defs/')) as T;
-  const defs = rewrite(components);
+  // Component refs are document-relative (#/components/schemas/X): the components become one schema resource
+  // of their own, compiled once, and every response schema points into it.
+  const rewrite = <T>(value: T, base: string): T =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', `"${base}#/$defs/`)) as T;
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   ajv.addVocabulary(['example']);
   addFormats(ajv);
+  ajv.addSchema({ $id: COMPONENTS_ID, $defs: rewrite(components, '') });
   const validators = new Map<string, ValidateFunction>();
 
   function findOperation(method: string, pathname: string) {
@@ -71,18 +73,32 @@ export function createOpenApiContract(
     return { template: match.template, operation };
   }
 
-  function declaredResponse(operation: OperationObject, status: number) {
+  /** The key of the responses entry that covers `status`: itself, its class (2XX) or default. */
+  function statusKey(operation: OperationObject, status: number): string | undefined {
     const responses = operation.responses ?? {};
-    return responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+    return [String(status), `${String(status)[0]}XX`, 'default'].find((key) => key in responses);
   }
 
   function validatorFor(key: string, schema: JsonObject): ValidateFunction {
     let validate = validators.get(key);
     if (!validate) {
-      validate = ajv.compile({ ...rewrite(schema), $defs: defs });
+      validate = ajv.compile(rewrite(schema, COMPONENTS_ID));
       validators.set(key, validate);
     }
     return validate;
+  }
+
+  // Compiled up front, so the first request a (timing-sensitive) test makes pays nothing extra.
+  for (const [template, item] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      for (const [status, declared] of Object.entries(operation.responses ?? {})) {
+        for (const [range, media] of Object.entries(declared.content ?? {})) {
+          if (media.schema && /[/+]json$/.test(range)) {
+            validatorFor(`${method.toUpperCase()} ${template} ${status} ${range}`, media.schema);
+          }
+        }
+      }
+    }
   }
 
   /** Resolves when `response` is what the document promises for `method url`; throws with the reasons if not. */
@@ -90,7 +106,8 @@ export function createOpenApiContract(
     const pathname = new URL(url, 'http://localhost').pathname;
     const { template, operation } = findOperation(method, pathname);
     const where = `${method.toUpperCase()} ${template} → ${response.status}`;
-    const declared = declaredResponse(operation, response.status);
+    const key = statusKey(operation, response.status);
+    const declared = key === undefined ? undefined : operation.responses?.[key];
     if (!declared) {
       const statuses = Object.keys(operation.responses ?? {}).join(', ');
       throw new Error(`OpenAPI: ${where} is not a declared status (declared: ${statuses})`);
@@ -118,7 +135,7 @@ export function createOpenApiContract(
     } catch {
       throw new Error(`OpenAPI: ${where} sent ${mediaType} that is not JSON: ${text.slice(0, 200)}`);
     }
-    const validate = validatorFor(`${where} ${range}`, schema);
+    const validate = validatorFor(`${method.toUpperCase()} ${template} ${key} ${range}`, schema);
     if (!validate(body)) {
       const reasons = (validate.errors ?? [])
         .map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)

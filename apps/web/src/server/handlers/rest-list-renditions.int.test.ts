@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaListSchema, RenditionListSchema } from '@fjord/api';
 import { createRestHandlers } from '../rest-handlers';
-import { createWebHarness } from '../test/web-test-harness';
+import { createWebHarness, withContract } from '../test/web-test-harness';
 import { createRestApi } from '../rest-api';
 import { createRestRenditionsHandler } from './rest-renditions.handler';
 
@@ -169,11 +169,13 @@ describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
 
 /** A signed URL as the API would have issued it at `at` (TTL 60 s), to test expiry without waiting. */
 async function signedUrlIssuedAt(at: Date, id: string, auth: Record<string, string>) {
-  const handler = createRestRenditionsHandler({
-    ...h.services,
-    restApi: createRestApi({ db: h.db }),
-    now: () => at,
-  });
+  const handler = withContract(
+    createRestRenditionsHandler({
+      ...h.services,
+      restApi: createRestApi({ db: h.db }),
+      now: () => at,
+    }),
+  );
   const res = await handler(new Request(`${BASE}/api/v1/media/${id}/renditions`, { headers: auth }), id);
   return RenditionListSchema.parse(await res.json()).items[0]!.url;
 }
