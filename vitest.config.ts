@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two tiers, told apart by file name (STYLE.md): *.test.ts are pure and fast,
@@ -15,6 +16,8 @@ export default defineConfig({
         },
       },
       {
+        // apps/web's `@/` (its tsconfig paths), so int tests can call the real route modules.
+        resolve: { alias: { '@/': fileURLToPath(new URL('./apps/web/src/', import.meta.url)) } },
         test: {
           name: 'int',
           include: ['{apps,libs}/**/*.int.test.ts', 'tests/**/*.int.test.ts'],

@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenApiContract } from '@fjord/api/testing';
 import { createApiKey } from '@fjord/auth';
 import { createVideoFixture } from '@fjord/media/testing';
 import { createFjordClient, FjordApiError, ResumableUploadError, TUS_UPLOAD_PATH } from '@fjord/sdk';
@@ -45,6 +46,12 @@ describe('@fjord/sdk uploadResumable over real HTTP (tus)', () => {
   const patches: { offset: number; killed: boolean }[] = [];
   /** 1-based index of the PATCH whose connection the server drops after part of its body. */
   let killPatchNumber = 0;
+  // Every tus answer is checked against the OpenAPI document; a drift fails the test that caused it.
+  const contract = createOpenApiContract();
+  const contractViolations: string[] = [];
+  afterEach(() => {
+    expect(contractViolations.splice(0)).toEqual([]);
+  });
 
   beforeAll(async () => {
     p = await startPipeline('resumable-upload', { TRANSCODE_CONCURRENCY: '2', FFMPEG_THREADS: '1' });
@@ -67,18 +74,20 @@ describe('@fjord/sdk uploadResumable over real HTTP (tus)', () => {
       }
       const hasBody = req.method === 'POST' || req.method === 'PATCH';
       try {
-        const response = await tus.handle(
-          new Request(`http://${req.headers.host}${req.url}`, {
-            method: req.method,
-            headers: req.headers as Record<string, string>,
-            body: !hasBody
-              ? undefined
-              : patches.at(-1)?.killed && req.method === 'PATCH'
-                ? cutAfter(req, CHUNK / 2)
-                : (Readable.toWeb(req) as ReadableStream<Uint8Array>),
-            duplex: 'half',
-          } as RequestInit),
-        );
+        const request = new Request(`http://${req.headers.host}${req.url}`, {
+          method: req.method,
+          headers: req.headers as Record<string, string>,
+          body: !hasBody
+            ? undefined
+            : patches.at(-1)?.killed && req.method === 'PATCH'
+              ? cutAfter(req, CHUNK / 2)
+              : (Readable.toWeb(req) as ReadableStream<Uint8Array>),
+          duplex: 'half',
+        } as RequestInit);
+        const response = await tus.handle(request);
+        await contract
+          .assertResponseMatches({ method: request.method, url: request.url, response })
+          .catch((err: Error) => contractViolations.push(err.message));
         if (res.destroyed) return;
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));

@@ -1,23 +1,15 @@
-import type { Readable } from 'node:stream';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
+import type { IngestService, IngestUploadInput } from '@fjord/ingest';
 import type { MediaEventSubscriber, MediaFlowEnqueuer, QueueAdmin, Queues } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import type { SecretCipher } from '@fjord/webhooks';
 import type { AuthThrottle } from './auth/auth-throttle.service';
 
-export type IngestUploadInput = {
-  ownerId: string;
-  filename: string;
-  declaredType?: string;
-  body: Buffer | Readable | ReadableStream<Uint8Array>;
-  requestId?: string;
-};
+export type { IngestUploadInput };
 
-/** The slice of @fjord/ingest the API calls; structural so tests can pass the real service or a stand-in. */
-export type MediaIngest = {
-  ingestUpload(input: IngestUploadInput): Promise<{ id: string; kind: string; status: string }>;
-};
+/** The slice of @fjord/ingest the API calls: its own types, so a stand-in cannot drift from the service. */
+export type MediaIngest = Pick<IngestService, 'ingestUpload'>;
 
 /** Everything a request may touch, created once per process by the app that hosts the API. */
 export type ApiServices = {

@@ -16,7 +16,12 @@ export type Media = {
   finishedAt: string | null;
   renditions: { name: string; format: string; width: number; height: number; bytes: number; url: string }[];
 };
-export type MediaCreated = { id: string; status: MediaStatus; links: { self: string; files: string } };
+export type MediaCreated = {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  links: { self: string; files: string };
+};
 export type MediaList = { items: Media[]; nextCursor: string | null };
 export type MediaListQuery = {
   cursor?: string;

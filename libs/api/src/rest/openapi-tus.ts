@@ -39,6 +39,11 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
     'No such upload, or not yours (uploads are private to their creator).',
     h.errorRef,
   );
+  // Every tus request authenticates like the creation: the same two refusals on each.
+  const refusals = {
+    '401': tusError('Missing, unknown or revoked API key (or no session).', h.errorRef),
+    '403': tusError('The key lacks media:write, or a session request came from another origin.', h.errorRef),
+  };
   return {
     '/api/tus': {
       post: {
@@ -99,6 +104,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
               ),
             },
           },
+          ...refusals,
           '404': notFound,
         },
       },
@@ -142,6 +148,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             'The finished file is not a supported image or video (`unsupported_type`).',
             h.errorRef,
           ),
+          ...refusals,
           '404': notFound,
           '409': tusError(
             'Upload-Offset does not match the server: HEAD and resume from its offset.',
@@ -159,7 +166,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
         operationId: 'cancelResumableUpload',
         summary: 'Abandon an upload and delete its bytes (tus termination)',
         parameters: [uploadId, tusResumable],
-        responses: { '204': { description: 'Deleted.' }, '404': notFound },
+        responses: { '204': { description: 'Deleted.' }, ...refusals, '404': notFound },
       },
     },
   };

@@ -9,6 +9,7 @@ import {
   RenditionListSchema,
   RestMediaSchema,
 } from './rest.schemas';
+import { filesPaths } from './openapi-files';
 import { tusPaths } from './openapi-tus';
 import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
 import { REST_OPERATIONS, type RestOperation } from './rest-operations';
@@ -311,25 +312,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
   Object.assign(paths, tusPaths({ errorRef: ref(ErrorResponseSchema) }));
-  paths['/files/{mediaId}/{name}'] = {
-    get: {
-      operationId: 'downloadFile',
-      summary: 'Download a rendition with a signed URL (no credentials needed)',
-      tags: ['files'],
-      security: [{}, { apiKey: [] }],
-      parameters: [
-        pathParam('mediaId', 'Media id.'),
-        pathParam('name', 'Rendition name or "original".'),
-        { name: 'expires', in: 'query', required: false, schema: { type: 'integer' } },
-        { name: 'sig', in: 'query', required: false, schema: { type: 'string' } },
-      ],
-      responses: {
-        '200': { description: 'The bytes.', content: { 'application/octet-stream': {} } },
-        '403': errorResponse('The signature is wrong or has expired.'),
-        '404': errorResponse('Not found.'),
-      },
-    },
-  };
+  Object.assign(paths, filesPaths({ errorResponse }));
   return {
     openapi: '3.1.0',
     info: {

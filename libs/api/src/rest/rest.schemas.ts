@@ -20,6 +20,7 @@ export const ErrorResponseSchema = z
 export const MediaCreatedSchema = z
   .object({
     id: z.uuid(),
+    kind: z.enum(MEDIA_KINDS),
     status: z.enum(MEDIA_STATUSES),
     links: z.object({ self: z.url(), files: z.url() }),
   })

@@ -17,7 +17,7 @@ describe.each(['local', 's3'] as const)('GET /files/:mediaId/:name (%s storage)'
     s3 = driver === 's3' ? await startS3TestServer() : undefined;
     h = await createWebHarness(s3?.env ?? {});
     expect(h.services.storage.driver).toBe(driver);
-    files = createFilesHandler(h.services);
+    files = h.files;
     const owner = await createTestUser(h.db);
     ownerCookie = `fjord_session=${(await createSession(h.db, { userId: owner.id })).token}`;
     ({ id: mediaId } = await h.services.ingest.ingestUpload({

@@ -9,7 +9,7 @@ let rest: ReturnType<typeof createRestHandlers>;
 
 beforeAll(async () => {
   h = await createWebHarness();
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();

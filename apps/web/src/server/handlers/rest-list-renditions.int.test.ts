@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaListSchema, RenditionListSchema } from '@fjord/api';
 import { createRestHandlers } from '../rest-handlers';
-import { createWebHarness } from '../test/web-test-harness';
+import { createWebHarness, withContract } from '../test/web-test-harness';
 import { createRestApi } from '../rest-api';
-import { createFilesHandler } from './files.handler';
 import { createRestRenditionsHandler } from './rest-renditions.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
@@ -12,7 +11,7 @@ const BASE = 'http://localhost:3000';
 
 beforeAll(async () => {
   h = await createWebHarness({ SIGNED_URL_TTL_SECONDS: '60' });
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();
@@ -140,7 +139,7 @@ describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
     expect(Date.parse(item.expiresAt) - Date.now()).toBeGreaterThan(50_000);
     expect(Date.parse(item.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
 
-    const files = createFilesHandler(h.services);
+    const files = h.files;
     const params = { mediaId: id, name: 'thumb-webp' };
     const download = await files(new Request(item.url), params);
     expect(download.status).toBe(200);
@@ -170,11 +169,13 @@ describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
 
 /** A signed URL as the API would have issued it at `at` (TTL 60 s), to test expiry without waiting. */
 async function signedUrlIssuedAt(at: Date, id: string, auth: Record<string, string>) {
-  const handler = createRestRenditionsHandler({
-    ...h.services,
-    restApi: createRestApi({ db: h.db }),
-    now: () => at,
-  });
+  const handler = withContract(
+    createRestRenditionsHandler({
+      ...h.services,
+      restApi: createRestApi({ db: h.db }),
+      now: () => at,
+    }),
+  );
   const res = await handler(new Request(`${BASE}/api/v1/media/${id}/renditions`, { headers: auth }), id);
   return RenditionListSchema.parse(await res.json()).items[0]!.url;
 }

@@ -2,7 +2,6 @@ import {
   findMediaForViewer,
   listMediaForOwner,
   MediaListQuerySchema,
-  type MediaCreated,
   type MediaDto,
   type IdempotencyStore,
   type MediaIngest,
@@ -18,7 +17,7 @@ import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
 import { formDataParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
-import { createStreamIngest, readStreamFilename } from './stream-upload.handler';
+import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './stream-upload.handler';
 
 export type RestMediaDeps = {
   db: DbClient;
@@ -119,13 +118,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
             body: file.stream(),
             requestId: req.headers.get('x-request-id') ?? undefined,
           });
-          const self = absolute(`/api/v1/media/${media.id}`);
-          const body: MediaCreated = {
-            id: media.id,
-            status: media.status as MediaCreated['status'],
-            links: { self, files: absolute(`/files/${media.id}`) },
-          };
-          return Response.json(body, { status: 202, headers: { Location: self, ...NO_STORE } });
+          return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);
         },
       );
     });
@@ -179,13 +172,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           if (!media)
             return jsonError('not_found', 'This media does not exist or you do not have access to it.');
           await deps.reprocessMedia(media.id);
-          const self = absolute(`/api/v1/media/${media.id}`);
-          const body: MediaCreated = {
-            id: media.id,
-            status: 'QUEUED',
-            links: { self, files: absolute(`/files/${media.id}`) },
-          };
-          return Response.json(body, { status: 202, headers: { Location: self, ...NO_STORE } });
+          return mediaCreatedResponse({ ...media, status: 'QUEUED' }, deps.config.FJORD_PUBLIC_URL);
         },
       ),
     );

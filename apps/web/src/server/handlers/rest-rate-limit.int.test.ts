@@ -7,7 +7,7 @@ let rest: ReturnType<typeof createRestHandlers>;
 
 beforeAll(async () => {
   h = await createWebHarness({ RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();

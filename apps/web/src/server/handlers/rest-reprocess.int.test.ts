@@ -9,7 +9,7 @@ const BASE = 'http://localhost:3000';
 
 beforeAll(async () => {
   h = await createWebHarness();
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();

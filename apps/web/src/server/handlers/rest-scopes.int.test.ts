@@ -10,7 +10,7 @@ const ID = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
   h = await createWebHarness({ WEBHOOK_ALLOW_PRIVATE: 'true' });
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();

@@ -9,7 +9,7 @@ const URL_BASE = 'http://localhost:3000/api/v1/webhooks';
 
 beforeAll(async () => {
   h = await createWebHarness();
-  rest = createRestHandlers(h.services);
+  rest = h.rest;
 });
 afterAll(async () => {
   await h?.close();

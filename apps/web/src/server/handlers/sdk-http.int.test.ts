@@ -36,7 +36,7 @@ function route(rest: ReturnType<typeof createRestHandlers>, req: Request): Promi
 
 beforeAll(async () => {
   h = await createWebHarness();
-  const rest = createRestHandlers(h.services);
+  const rest = h.rest;
   server = http.createServer(async (req, res) => {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE';
     const request = new Request(`http://localhost:3000${req.url}`, {

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaJobId } from '@fjord/queue';
 import { createWebHarness } from '../test/web-test-harness';
-import { createRestHandlers } from '../rest-handlers';
 import { createStreamUploadHandler } from './stream-upload.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
@@ -41,7 +40,7 @@ const request = (url: string, body: BodyInit, headers: Record<string, string>) =
 describe('streaming upload (octet-stream)', () => {
   it('POST /api/v1/media with an API key streams a video to storage byte for byte and queues its flow', async () => {
     const { auth } = await h.createUserWithKey();
-    const res = await createRestHandlers(h.services).createMedia(
+    const res = await h.rest.createMedia(
       request(`${BASE}/api/v1/media`, chunked(video), {
         ...auth,
         'content-type': 'application/octet-stream',
@@ -60,7 +59,7 @@ describe('streaming upload (octet-stream)', () => {
     expect(media.sha256).toBe(createHash('sha256').update(video).digest('hex'));
     expect(await h.services.queues.db.getJob(mediaJobId(body.id, 'finalize'))).toBeDefined();
 
-    const del = await createRestHandlers(h.services).deleteMedia(
+    const del = await h.rest.deleteMedia(
       new Request(`${BASE}/api/v1/media/${body.id}`, { method: 'DELETE', headers: auth }),
       body.id,
     );

@@ -1,4 +1,4 @@
-import type { MediaIngest } from '@fjord/api';
+import type { MediaCreated, MediaIngest } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
@@ -31,6 +31,18 @@ export function readStreamFilename(req: Request): string {
   return new URL(req.url).searchParams.get('filename') ?? 'upload';
 }
 
+/** The 202 body of every upload and reprocess (MediaCreatedSchema): where the media and its files live. */
+export function mediaCreatedResponse(media: Pick<MediaCreated, 'id' | 'kind' | 'status'>, publicUrl: string) {
+  const self = new URL(`/api/v1/media/${media.id}`, publicUrl).toString();
+  const body: MediaCreated = {
+    id: media.id,
+    kind: media.kind,
+    status: media.status,
+    links: { self, files: new URL(`/files/${media.id}`, publicUrl).toString() },
+  };
+  return Response.json(body, { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } });
+}
+
 /**
  * The raw file as the body (application/octet-stream) for an already authorised principal: the bytes go
  * from the socket to storage in chunks, never whole in memory, so a multi-GB video costs the web process
@@ -58,11 +70,7 @@ export function createStreamIngest(deps: StreamUploadDeps) {
       requestId: req.headers.get('x-request-id') ?? undefined,
       ...(expectedSha256 ? { expectedSha256 } : {}),
     });
-    const self = new URL(`/api/v1/media/${media.id}`, deps.config.FJORD_PUBLIC_URL).toString();
-    return Response.json(
-      { id: media.id, kind: media.kind, status: media.status, links: { self } },
-      { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } },
-    );
+    return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);
   };
 }
 

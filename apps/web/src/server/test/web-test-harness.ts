@@ -1,6 +1,34 @@
+import { createOpenApiContract } from '@fjord/api/testing';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
+import { createFilesHandler } from '../handlers/files.handler';
+import { createRestHandlers } from '../rest-handlers';
 import { closeWebServices, createWebServices } from '../services';
+
+const contract = createOpenApiContract();
+
+type Handler = (req: Request, ...args: never[]) => Promise<Response>;
+
+/**
+ * Every response `handler` gives is checked against the OpenAPI document (status declared, body valid)
+ * before the test sees it, so a handler that drifts from its schema fails whichever test calls it.
+ */
+export function withContract<T extends Handler>(handler: T): T {
+  return (async (req: Request, ...args: never[]) => {
+    const response = await handler(req, ...args);
+    await contract.assertResponseMatches({ method: req.method, url: req.url, response });
+    return response;
+  }) as T;
+}
+
+function withContractDeep<T extends object>(handlers: T): T {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, value]) => [
+      name,
+      typeof value === 'function' ? withContract(value as Handler) : withContractDeep(value as object),
+    ]),
+  ) as T;
+}
 
 /** The web app's real wiring (createWebServices) on a fresh database and a unique Redis prefix. */
 export async function createWebHarness(overrides: Record<string, string> = {}) {
@@ -42,7 +70,17 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     await database.drop();
   }
 
-  return { services, config, db: services.db, createUserWithKey, close };
+  return {
+    services,
+    config,
+    db: services.db,
+    /** The REST v1 handlers, each response checked against the OpenAPI document. */
+    rest: withContractDeep(createRestHandlers(services)),
+    /** GET/HEAD /files, each response checked against the OpenAPI document. */
+    files: withContract(createFilesHandler(services)),
+    createUserWithKey,
+    close,
+  };
 }
 
 export const TINY_PNG = Buffer.from(

@@ -1,0 +1,390 @@
+import { mediaFileUrl } from '@fjord/api';
+import { mediaJobId } from '@fjord/queue';
+import { randomBytes } from 'node:crypto';
+import { listProcedures, type HttpMethod } from './app-inventory';
+import type { IdorWorld } from './idor-world';
+import { BASE, callRoute, SAME_ORIGIN, trpc, type Auth, type ProcedureType } from './route-client';
+
+export type Row = {
+  /** What the row covers: `trpc <procedure>`, `<METHOD> <route path>`, `page <path>`. */
+  covers: string[];
+  as: string;
+  send: () => Promise<Response>;
+  status: number;
+  code?: string;
+  /** Response headers that must not be there (what a refusal must not give away). */
+  hides?: string[];
+};
+
+const NOT_FOUND = { status: 404, code: 'NOT_FOUND' } as const;
+const FORBIDDEN = { status: 403, code: 'FORBIDDEN' } as const;
+
+function procedureRows(w: IdorWorld): Row[] {
+  const trpcCovers = (name: string, type: ProcedureType) => [
+    `trpc ${name}`,
+    `${type === 'mutation' ? 'POST' : 'GET'} /api/trpc/[trpc]`,
+  ];
+  const strangerTries = (name: string, type: ProcedureType, input: () => unknown): Row => ({
+    covers: trpcCovers(name, type),
+    as: 'another user (session)',
+    send: () => trpc(name, type, input(), w.stranger.session),
+    ...NOT_FOUND,
+  });
+  const rows: Row[] = [
+    strangerTries('media.byId', 'query', () => ({ id: w.mediaId })),
+    strangerTries('media.status', 'subscription', () => ({ id: w.mediaId })),
+    strangerTries('media.delete', 'mutation', () => ({ id: w.mediaId })),
+    strangerTries('apiKeys.revoke', 'mutation', () => ({ id: w.owner.keyId })),
+    strangerTries('webhooks.remove', 'mutation', () => ({ id: w.webhookId })),
+    strangerTries('webhooks.deliveries', 'query', () => ({ id: w.webhookId })),
+    strangerTries('webhooks.redeliver', 'mutation', () => ({ id: w.deliveryId })),
+    {
+      // tRPC is the browser's API: a Bearer key is not a session there, even the owner's own.
+      covers: trpcCovers('media.byId', 'query'),
+      as: "the owner's API key (tRPC takes sessions only)",
+      send: () => trpc('media.byId', 'query', { id: w.mediaId }, w.owner.key),
+      status: 401,
+      code: 'UNAUTHORIZED',
+    },
+  ];
+  // Every admin procedure, as a signed-in USER, with an input it would accept from an admin.
+  const adminInputs: Record<string, () => unknown> = {
+    'admin.overview': () => undefined,
+    'admin.jobs': () => ({ queue: 'db', state: 'waiting-children' }),
+    'admin.search': () => ({ q: w.mediaId }),
+    'admin.job': () => ({ id: mediaJobId(w.mediaId, 'finalize') }),
+    'admin.flow': () => ({ jobId: mediaJobId(w.mediaId, 'finalize') }),
+    'admin.workers': () => undefined,
+    'admin.audit': () => ({ targetId: w.owner.id }),
+    'admin.history': () => ({ sinceHours: 24 }),
+    'admin.retryJob': () => ({ id: mediaJobId(w.mediaId, 'finalize') }),
+    'admin.retryAllFailed': () => ({ queue: 'transcode' }),
+    'admin.removeJob': () => ({ id: mediaJobId(w.mediaId, 'finalize') }),
+    'admin.promoteJob': () => ({ id: mediaJobId(w.mediaId, 'finalize') }),
+    'admin.pauseQueue': () => ({ queue: 'transcode' }),
+    'admin.resumeQueue': () => ({ queue: 'transcode' }),
+    'admin.cleanQueue': () => ({ queue: 'db', state: 'completed', olderThanMinutes: 0 }),
+    'admin.media': () => ({ ownerEmail: 'user' }),
+    'admin.reprocessMedia': () => ({ id: w.mediaId }),
+    'admin.deleteMedia': () => ({ id: w.mediaId }),
+    'admin.users': () => ({}),
+    'admin.setRole': () => ({ id: w.stranger.id, role: 'ADMIN' }),
+    'admin.setDisabled': () => ({ id: w.owner.id, isDisabled: true }),
+    'admin.apiKeys': () => ({ userId: w.owner.id }),
+    'admin.revokeApiKey': () => ({ id: w.owner.keyId }),
+  };
+  for (const p of listProcedures().filter((x) => x.isAdmin)) {
+    const input = adminInputs[p.name];
+    if (!input) continue; // the inventory test names it
+    rows.push({
+      covers: trpcCovers(p.name, p.type as ProcedureType),
+      as: 'a signed-in USER',
+      send: () => trpc(p.name, p.type as ProcedureType, input(), w.stranger.session),
+      ...FORBIDDEN,
+    });
+  }
+  return rows;
+}
+
+function restRows(w: IdorWorld): Row[] {
+  const api = (
+    method: HttpMethod,
+    routePath: string,
+    url: () => string,
+    params: () => Record<string, string>,
+    deniedKey: () => Auth,
+    lacking: string,
+  ): Row[] => [
+    {
+      covers: [`${method} ${routePath}`],
+      as: 'another user (API key with every scope)',
+      send: () => callRoute(routePath, method, url(), { headers: w.stranger.key, params: params() }),
+      status: 404,
+      code: 'not_found',
+    },
+    {
+      covers: [`${method} ${routePath}`],
+      as: `the owner's API key without ${lacking}`,
+      send: () => callRoute(routePath, method, url(), { headers: deniedKey(), params: params() }),
+      status: 403,
+      code: 'forbidden',
+    },
+  ];
+  const media = () => ({ id: w.mediaId });
+  const webhook = () => ({ id: w.webhookId });
+  return [
+    ...api(
+      'GET',
+      '/api/v1/media/[id]',
+      () => `/api/v1/media/${w.mediaId}`,
+      media,
+      () => w.owner.webhooksOnlyKey,
+      'media:read',
+    ),
+    ...api(
+      'DELETE',
+      '/api/v1/media/[id]',
+      () => `/api/v1/media/${w.mediaId}`,
+      media,
+      () => w.owner.readOnlyKey,
+      'media:write',
+    ),
+    ...api(
+      'GET',
+      '/api/v1/media/[id]/renditions',
+      () => `/api/v1/media/${w.mediaId}/renditions`,
+      media,
+      () => w.owner.webhooksOnlyKey,
+      'media:read',
+    ),
+    ...api(
+      'POST',
+      '/api/v1/media/[id]/reprocess',
+      () => `/api/v1/media/${w.mediaId}/reprocess`,
+      media,
+      () => w.owner.readOnlyKey,
+      'media:write',
+    ),
+    {
+      covers: ['POST /api/v1/media/[id]/reprocess'],
+      as: "an admin's API key (reprocess is the owner's; admins use the console)",
+      send: () =>
+        callRoute('/api/v1/media/[id]/reprocess', 'POST', `/api/v1/media/${w.mediaId}/reprocess`, {
+          headers: w.stranger.adminKey,
+          params: media(),
+        }),
+      status: 404,
+      code: 'not_found',
+    },
+    {
+      covers: ['GET /api/v1/media/[id]'],
+      as: "the owner's session cookie (REST takes API keys only)",
+      send: () =>
+        callRoute('/api/v1/media/[id]', 'GET', `/api/v1/media/${w.mediaId}`, {
+          headers: w.owner.session,
+          params: media(),
+        }),
+      status: 401,
+      code: 'unauthorized',
+    },
+    ...api(
+      'DELETE',
+      '/api/v1/webhooks/[id]',
+      () => `/api/v1/webhooks/${w.webhookId}`,
+      webhook,
+      () => w.owner.mediaOnlyKey,
+      'webhooks:manage',
+    ),
+    ...api(
+      'GET',
+      '/api/v1/webhooks/[id]/deliveries',
+      () => `/api/v1/webhooks/${w.webhookId}/deliveries`,
+      webhook,
+      () => w.owner.mediaOnlyKey,
+      'webhooks:manage',
+    ),
+    ...api(
+      'POST',
+      '/api/v1/webhooks/deliveries/[id]/redeliver',
+      () => `/api/v1/webhooks/deliveries/${w.deliveryId}/redeliver`,
+      () => ({ id: w.deliveryId }),
+      () => w.owner.mediaOnlyKey,
+      'webhooks:manage',
+    ),
+  ];
+}
+
+function filesRows(w: IdorWorld): Row[] {
+  const route = '/files/[mediaId]/[name]';
+  const get =
+    (
+      method: 'GET' | 'HEAD',
+      url: () => string,
+      params: () => Record<string, string>,
+      headers: () => Auth = () => ({}),
+    ) =>
+    () =>
+      callRoute(route, method, url(), { headers: headers(), params: params() });
+  const rendition = () => ({ mediaId: w.mediaId, name: 'thumb-webp' });
+  const renditionPath = () => mediaFileUrl(w.mediaId, 'thumb-webp');
+  const rows: Row[] = [];
+  for (const method of ['GET', 'HEAD'] as const) {
+    const covers = [`${method} ${route}`];
+    rows.push(
+      {
+        covers,
+        as: 'another user (session)',
+        send: get(method, renditionPath, rendition, () => w.stranger.session),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: 'another user (API key)',
+        send: get(method, renditionPath, rendition, () => w.stranger.key),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: "the owner's API key without media:read",
+        send: get(method, renditionPath, rendition, () => w.owner.webhooksOnlyKey),
+        status: 403,
+        code: 'forbidden',
+      },
+    );
+  }
+  const covers = [`GET ${route}`];
+  rows.push(
+    {
+      covers,
+      as: "a valid signature for another media's file",
+      send: get(
+        'GET',
+        () => `${renditionPath()}?${new URL(w.signed(w.otherMediaId, 'thumb-webp')).search.slice(1)}`,
+        rendition,
+      ),
+      status: 403,
+      code: 'forbidden',
+    },
+    {
+      covers,
+      as: 'a valid signature for the rendition, used on the original',
+      send: get(
+        'GET',
+        () =>
+          `${mediaFileUrl(w.mediaId, 'original')}?${new URL(w.signed(w.mediaId, 'thumb-webp')).search.slice(1)}`,
+        () => ({
+          mediaId: w.mediaId,
+          name: 'original',
+        }),
+      ),
+      status: 403,
+      code: 'forbidden',
+    },
+    {
+      covers,
+      as: 'a tampered signature',
+      send: get(
+        'GET',
+        () => w.signed(w.mediaId, 'thumb-webp').replace(BASE, '').replace(/sig=./, 'sig=A'),
+        rendition,
+      ),
+      status: 403,
+      code: 'forbidden',
+    },
+    {
+      covers,
+      as: 'a signature with its expiry moved',
+      send: get(
+        'GET',
+        () =>
+          w
+            .signed(w.mediaId, 'thumb-webp')
+            .replace(BASE, '')
+            .replace(/expires=(\d+)/, (_m, e: string) => `expires=${Number(e) + 60}`),
+        rendition,
+      ),
+      status: 403,
+      code: 'forbidden',
+    },
+    {
+      covers,
+      as: 'an expired signature',
+      send: get(
+        'GET',
+        () => w.signed(w.mediaId, 'thumb-webp', new Date(Date.now() - 1000)).replace(BASE, ''),
+        rendition,
+      ),
+      status: 403,
+      code: 'forbidden',
+    },
+  );
+  return rows;
+}
+
+function tusRows(w: IdorWorld): Row[] {
+  const route = '/api/tus/[[...path]]';
+  const tus = (method: 'HEAD' | 'PATCH' | 'DELETE', id: () => string, headers: () => Auth) => () =>
+    callRoute(route, method, `/api/tus/${id()}`, {
+      headers: {
+        'tus-resumable': '1.0.0',
+        ...(method === 'PATCH'
+          ? { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(w.uploadOffset) }
+          : {}),
+        ...headers(),
+      },
+      body: method === 'PATCH' ? new Uint8Array(randomBytes(512)) : undefined,
+      params: { path: id() },
+    });
+  const rows: Row[] = [];
+  for (const method of ['HEAD', 'PATCH', 'DELETE'] as const) {
+    const covers = [`${method} ${route}`];
+    rows.push(
+      {
+        covers,
+        as: 'another user (API key)',
+        send: tus(
+          method,
+          () => w.uploadId,
+          () => w.stranger.key,
+        ),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: 'another user (session, same origin)',
+        send: tus(
+          method,
+          () => w.uploadId,
+          () => ({ ...w.stranger.session, ...SAME_ORIGIN }),
+        ),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: "the owner's API key without media:write",
+        send: tus(
+          method,
+          () => w.uploadId,
+          () => w.owner.readOnlyKey,
+        ),
+        status: 403,
+        code: 'forbidden',
+      },
+    );
+  }
+  rows.push({
+    // Its owner may HEAD a finished upload for a day to learn the media id; nobody else may.
+    covers: [`HEAD ${route}`],
+    as: "another user, on the owner's finished upload",
+    send: tus(
+      'HEAD',
+      () => w.finishedUploadId,
+      () => w.stranger.key,
+    ),
+    status: 404, // tus' own answer to a HEAD: no body, so no code
+    hides: ['upload-media-id', 'upload-offset'],
+  });
+  // Last: on main these reach tus' file store unchecked (fixed by the sec-http branch).
+  for (const method of ['HEAD', 'PATCH', 'DELETE'] as const) {
+    rows.push({
+      covers: [`${method} ${route}`],
+      as: 'another user, the upload id with a ".json" suffix',
+      send: tus(
+        method,
+        () => `${w.uploadId}.json`,
+        () => w.stranger.key,
+      ),
+      status: 404,
+    });
+  }
+  return rows;
+}
+
+/** The IDOR matrix: one row per attempt that must be refused. A new route, page or procedure with an id adds rows here. */
+export function idorRows(w: IdorWorld): Row[] {
+  return [...procedureRows(w), ...restRows(w), ...filesRows(w), ...tusRows(w)];
+}

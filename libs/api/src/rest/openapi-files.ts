@@ -1,0 +1,60 @@
+type JsonObject = Record<string, unknown>;
+
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+const requestHeader = (name: string, description: string) => ({
+  name,
+  in: 'header',
+  required: false,
+  description,
+  schema: { type: 'string' },
+});
+
+/**
+ * `/files/{mediaId}/{name}` as the files handler answers it: GET and HEAD, signed URLs or credentials,
+ * byte ranges and ETag revalidation. The bytes carry the file's own media type, hence `*\/*`.
+ */
+export function filesPaths(h: {
+  errorResponse: (description: string) => JsonObject;
+}): Record<string, JsonObject> {
+  const operation = (method: 'get' | 'head') => ({
+    operationId: method === 'get' ? 'downloadFile' : 'headFile',
+    summary:
+      method === 'get'
+        ? 'Download an original or a rendition: a signed URL (no credentials) or a session / API key'
+        : 'The headers of a download (size, type, ETag) without the bytes',
+    tags: ['files'],
+    security: [{}, { apiKey: [] }],
+    'x-fjord-scope': 'media:read',
+    parameters: [
+      pathParam('mediaId', 'Media id.'),
+      pathParam('name', 'Rendition name or "original".'),
+      { name: 'expires', in: 'query', required: false, schema: { type: 'integer' } },
+      { name: 'sig', in: 'query', required: false, schema: { type: 'string' } },
+      requestHeader('Range', 'One byte range, `bytes=<start>-[<end>]` or `bytes=-<suffix>`.'),
+      requestHeader('If-None-Match', 'An ETag from an earlier response: 304 when it still matches.'),
+      requestHeader('If-Range', 'Honour Range only while the ETag still matches.'),
+    ],
+    responses: {
+      '200': {
+        description: 'The bytes, with the media type of the file.',
+        content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+      },
+      '206': {
+        description: 'The requested range (see Content-Range).',
+        content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+      },
+      '304': { description: 'Not modified: the If-None-Match ETag still matches.' },
+      '401': h.errorResponse('No signed URL and no valid session or API key.'),
+      '403': h.errorResponse('The signature is wrong or has expired, or the key lacks media:read.'),
+      '404': h.errorResponse('Not found, or not yours.'),
+      '416': { description: 'The range lies outside the file (see Content-Range: bytes */<size>).' },
+    },
+  });
+  return { '/files/{mediaId}/{name}': { get: operation('get'), head: operation('head') } };
+}
