@@ -22,7 +22,6 @@ export type MediaIngest = {
 export type ApiServices = {
   config: Pick<
     Config,
-    | 'UPLOAD_MAX_BYTES'
     | 'cookieSecure'
     | 'NODE_ENV'
     | 'WEBHOOK_ALLOW_PRIVATE'
