@@ -42,7 +42,11 @@ export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): vo
   }
 }
 
-/** Whether a cookie-borne request comes from this origin (CSRF): its Origin names the host it reached. */
+/**
+ * The one CSRF origin check (tRPC POSTs, /api/uploads, tus): the request's Origin names the host it
+ * reached. Browsers send Origin on every POST, PATCH and DELETE, same-origin ones included, so a request
+ * without one is refused too (fail closed); callers exempt only what changes nothing (tus HEAD).
+ */
 export function isSameOrigin(req: Request): boolean {
   const origin = req.headers.get('origin');
   if (!origin) return false;
