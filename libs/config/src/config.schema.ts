@@ -142,6 +142,11 @@ export const EnvSchema = z.object({
   MAIL_FROM: z.string().default('Fjord <fjord@localhost>'),
   /** Defaults to <FJORD_DATA_DIR>/mail. */
   MAIL_OUTBOX_DIR: z.string().optional(),
+
+  /** A resumable (tus) upload not finished this long after its creation is removed (default 24 h). */
+  TUS_UPLOAD_EXPIRY_MS: positiveInt.default(24 * 3600 * 1000),
+  /** How often the web app sweeps <FJORD_DATA_DIR>/tus for expired and orphaned partial uploads. */
+  TUS_CLEANUP_INTERVAL_MS: positiveInt.default(15 * 60 * 1000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
