@@ -69,13 +69,23 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
           '201': {
             description: 'Created: PATCH the file to Location (keep it to resume later).',
             headers: {
-              Location: header('The upload URL, `/api/tus/<uploadId>`.', { type: 'string', format: 'uri' }),
+              Location: header(
+                'The upload URL, relative: `/api/tus/<uploadId>` (resolve it against the URL called).',
+                {
+                  type: 'string',
+                  format: 'uri-reference',
+                },
+              ),
               'Tus-Resumable': header('1.0.0'),
             },
           },
           '401': tusError('Missing, unknown or revoked API key.', h.errorRef),
           '403': tusError('The key lacks media:write.', h.errorRef),
           '413': tusError('Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES.', h.errorRef),
+          '429': tusError(
+            'Too many unfinished uploads (TUS_MAX_OPEN_UPLOADS_PER_USER); finish or cancel one.',
+            h.errorRef,
+          ),
         },
       },
     },

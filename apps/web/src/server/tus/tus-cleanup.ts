@@ -76,3 +76,23 @@ export async function sweepTusDirectory(opts: {
   }
   return { removed };
 }
+
+/** How many unfinished uploads in `directory` belong to `ownerId` (metadata and file both present). */
+export async function countOpenUploads(directory: string, ownerId: string): Promise<number> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  const present = new Set(names);
+  let count = 0;
+  for (const name of names) {
+    const id = name.endsWith('.json') ? name.slice(0, -5) : '';
+    if (!TUS_UPLOAD_ID.test(id) || !present.has(id)) continue;
+    try {
+      const info = JSON.parse(await readFile(path.join(directory, name), 'utf8')) as {
+        metadata?: { ownerId?: string };
+      };
+      if (info.metadata?.ownerId === ownerId) count += 1;
+    } catch {
+      // unreadable metadata is nobody's upload; the sweep removes it
+    }
+  }
+  return count;
+}

@@ -174,6 +174,31 @@ describe('tus: abandoned uploads always expire', () => {
   });
 });
 
+describe('tus: bounded disk', () => {
+  it('a user holds at most TUS_MAX_OPEN_UPLOADS_PER_USER unfinished uploads (429 past it)', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fjord-tus-cap-'));
+    const capped = createTusUploadServer({
+      ...h.services,
+      config: { ...h.config, dataDir, TUS_MAX_OPEN_UPLOADS_PER_USER: 2 },
+    });
+    try {
+      const owner = await h.createUserWithKey();
+      const other = await h.createUserWithKey();
+      const first = await createUpload(owner.auth, capped);
+      await createUpload(owner.auth, capped);
+      const third = await call(capped, TUS_PATH, 'POST', { ...owner.auth, 'upload-length': '10' });
+      expect(third.status).toBe(429);
+      expect(((await third.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+      await createUpload(other.auth, capped); // someone else's count is their own
+      expect((await call(capped, first.location, 'DELETE', owner.auth)).status).toBe(204);
+      await createUpload(owner.auth, capped);
+    } finally {
+      capped.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tus: error bodies', () => {
   it('never carry a path of the data dir or an internal message, even when the disk fails', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fjord-tus-broken-'));

@@ -10,7 +10,7 @@ import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import { assertScope, authenticateRequest, isSameOrigin, type RequestPrincipal } from '../request-auth';
-import { sweepTusDirectory, TUS_UPLOAD_ID } from './tus-cleanup';
+import { countOpenUploads, sweepTusDirectory, TUS_UPLOAD_ID } from './tus-cleanup';
 
 export const TUS_PATH = '/api/tus';
 
@@ -19,7 +19,12 @@ export type TusUploadDeps = {
   ingest: MediaIngest;
   config: Pick<
     Config,
-    'VIDEO_UPLOAD_MAX_BYTES' | 'dataDir' | 'QUEUE_PREFIX' | 'TUS_UPLOAD_EXPIRY_MS' | 'TUS_CLEANUP_INTERVAL_MS'
+    | 'VIDEO_UPLOAD_MAX_BYTES'
+    | 'dataDir'
+    | 'QUEUE_PREFIX'
+    | 'TUS_UPLOAD_EXPIRY_MS'
+    | 'TUS_CLEANUP_INTERVAL_MS'
+    | 'TUS_MAX_OPEN_UPLOADS_PER_USER'
   >;
   logger: Pick<Logger, 'error' | 'info' | 'warn'>;
   queues: Pick<Queues, 'connection'>;
@@ -143,6 +148,15 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     },
     async onUploadCreate(req, upload) {
       const principal = await principalOf(req);
+      // Disk is bounded per user: at most this many partial uploads, each ≤ VIDEO_UPLOAD_MAX_BYTES, ≤ 24 h.
+      const open = await countOpenUploads(directory, principal.user.id);
+      if (open >= config.TUS_MAX_OPEN_UPLOADS_PER_USER) {
+        refuse(
+          429,
+          'rate_limited',
+          `You have ${open} unfinished uploads; finish or cancel one before starting another.`,
+        );
+      }
       // The owner is ours to set: whatever the client sent under this name is overwritten.
       return { metadata: { ...upload.metadata, ownerId: principal.user.id } };
     },
