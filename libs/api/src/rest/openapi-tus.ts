@@ -39,6 +39,10 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
     'No such upload, or not yours (uploads are private to their creator).',
     h.errorRef,
   );
+  const expired = tusError(
+    'The upload expired (TUS_UPLOAD_EXPIRY_MS after its creation, `gone`): start a new one.',
+    h.errorRef,
+  );
   return {
     '/api/tus': {
       post: {
@@ -110,6 +114,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             },
           },
           '404': notFound,
+          '410': expired,
         },
       },
       patch: {
@@ -153,6 +158,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             h.errorRef,
           ),
           '404': notFound,
+          '410': expired,
           '409': tusError(
             'Upload-Offset does not match the server: HEAD and resume from its offset.',
             h.errorRef,
