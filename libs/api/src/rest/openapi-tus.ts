@@ -100,6 +100,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
         summary: 'How much of the upload the server has (resume from Upload-Offset)',
         parameters: [uploadId, tusResumable],
         responses: {
+          '410': expired,
           '200': {
             description:
               'The offset to resume from. For a day after the upload finished (its last answer may have been lost), its owner gets Upload-Offset = Upload-Length and the media id.',
@@ -114,7 +115,6 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             },
           },
           '404': notFound,
-          '410': expired,
         },
       },
       patch: {
@@ -158,7 +158,6 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             h.errorRef,
           ),
           '404': notFound,
-          '410': expired,
           '409': tusError(
             'Upload-Offset does not match the server: HEAD and resume from its offset.',
             h.errorRef,
@@ -168,6 +167,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             h.errorRef,
           ),
           '415': tusError('Content-Type is not application/offset+octet-stream.', h.errorRef),
+          '410': expired,
         },
       },
       delete: {
