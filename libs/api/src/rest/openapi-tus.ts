@@ -35,12 +35,12 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
     security: [{ apiKey: [] }],
     'x-fjord-scope': 'media:write',
   };
-  const notFound = tusError(
-    'No such upload, or not yours (uploads are private to their creator).',
-    h.errorRef,
-  );
   const expired = tusError(
     'The upload expired (TUS_UPLOAD_EXPIRY_MS after its creation, `gone`): start a new one.',
+    h.errorRef,
+  );
+  const notFound = tusError(
+    'No such upload, or not yours (uploads are private to their creator).',
     h.errorRef,
   );
   return {
