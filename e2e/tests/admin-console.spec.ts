@@ -110,7 +110,7 @@ test('pausing transcode makes a new upload wait; resuming lets it finish', async
     await expect(page.locator(`tr[data-media-id="${mediaId}"]`)).toContainText('Ready', { timeout: 60_000 });
   } finally {
     // Never leave the shared e2e stack paused for the next spec.
-    // tRPC refuses a POST without this site's Origin (CSRF); a browser sends it, an API request must.
+    // tRPC refuses a POST with cookies but no Origin of this site (CSRF); a browser sends one, so must this.
     await page.request.post('/api/trpc/admin.resumeQueue', {
       data: { queue: 'transcode' },
       headers: { origin: new URL(baseURL!).origin },

@@ -134,7 +134,7 @@ describe('tRPC over HTTP: limits', () => {
     expect(await sessions()).toBe(2);
   });
 
-  it('refuses a POST from another origin, or naming none, with 403; one from this origin runs', async () => {
+  it('refuses a POST from another origin, or with cookies and no Origin, with 403; one from this origin runs', async () => {
     const { user, cookie } = await signedIn();
     const body = JSON.stringify({ name: 'csrf', scopes: ['media:read'] });
     const foreign = await post('apiKeys.create', body, { cookie, origin: 'https://evil.example' });
@@ -146,6 +146,8 @@ describe('tRPC over HTTP: limits', () => {
     expect(lookalike.status).toBe(403);
     const none = await post('apiKeys.create', body, { cookie });
     expect(none.status).toBe(403);
+    // Without cookies there is no session to ride on; a foreign Origin is refused all the same.
+    expect((await post('apiKeys.create', body, { origin: 'https://evil.example' })).status).toBe(403);
     expect(await h.db.apiKey.count({ where: { userId: user.id } })).toBe(0);
     expect((await post('apiKeys.create', body, { ...SAME_ORIGIN, cookie })).status).toBe(200);
   });
