@@ -73,7 +73,10 @@ test('an admin finds a failed job, reads its stacktrace, fixes the cause, retrie
   ).toContainText('job.retry');
 });
 
-test('pausing transcode makes a new upload wait; resuming lets it finish', async ({ page }, testInfo) => {
+test('pausing transcode makes a new upload wait; resuming lets it finish', async ({
+  page,
+  baseURL,
+}, testInfo) => {
   await signInAsAdmin(page);
   try {
     await page.goto('/admin');
@@ -107,6 +110,10 @@ test('pausing transcode makes a new upload wait; resuming lets it finish', async
     await expect(page.locator(`tr[data-media-id="${mediaId}"]`)).toContainText('Ready', { timeout: 60_000 });
   } finally {
     // Never leave the shared e2e stack paused for the next spec.
-    await page.request.post('/api/trpc/admin.resumeQueue', { data: { queue: 'transcode' } });
+    // tRPC refuses a POST with cookies but no Origin of this site (CSRF); a browser sends one, so must this.
+    await page.request.post('/api/trpc/admin.resumeQueue', {
+      data: { queue: 'transcode' },
+      headers: { origin: new URL(baseURL!).origin },
+    });
   }
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { mediaJobId } from '@fjord/queue';
 import { createTestUser, TEST_PASSWORD } from '@fjord/testing';
-import { cookieFrom, createApiHarness, formWithFile, TINY_PNG } from './test/api-test-harness';
+import { cookieFrom, createApiHarness } from './test/api-test-harness';
 
 let h: Awaited<ReturnType<typeof createApiHarness>>;
 
@@ -74,16 +74,12 @@ describe('media router', () => {
   it('requires a session', async () => {
     const anon = await h.callerFor();
     await expectTRPCError(anon.caller.media.list({}), 'UNAUTHORIZED');
-    await expectTRPCError(
-      anon.caller.media.upload(formWithFile(TINY_PNG, 'a.png', 'image/png')),
-      'UNAUTHORIZED',
-    );
   });
 
-  it('accepts an image at once as QUEUED and puts its flow in Redis', async () => {
+  it('shows a fresh upload as QUEUED with its flow in Redis', async () => {
     const user = await createTestUser(h.db);
     const { caller } = await signedInAs(user.email);
-    const result = await caller.media.upload(formWithFile(TINY_PNG, 'dot.png', 'image/png'));
+    const result = await h.uploadImage(user.id, 'dot.png');
     expect(result.status).toBe('QUEUED');
 
     const row = await h.db.media.findUniqueOrThrow({ where: { id: result.id } });
@@ -105,24 +101,13 @@ describe('media router', () => {
     });
   });
 
-  it('rejects text named .jpg with a message a person understands', async () => {
-    const user = await createTestUser(h.db);
-    const { caller } = await signedInAs(user.email);
-    const text = Buffer.from('Dear diary, today I renamed a text file to holiday.jpg.\n');
-    await expectTRPCError(
-      caller.media.upload(formWithFile(text, 'holiday.jpg', 'image/jpeg')),
-      'BAD_REQUEST',
-      /holiday\.jpg is not a supported image or video: it looks like plain text/,
-    );
-    expect(await h.db.media.count({ where: { ownerId: user.id } })).toBe(0);
-  });
-
   it('answers NOT_FOUND for someone else’s media, but lets an admin see it', async () => {
     const owner = await createTestUser(h.db);
     const stranger = await createTestUser(h.db);
     const admin = await createTestUser(h.db, { role: 'ADMIN' });
     const { caller: ownerCaller } = await signedInAs(owner.email);
-    const { id } = await ownerCaller.media.upload(formWithFile(TINY_PNG, 'mine.png', 'image/png'));
+    const { id } = await h.uploadImage(owner.id, 'mine.png');
+    expect((await ownerCaller.media.byId({ id })).id).toBe(id);
 
     const { caller: strangerCaller } = await signedInAs(stranger.email);
     await expectTRPCError(strangerCaller.media.byId({ id }), 'NOT_FOUND');
@@ -138,7 +123,7 @@ describe('media router', () => {
     const owner = await createTestUser(h.db);
     const stranger = await createTestUser(h.db);
     const { caller: ownerCaller } = await signedInAs(owner.email);
-    const { id } = await ownerCaller.media.upload(formWithFile(TINY_PNG, 'gone.png', 'image/png'));
+    const { id } = await h.uploadImage(owner.id, 'gone.png');
     const { storageKey } = await h.db.media.findUniqueOrThrow({ where: { id } });
 
     const { caller: strangerCaller } = await signedInAs(stranger.email);
@@ -203,7 +188,7 @@ describe('media router', () => {
   it('streams the current status first, then each change, and ends at READY', async () => {
     const user = await createTestUser(h.db);
     const { caller } = await signedInAs(user.email);
-    const { id } = await caller.media.upload(formWithFile(TINY_PNG, 'live.png', 'image/png'));
+    const { id } = await h.uploadImage(user.id, 'live.png');
     await h.events.ready();
 
     const stream = await caller.media.status({ id });

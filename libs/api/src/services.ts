@@ -15,7 +15,6 @@ export type MediaIngest = Pick<IngestService, 'ingestUpload'>;
 export type ApiServices = {
   config: Pick<
     Config,
-    | 'UPLOAD_MAX_BYTES'
     | 'cookieSecure'
     | 'NODE_ENV'
     | 'WEBHOOK_ALLOW_PRIVATE'

@@ -169,6 +169,13 @@ export const EnvSchema = z.object({
    */
   AUTH_ACCOUNT_FAILURES: positiveInt.default(10),
   AUTH_ACCOUNT_WINDOW_SECONDS: positiveInt.default(900),
+
+  /** A resumable (tus) upload not finished this long after its creation is removed (default 24 h). */
+  TUS_UPLOAD_EXPIRY_MS: positiveInt.default(24 * 3600 * 1000),
+  /** How often the web app sweeps <FJORD_DATA_DIR>/tus for expired and orphaned partial uploads. */
+  TUS_CLEANUP_INTERVAL_MS: positiveInt.default(15 * 60 * 1000),
+  /** Unfinished resumable uploads one user may hold at once (each up to VIDEO_UPLOAD_MAX_BYTES). */
+  TUS_MAX_OPEN_UPLOADS_PER_USER: positiveInt.default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

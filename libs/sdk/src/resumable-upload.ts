@@ -141,6 +141,24 @@ const isRetryableStatus = (status: number) => status >= 500 || status === 409 ||
 
 export function createResumableUploader(opts: { baseUrl: string; apiKey: string; fetch: typeof fetch }) {
   const authHeaders = { Authorization: `Bearer ${opts.apiKey}`, 'Tus-Resumable': TUS_VERSION };
+  const origin = new URL(opts.baseUrl).origin;
+
+  /**
+   * The upload URL resolved against baseUrl, only on baseUrl's origin: the API key goes with every HEAD
+   * and PATCH, so a Location (or a stored uploadUrl) naming another scheme, host or port is refused,
+   * never followed: behind TLS a server answering `http://…` would otherwise get the key in clear text.
+   */
+  function sameOriginUploadUrl(url: string): string {
+    const resolved = new URL(url, opts.baseUrl);
+    if (resolved.origin !== origin) {
+      throw new ResumableUploadError(
+        `The upload URL ${resolved.origin} is not on ${origin}; the API key is only sent to baseUrl's origin.`,
+        undefined,
+        0,
+      );
+    }
+    return resolved.toString();
+  }
 
   /** The server's offset, and the media id when the upload already finished (its last answer was lost). */
   async function headOffset(
@@ -164,7 +182,7 @@ export function createResumableUploader(opts: { baseUrl: string; apiKey: string;
     });
     const location = res.headers.get('location');
     if (res.status !== 201 || !location) throw await errorOf(res);
-    return new URL(location, opts.baseUrl).toString();
+    return sameOriginUploadUrl(location);
   }
 
   /**
@@ -179,7 +197,7 @@ export function createResumableUploader(opts: { baseUrl: string; apiKey: string;
     const reader = await openSource(source);
     const chunkSize = Math.max(1, o.chunkSize ?? 8 * 1024 * 1024);
     const maxFailures = o.retries ?? 5;
-    let uploadUrl = o.uploadUrl;
+    let uploadUrl = o.uploadUrl === undefined ? undefined : sameOriginUploadUrl(o.uploadUrl);
     let offset = 0;
     let failures = 0;
     const stop = (message: string, cause?: unknown) =>
@@ -195,7 +213,7 @@ export function createResumableUploader(opts: { baseUrl: string; apiKey: string;
         await o.onUploadUrl?.(uploadUrl);
       }
     } catch (err) {
-      if (err instanceof FjordApiError) throw err;
+      if (err instanceof FjordApiError || err instanceof ResumableUploadError) throw err;
       throw stop(uploadUrl ? 'Could not read the upload offset.' : 'Could not create the upload.', err);
     }
     o.onProgress?.(offset, reader.size);

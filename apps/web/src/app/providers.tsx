@@ -2,16 +2,10 @@
 
 import type { AppRouter } from '@fjord/api';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import {
-  createTRPCClient,
-  httpBatchLink,
-  httpLink,
-  httpSubscriptionLink,
-  isNonJsonSerializable,
-  splitLink,
-} from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { TRPCProvider } from '@/trpc/react';
+import { TRPC_MAX_BATCH_CALLS, TRPC_UNBATCHED_PREFIX } from '@/trpc/trpc-limits';
 
 const TRPC_URL = '/api/trpc';
 
@@ -21,10 +15,11 @@ function createClient() {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: TRPC_URL }),
+        // The server refuses auth calls in a batch and batches of more than TRPC_MAX_BATCH_CALLS.
         false: splitLink({
-          condition: (op) => isNonJsonSerializable(op.input),
+          condition: (op) => op.path.startsWith(TRPC_UNBATCHED_PREFIX),
           true: httpLink({ url: TRPC_URL }),
-          false: httpBatchLink({ url: TRPC_URL }),
+          false: httpBatchLink({ url: TRPC_URL, maxItems: TRPC_MAX_BATCH_CALLS }),
         }),
       }),
     ],

@@ -72,9 +72,12 @@ export function uploadResumable(
   });
 }
 
+/** The streamed upload route: the raw file is the body, the name in X-Filename (same origin, CSRF-checked). */
+export const STREAM_UPLOAD_URL = '/api/uploads';
+
 /**
- * Images: the tRPC mutation as FormData, with XMLHttpRequest (fetch cannot report upload progress).
- * The body is exactly what tRPC's httpLink would send for a FormData input.
+ * Images: one POST of the file itself to /api/uploads, with XMLHttpRequest because fetch cannot report
+ * upload progress. The browser streams the File from disk; nothing here reads it into memory.
  */
 export function uploadWithProgress(
   file: File,
@@ -83,20 +86,19 @@ export function uploadWithProgress(
 ): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/trpc/media.upload');
+    xhr.open('POST', STREAM_UPLOAD_URL);
     xhr.responseType = 'json';
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
-      const body = xhr.response as { result?: { data?: UploadResult }; error?: { message?: string } } | null;
-      const data = body?.result?.data;
-      if (xhr.status >= 200 && xhr.status < 300 && data) resolve(data);
+      const body = xhr.response as (Partial<UploadResult> & { error?: { message?: string } }) | null;
+      if (xhr.status === 202 && body?.id && body.status) resolve({ id: body.id, status: body.status });
       else reject(new Error(body?.error?.message ?? `The upload failed (HTTP ${xhr.status}).`));
     };
     xhr.onerror = () => reject(new Error('The connection failed during the upload. Please try again.'));
     xhr.onabort = () => reject(new Error('Upload cancelled.'));
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    const form = new FormData();
-    form.append('file', file);
-    xhr.send(form);
+    xhr.send(file);
   });
 }

@@ -16,11 +16,3 @@ export async function requireUser(returnTo: string): Promise<AuthUser> {
   if (!user) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
   return user;
 }
-
-/** Only same-site paths, so `?next=` can never send someone to another origin. */
-export function safeReturnPath(next: string | string[] | undefined): string {
-  const value = Array.isArray(next) ? next[0] : next;
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\')
-    ? value
-    : '/media';
-}

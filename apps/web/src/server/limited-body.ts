@@ -1,7 +1,7 @@
 import { AppError } from '@fjord/errors';
 
 // Multipart framing (boundaries, part headers) on top of the file itself.
-export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError(
@@ -11,7 +11,7 @@ function tooLarge(maxBytes: number): AppError {
 }
 
 /** Refuses at once when Content-Length already says the body is too big. */
-export function assertContentLengthWithin(req: Request, maxBytes: number): void {
+function assertContentLengthWithin(req: Request, maxBytes: number): void {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw tooLarge(maxBytes);
 }
@@ -20,7 +20,7 @@ export function assertContentLengthWithin(req: Request, maxBytes: number): void 
  * A copy of `req` whose body errors past the limit, so `formData()` can never buffer an unbounded
  * chunked upload (Content-Length can be absent or wrong).
  */
-export function withBodyLimit(req: Request, maxBytes: number): Request {
+function withBodyLimit(req: Request, maxBytes: number): Request {
   if (!req.body) return req;
   const limit = maxBytes + MULTIPART_OVERHEAD_BYTES;
   let seen = 0;

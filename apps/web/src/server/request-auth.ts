@@ -42,10 +42,15 @@ export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): vo
   }
 }
 
-/** Whether a cookie-borne request comes from this origin (CSRF): its Origin names the host it reached. */
+/**
+ * The one CSRF origin check (tRPC POSTs, /api/uploads, tus): an `Origin` must name the host the request
+ * reached, and a request that carries cookies must send one. Browsers send Origin on every POST, PATCH
+ * and DELETE, same-origin ones included, so only a client that is not a browser page (and has no cookies
+ * to abuse) gets through without it. Callers exempt only what changes nothing (tus HEAD).
+ */
 export function isSameOrigin(req: Request): boolean {
   const origin = req.headers.get('origin');
-  if (!origin) return false;
+  if (!origin) return !req.headers.has('cookie');
   const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
   try {
     return new URL(origin).host === host;

@@ -1,52 +1,85 @@
 import { appRouter, createContext } from '@fjord/api';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { isAppError } from '@fjord/errors';
-import { assertContentLengthWithin, withBodyLimit } from './limited-body';
+import { isSameOrigin } from './request-auth';
 import type { WebServices } from './services';
+import { checkTrpcBatch, TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from '../trpc/trpc-limits';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
 // JSON-RPC codes tRPC uses for these (TRPC_ERROR_CODES_BY_KEY).
-const RPC_CODES = { FORBIDDEN: -32003, PAYLOAD_TOO_LARGE: -32013 } as const;
+const RPC_CODES = {
+  BAD_REQUEST: -32600,
+  FORBIDDEN: -32003,
+  PAYLOAD_TOO_LARGE: -32013,
+  UNSUPPORTED_MEDIA_TYPE: -32015,
+} as const;
 
 /** A tRPC-shaped error for failures that happen before tRPC runs, so clients read them the same way. */
 function trpcError(status: number, code: keyof typeof RPC_CODES, appCode: string, message: string): Response {
   return Response.json(
     { error: { message, code: RPC_CODES[code], data: { code, httpStatus: status, appCode } } },
-    { status },
+    { status, headers: { 'Cache-Control': 'no-store' } },
   );
 }
 
-function isCrossOrigin(req: Request): boolean {
-  const origin = req.headers.get('origin');
-  if (!origin) return false;
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
+const tooLarge = () =>
+  trpcError(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'too_large',
+    `The request body is larger than ${TRPC_MAX_BODY_BYTES / 1024 / 1024} MB; files go to /api/uploads.`,
+  );
+
+/** The body as text, never more than TRPC_MAX_BODY_BYTES read (Content-Length can be absent or wrong). */
+async function readBoundedBody(req: Request): Promise<Buffer<ArrayBuffer> | null> {
+  if (Number(req.headers.get('content-length') ?? '0') > TRPC_MAX_BODY_BYTES) return null;
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let seen = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen += value.byteLength;
+    if (seen > TRPC_MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
   }
+  return Buffer.concat(chunks);
+}
+
+function isJson(req: Request): boolean {
+  const type = req.headers.get('content-type');
+  return type === null || /^application\/json\s*(;|$)/i.test(type);
 }
 
 export async function handleTrpcRequest(req: Request, services: WebServices): Promise<Response> {
   // Cookies are SameSite=Lax already; refusing foreign origins outright is the second lock on mutations.
-  if (req.method === 'POST' && isCrossOrigin(req)) {
+  if (req.method === 'POST' && !isSameOrigin(req)) {
     return trpcError(403, 'FORBIDDEN', 'forbidden', 'Cross-origin requests are not allowed.');
   }
+  const batch = checkTrpcBatch(new URL(req.url), TRPC_ENDPOINT);
+  if (!batch.ok) return trpcError(batch.status, 'BAD_REQUEST', 'bad_request', batch.message);
   let request = req;
-  if (req.method === 'POST' && req.body) {
-    try {
-      assertContentLengthWithin(req, services.config.UPLOAD_MAX_BYTES);
-    } catch (err) {
-      if (isAppError(err)) return trpcError(413, 'PAYLOAD_TOO_LARGE', err.code, err.message);
-      throw err;
+  if (req.method === 'POST') {
+    if (!isJson(req)) {
+      return trpcError(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported_type', 'tRPC takes JSON bodies only.');
     }
-    request = withBodyLimit(req, services.config.UPLOAD_MAX_BYTES);
+    const body = await readBoundedBody(req);
+    if (body === null) return tooLarge();
+    const headers = new Headers(req.headers);
+    headers.delete('transfer-encoding');
+    headers.set('content-length', String(body.byteLength));
+    request = new Request(req.url, { method: 'POST', headers, body, signal: req.signal });
   }
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req: request,
     router: appRouter,
+    maxBatchSize: TRPC_MAX_BATCH_CALLS,
     createContext: ({ req: r, resHeaders }) => createContext({ req: r, resHeaders, services }),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR' && !isAppError(error.cause)) {

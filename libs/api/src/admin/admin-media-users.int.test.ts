@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@fjord/auth';
 import { mediaJobId } from '@fjord/queue';
 import { waitFor } from '@fjord/testing';
-import { createApiHarness, formWithFile, TINY_PNG } from '../test/api-test-harness';
+import { createApiHarness } from '../test/api-test-harness';
 import { expectTRPCError, signedInWithRole } from '../test/admin-test-helpers';
 import { startStandInPipeline } from '../test/stand-in-pipeline';
 
@@ -28,8 +28,8 @@ const settled = (id: string) =>
 describe('admin router: media across users', () => {
   it('lists every user’s media with status filters and Postgres history, reprocesses and deletes', async () => {
     const user = await signedInWithRole(h, 'USER');
-    const { id: good } = await user.caller.media.upload(formWithFile(TINY_PNG, 'good.png', 'image/png'));
-    const { id: bad } = await user.caller.media.upload(formWithFile(TINY_PNG, 'bad.png', 'image/png'));
+    const { id: good } = await h.uploadImage(user.user.id, 'good.png');
+    const { id: bad } = await h.uploadImage(user.user.id, 'bad.png');
     pipeline.broken.add(bad);
     await settled(good);
     await settled(bad);

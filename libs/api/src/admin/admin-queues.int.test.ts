@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaJobId, QueueName, runWorker } from '@fjord/queue';
 import { waitFor } from '@fjord/testing';
-import { createApiHarness, formWithFile, TINY_PNG } from '../test/api-test-harness';
+import { createApiHarness } from '../test/api-test-harness';
 import { expectTRPCError, signedInWithRole } from '../test/admin-test-helpers';
 import { startStandInPipeline } from '../test/stand-in-pipeline';
 
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 async function uploadAndSettle(name: string, { broken = false } = {}) {
-  const { id } = await admin.caller.media.upload(formWithFile(TINY_PNG, name, 'image/png'));
+  const { id } = await h.uploadImage(admin.user.id, name);
   if (broken) pipeline.broken.add(id);
   const status = await waitFor(async () => {
     const m = await h.db.media.findUnique({ where: { id }, select: { status: true } });
@@ -166,7 +166,7 @@ describe('admin router: queues and jobs', () => {
 
   it('refuses to re-run a flow that is still finishing, then re-runs it once it has finished', async () => {
     await h.queues.email.pause();
-    const { id } = await admin.caller.media.upload(formWithFile(TINY_PNG, 'late.png', 'image/png'));
+    const { id } = await h.uploadImage(admin.user.id, 'late.png');
     pipeline.broken.add(id);
     await waitFor(async () => (await h.queues.db.getJobState(mediaJobId(id, 'finalize'))) === 'completed');
     const jobId = mediaJobId(id, 'transcode', 'thumb-webp');

@@ -3,10 +3,8 @@ import { byIdProcedure } from './by-id';
 import { deleteProcedure } from './delete';
 import { listProcedure } from './list';
 import { statusProcedure } from './status';
-import { uploadProcedure } from './upload';
 
 export const mediaRouter = {
-  upload: uploadProcedure,
   byId: byIdProcedure,
   list: listProcedure,
   status: statusProcedure,

@@ -1,9 +1,5 @@
 import { z } from 'zod';
 
-export const UploadMediaInputSchema = z.instanceof(FormData, {
-  message: 'Send the file as multipart form data.',
-});
-
 export const MediaByIdInputSchema = z.object({ id: z.string().min(1).max(100) });
 
 export const ListMediaInputSchema = z

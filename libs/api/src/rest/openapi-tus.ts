@@ -35,6 +35,10 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
     security: [{ apiKey: [] }],
     'x-fjord-scope': 'media:write',
   };
+  const expired = tusError(
+    'The upload expired (TUS_UPLOAD_EXPIRY_MS after its creation, `gone`): start a new one.',
+    h.errorRef,
+  );
   const notFound = tusError(
     'No such upload, or not yours (uploads are private to their creator).',
     h.errorRef,
@@ -74,13 +78,23 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
           '201': {
             description: 'Created: PATCH the file to Location (keep it to resume later).',
             headers: {
-              Location: header('The upload URL, `/api/tus/<uploadId>`.', { type: 'string', format: 'uri' }),
+              Location: header(
+                'The upload URL, relative: `/api/tus/<uploadId>` (resolve it against the URL called).',
+                {
+                  type: 'string',
+                  format: 'uri-reference',
+                },
+              ),
               'Tus-Resumable': header('1.0.0'),
             },
           },
           '401': tusError('Missing, unknown or revoked API key.', h.errorRef),
           '403': tusError('The key lacks media:write.', h.errorRef),
           '413': tusError('Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES.', h.errorRef),
+          '429': tusError(
+            'Too many unfinished uploads (TUS_MAX_OPEN_UPLOADS_PER_USER); finish or cancel one.',
+            h.errorRef,
+          ),
         },
       },
     },
@@ -91,6 +105,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
         summary: 'How much of the upload the server has (resume from Upload-Offset)',
         parameters: [uploadId, tusResumable],
         responses: {
+          '410': expired,
           '200': {
             description:
               'The offset to resume from. For a day after the upload finished (its last answer may have been lost), its owner gets Upload-Offset = Upload-Length and the media id.',
@@ -159,6 +174,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             h.errorRef,
           ),
           '415': tusError('Content-Type is not application/offset+octet-stream.', h.errorRef),
+          '410': expired,
         },
       },
       delete: {

@@ -69,6 +69,12 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     return { caller: createCaller(ctx), resHeaders };
   }
 
+  /** An upload as the web app's upload routes ingest it (the tRPC router takes no files). */
+  async function uploadImage(ownerId: string, filename: string, bytes: Buffer = TINY_PNG) {
+    const media = await ingest.ingestUpload({ ownerId, filename, declaredType: 'image/png', body: bytes });
+    return { id: media.id, status: media.status };
+  }
+
   async function close() {
     await Promise.allSettled([events.close(), publisher.close(), enqueuer.close(), queueAdmin.close()]);
     // Leave nothing under this file's prefix in the shared Redis.
@@ -90,6 +96,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     events,
     publisher,
     callerFor,
+    uploadImage,
     close,
   };
 }
@@ -122,9 +129,3 @@ export const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-
-export function formWithFile(bytes: Buffer, name: string, type: string): FormData {
-  const form = new FormData();
-  form.append('file', new File([new Uint8Array(bytes)], name, { type }));
-  return form;
-}

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { AuthForm } from '@/components/auth-form';
-import { getCurrentUser, safeReturnPath } from '@/server/current-user';
+import { getCurrentUser } from '@/server/current-user';
+import { safeReturnPath } from '@/server/safe-return-path';
+import { getServices } from '@/server/services';
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
@@ -11,7 +13,7 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
-  const returnTo = safeReturnPath((await searchParams).next);
+  const returnTo = safeReturnPath((await searchParams).next, getServices().config.FJORD_PUBLIC_URL);
   if (await getCurrentUser()) redirect(returnTo);
   return (
     <section className="panel narrow">

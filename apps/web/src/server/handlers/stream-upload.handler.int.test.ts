@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '@fjord/auth';
 import { mediaJobId } from '@fjord/queue';
-import { createWebHarness } from '../test/web-test-harness';
+import { createTestUser } from '@fjord/testing';
+import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
 import { createStreamUploadHandler } from './stream-upload.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
@@ -95,5 +97,49 @@ describe('streaming upload (octet-stream)', () => {
       request(`${BASE}/api/uploads`, new Uint8Array(video), { cookie: 'fjord_session=nope' }),
     );
     expect(res.status).toBe(401);
+
+    const user = await createTestUser(h.db);
+    const cookie = `fjord_session=${(await createSession(h.db, { userId: user.id })).token}`;
+    const send = (headers: Record<string, string>) =>
+      handler(
+        request(`${BASE}/api/uploads`, new Uint8Array(TINY_PNG), {
+          cookie,
+          host: 'localhost:3000',
+          ...headers,
+        }),
+      );
+    expect((await send({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await send({})).status).toBe(403);
+    expect(await h.db.media.count({ where: { ownerId: user.id } })).toBe(0);
+  });
+
+  it('is the browser’s image upload: the XHR body is the file, its name in X-Filename, answered 202 { id, status }', async () => {
+    const user = await createTestUser(h.db);
+    const cookie = `fjord_session=${(await createSession(h.db, { userId: user.id })).token}`;
+    const handler = createStreamUploadHandler(h.services);
+    const browser = { cookie, host: 'localhost:3000', origin: BASE, 'content-type': 'image/png' };
+    const res = await handler(
+      request(`${BASE}/api/uploads`, chunked(TINY_PNG, 16), {
+        ...browser,
+        'x-filename': encodeURIComponent('Fjord – dot.png'),
+      }),
+    );
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { id: string; status: string; kind: string };
+    expect(body).toMatchObject({ status: 'QUEUED', kind: 'IMAGE' });
+    const media = await h.db.media.findUniqueOrThrow({ where: { id: body.id } });
+    expect(media).toMatchObject({ ownerId: user.id, originalName: 'Fjord – dot.png', mimeType: 'image/png' });
+    expect((await h.services.storage.read(media.storageKey)).equals(TINY_PNG)).toBe(true);
+
+    // What the upload page shows for a text file named .jpg comes from this answer.
+    const text = Buffer.from('Dear diary, today I renamed a text file to holiday.jpg.\n');
+    const refused = await handler(
+      request(`${BASE}/api/uploads`, new Uint8Array(text), { ...browser, 'x-filename': 'holiday.jpg' }),
+    );
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /holiday\.jpg is not a supported image or video: it looks like plain text/,
+    );
+    expect(await h.db.media.count({ where: { ownerId: user.id } })).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { MediaIngest } from '@fjord/api';
@@ -9,13 +10,22 @@ import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import { assertScope, authenticateRequest, isSameOrigin, type RequestPrincipal } from '../request-auth';
+import { countOpenUploads, sweepTusDirectory, TUS_UPLOAD_ID } from './tus-cleanup';
 
 export const TUS_PATH = '/api/tus';
 
 export type TusUploadDeps = {
   db: DbClient;
   ingest: MediaIngest;
-  config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'dataDir' | 'QUEUE_PREFIX'>;
+  config: Pick<
+    Config,
+    | 'VIDEO_UPLOAD_MAX_BYTES'
+    | 'dataDir'
+    | 'QUEUE_PREFIX'
+    | 'TUS_UPLOAD_EXPIRY_MS'
+    | 'TUS_CLEANUP_INTERVAL_MS'
+    | 'TUS_MAX_OPEN_UPLOADS_PER_USER'
+  >;
   logger: Pick<Logger, 'error' | 'info' | 'warn'>;
   queues: Pick<Queues, 'connection'>;
 };
@@ -24,9 +34,33 @@ export type TusUploadDeps = {
 const FINISHED_UPLOAD_TTL_SECONDS = 24 * 3600;
 type FinishedUpload = { ownerId: string; mediaId: string; size: number };
 
+const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
 /** tus hooks fail by throwing `{ status_code, body }`; the body is JSON in Fjord's error shape. */
 function refuse(status_code: number, code: string, message: string): never {
-  throw { status_code, body: JSON.stringify({ error: { code, message } }) };
+  throw { status_code, body: errorBody(code, message) };
+}
+
+const TUS_ERROR_CODES: Record<number, string> = {
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  410: 'gone',
+  413: 'too_large',
+  423: 'conflict',
+};
+const NOT_YOURS = 'This upload does not exist or you do not have access to it.';
+const INTERNAL = 'Something went wrong on our side. Please try again.';
+
+/** tus's own refusals (`ERRORS.*`): a status and a fixed sentence, never a path. */
+function isTusError(err: unknown): err is { status_code: number; body: string } {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    !(err instanceof Error) &&
+    typeof (err as { status_code?: unknown }).status_code === 'number' &&
+    typeof (err as { body?: unknown }).body === 'string'
+  );
 }
 
 /**
@@ -39,13 +73,36 @@ export function createTusUploadServer(deps: TusUploadDeps) {
   const { db, ingest, config, logger } = deps;
   const redis = deps.queues.connection;
   const directory = path.join(config.dataDir, 'tus');
-  // An upload nobody resumed for a day is abandoned: its partial file is removed (hourly sweep below).
-  const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: 24 * 3600 * 1000 });
-  setInterval(() => {
-    datastore
-      .deleteExpired()
-      .catch((err: unknown) => logger.error({ err }, 'tus: removing expired uploads failed'));
-  }, 3600 * 1000).unref();
+  // tus refuses (410) and the sweep removes an upload TUS_UPLOAD_EXPIRY_MS after its creation.
+  const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: config.TUS_UPLOAD_EXPIRY_MS });
+
+  /** Expired partial uploads, halves whose other half is gone, strays: FileStore's own sweep misses the last two. */
+  async function sweep(now?: number) {
+    const { removed } = await sweepTusDirectory({ directory, maxAgeMs: config.TUS_UPLOAD_EXPIRY_MS, now });
+    if (removed.length > 0) logger.info({ removed: removed.length }, 'tus: removed expired partial uploads');
+    return removed;
+  }
+  const sweeper = setInterval(() => {
+    sweep().catch((err: unknown) => logger.error({ err }, 'tus: removing expired uploads failed'));
+  }, config.TUS_CLEANUP_INTERVAL_MS);
+  sweeper.unref();
+
+  /** Whose upload this is, failing closed: anything but a readable upload of this principal refuses. */
+  async function assertOwner(uploadId: string, principal: RequestPrincipal): Promise<void> {
+    if (!TUS_UPLOAD_ID.test(uploadId)) refuse(404, 'not_found', NOT_YOURS);
+    let upload: Upload;
+    try {
+      upload = await datastore.getUpload(uploadId);
+    } catch (err) {
+      // Not found, or metadata without its file: nothing anyone may touch (the sweep removes it).
+      if (isTusError(err) && err.status_code < 500) refuse(404, 'not_found', NOT_YOURS);
+      logger.error({ err, uploadId }, 'tus: could not read an upload to check its owner');
+      refuse(500, 'internal', INTERNAL);
+    }
+    if (!upload.metadata?.ownerId || upload.metadata.ownerId !== principal.user.id) {
+      refuse(404, 'not_found', NOT_YOURS);
+    }
+  }
 
   async function principalOf(req: Request): Promise<RequestPrincipal> {
     const principal = await authenticateRequest(req, db, { allowSession: true });
@@ -67,16 +124,39 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     datastore,
     maxSize: config.VIDEO_UPLOAD_MAX_BYTES,
     respectForwardedHeaders: false,
+    // `/api/tus/<id>`: the client resolves it against the URL it called, so the Host header (which any
+    // client sets) never picks the scheme or host an API key is sent to next.
+    relativeLocation: true,
+    namingFunction: () => randomBytes(16).toString('hex'),
+    // Only ids we hand out reach the file system: `<id>.json`, `..`, encoded slashes are all not found.
+    getFileIdFromRequest: (_req, lastPath) =>
+      lastPath && TUS_UPLOAD_ID.test(lastPath) ? lastPath : undefined,
     async onIncomingRequest(req, uploadId) {
       const principal = await principalOf(req);
       if (req.method === 'POST') return; // creating: nothing to own yet
-      const upload = await datastore.getUpload(uploadId).catch(() => null);
-      if (upload && upload.metadata?.ownerId !== principal.user.id) {
-        refuse(404, 'not_found', 'This upload does not exist or you do not have access to it.');
+      await assertOwner(uploadId, principal);
+    },
+    // Whatever failed, the client reads Fjord's JSON and never a path or an internal message.
+    onResponseError(_req, err) {
+      if (isTusError(err) && err.body.startsWith('{')) return undefined; // one of ours (refuse)
+      if (isTusError(err) && err.status_code < 500) {
+        const code = TUS_ERROR_CODES[err.status_code] ?? 'bad_request';
+        return { status_code: err.status_code, body: errorBody(code, err.body.trim()) };
       }
+      logger.error({ err }, 'tus request failed');
+      return { status_code: 500, body: errorBody('internal', INTERNAL) };
     },
     async onUploadCreate(req, upload) {
       const principal = await principalOf(req);
+      // Disk is bounded per user: at most this many partial uploads, each ≤ VIDEO_UPLOAD_MAX_BYTES, ≤ 24 h.
+      const open = await countOpenUploads(directory, principal.user.id);
+      if (open >= config.TUS_MAX_OPEN_UPLOADS_PER_USER) {
+        refuse(
+          429,
+          'rate_limited',
+          `You have ${open} unfinished uploads; finish or cancel one before starting another.`,
+        );
+      }
       // The owner is ours to set: whatever the client sent under this name is overwritten.
       return { metadata: { ...upload.metadata, ownerId: principal.user.id } };
     },
@@ -109,7 +189,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
       } catch (err) {
         if (isAppError(err)) refuse(err.code === 'too_large' ? 413 : 400, err.code, err.message);
         logger.error({ err, uploadId: upload.id }, 'resumable upload could not be ingested');
-        refuse(500, 'internal', 'Something went wrong on our side. Please try again.');
+        refuse(500, 'internal', INTERNAL);
       } finally {
         await datastore.remove(upload.id).catch(() => undefined);
       }
@@ -122,7 +202,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
   async function answerFinished(req: Request): Promise<Response | null> {
     const { pathname } = new URL(req.url);
     const uploadId = pathname.startsWith(`${TUS_PATH}/`) ? pathname.slice(TUS_PATH.length + 1) : '';
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(uploadId)) return null;
+    if (!TUS_UPLOAD_ID.test(uploadId)) return null;
     const stored = await redis.get(finishedUploadKey(config.QUEUE_PREFIX, uploadId)).catch(() => null);
     if (!stored) return null;
     const finished = JSON.parse(stored) as FinishedUpload;
@@ -150,5 +230,5 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     return server.handleWeb(req);
   }
 
-  return { server, directory, handle };
+  return { server, directory, handle, sweep, close: () => clearInterval(sweeper) };
 }

@@ -1,6 +1,7 @@
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 export const dynamic = 'force-dynamic';
 
 /** The process answers; deliberately touches no dependency (that is /api/health/ready). */
-export function GET(): Response {
+export const GET = withTransportSecurity((): Response => {
   return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
-}
+});

@@ -1,7 +1,8 @@
 import { getServices } from '@/server/services';
 import { handleTrpcRequest } from '@/server/trpc-handler';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-const handler = (req: Request) => handleTrpcRequest(req, getServices());
+const handler = withTransportSecurity((req: Request) => handleTrpcRequest(req, getServices()));
 export { handler as GET, handler as POST };

@@ -1,5 +1,6 @@
 import { createTusUploadServer } from '@/server/tus/tus-upload.server';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,8 +11,9 @@ function handle(req: Request): Promise<Response> {
 }
 
 // No GET: tus would serve the partial file back; nobody needs that.
-export const HEAD = handle;
-export const POST = handle;
-export const PATCH = handle;
-export const DELETE = handle;
-export const OPTIONS = handle;
+const secured = withTransportSecurity(handle);
+export const HEAD = secured;
+export const POST = secured;
+export const PATCH = secured;
+export const DELETE = secured;
+export const OPTIONS = secured;

@@ -1,12 +1,13 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(req: Request): Promise<Response> {
+export const GET = withTransportSecurity(async (req: Request): Promise<Response> => {
   return getRestHandlers(getServices()).listMedia(req);
-}
+});
 
-export async function POST(req: Request): Promise<Response> {
+export const POST = withTransportSecurity(async (req: Request): Promise<Response> => {
   return getRestHandlers(getServices()).createMedia(req);
-}
+});

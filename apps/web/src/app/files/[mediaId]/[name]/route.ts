@@ -1,5 +1,6 @@
 import { createFilesHandler } from '@/server/handlers/files.handler';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,10 +12,10 @@ function getHandler() {
   return handler;
 }
 
-export async function GET(req: Request, ctx: Ctx): Promise<Response> {
+export const GET = withTransportSecurity(async (req: Request, ctx: Ctx): Promise<Response> => {
   return getHandler()(req, await ctx.params);
-}
+});
 
-export async function HEAD(req: Request, ctx: Ctx): Promise<Response> {
+export const HEAD = withTransportSecurity(async (req: Request, ctx: Ctx): Promise<Response> => {
   return getHandler()(req, await ctx.params);
-}
+});

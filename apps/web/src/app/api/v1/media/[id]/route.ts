@@ -1,14 +1,19 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await ctx.params;
-  return getRestHandlers(getServices()).getMedia(req, id);
-}
+export const GET = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await ctx.params;
+    return getRestHandlers(getServices()).getMedia(req, id);
+  },
+);
 
-export async function DELETE(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await ctx.params;
-  return getRestHandlers(getServices()).deleteMedia(req, id);
-}
+export const DELETE = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await ctx.params;
+    return getRestHandlers(getServices()).deleteMedia(req, id);
+  },
+);

@@ -1,8 +1,11 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function DELETE(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  return getRestHandlers(getServices()).webhooks.deleteWebhook(req, (await ctx.params).id);
-}
+export const DELETE = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    return getRestHandlers(getServices()).webhooks.deleteWebhook(req, (await ctx.params).id);
+  },
+);

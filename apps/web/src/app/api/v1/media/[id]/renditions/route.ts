@@ -1,9 +1,12 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await ctx.params;
-  return getRestHandlers(getServices()).listRenditions(req, id);
-}
+export const GET = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await ctx.params;
+    return getRestHandlers(getServices()).listRenditions(req, id);
+  },
+);

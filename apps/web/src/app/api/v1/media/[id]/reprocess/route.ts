@@ -1,9 +1,12 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await ctx.params;
-  return getRestHandlers(getServices()).reprocessMedia(req, id);
-}
+export const POST = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await ctx.params;
+    return getRestHandlers(getServices()).reprocessMedia(req, id);
+  },
+);

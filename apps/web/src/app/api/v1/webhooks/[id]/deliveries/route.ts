@@ -1,8 +1,11 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  return getRestHandlers(getServices()).webhooks.listDeliveries(req, (await ctx.params).id);
-}
+export const GET = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    return getRestHandlers(getServices()).webhooks.listDeliveries(req, (await ctx.params).id);
+  },
+);

@@ -1,8 +1,11 @@
 import { getRestHandlers } from '@/server/rest-handlers';
 import { getServices } from '@/server/services';
+import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  return getRestHandlers(getServices()).webhooks.redeliver(req, (await ctx.params).id);
-}
+export const POST = withTransportSecurity(
+  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
+    return getRestHandlers(getServices()).webhooks.redeliver(req, (await ctx.params).id);
+  },
+);
