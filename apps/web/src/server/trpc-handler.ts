@@ -1,6 +1,6 @@
 import { appRouter, createContext } from '@fjord/api';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { isAppError } from '@fjord/errors';
+import { httpStatusForCode, isAppError } from '@fjord/errors';
 import { assertContentLengthWithin, withBodyLimit } from './limited-body';
 import type { WebServices } from './services';
 
@@ -48,6 +48,11 @@ export async function handleTrpcRequest(req: Request, services: WebServices): Pr
     req: request,
     router: appRouter,
     createContext: ({ req: r, resHeaders }) => createContext({ req: r, resHeaders, services }),
+    // A code tRPC has no name for (storage_full → 507) keeps the status every other upload path answers.
+    responseMeta({ errors }) {
+      const full = errors.find((e) => isAppError(e.cause) && e.cause.code === 'storage_full');
+      return full ? { status: httpStatusForCode('storage_full') } : {};
+    },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR' && !isAppError(error.cause)) {
         services.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');

@@ -1,5 +1,8 @@
 type JsonObject = Record<string, unknown>;
 
+const STORAGE_FULL =
+  'Insufficient Storage (`storage_full`): the server has no room left; no media was created. Retry later.';
+
 const header = (description: string, schema: JsonObject = { type: 'string' }, required = true) => ({
   description,
   required,
@@ -76,6 +79,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
           '401': tusError('Missing, unknown or revoked API key.', h.errorRef),
           '403': tusError('The key lacks media:write.', h.errorRef),
           '413': tusError('Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES.', h.errorRef),
+          '507': tusError(STORAGE_FULL, h.errorRef),
         },
       },
     },
@@ -152,6 +156,10 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             h.errorRef,
           ),
           '415': tusError('Content-Type is not application/offset+octet-stream.', h.errorRef),
+          '507': tusError(
+            `${STORAGE_FULL} The bytes stored before the disk filled stay resumable (HEAD gives the offset); when the completing PATCH gets it, the upload is gone and must start again.`,
+            h.errorRef,
+          ),
         },
       },
       delete: {
