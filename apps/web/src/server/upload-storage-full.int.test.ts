@@ -100,8 +100,10 @@ describe.skipIf(!disk.mount)(`uploads when the disk is full ${disk.skipReason ??
     expect(await mount.availableBytes()).toBe(0);
     expect(written).toBeGreaterThan(7 * MiB);
 
+    // With an Idempotency-Key: a 507 is not the key's answer, so the retry is a new attempt, not a replay.
+    const headers = { ...auth, 'idempotency-key': 'beach-upload-1' };
     const send = () =>
-      rest.createMedia(post('/api/v1/media', multipart(TINY_PNG, 'beach.png', 'image/png'), auth));
+      rest.createMedia(post('/api/v1/media', multipart(TINY_PNG, 'beach.png', 'image/png'), headers));
     const refused = await send();
     expect(refused.headers.get('cache-control')).toBe('no-store');
     await expect507(refused, 'beach.png');
@@ -110,6 +112,7 @@ describe.skipIf(!disk.mount)(`uploads when the disk is full ${disk.skipReason ??
     await mount.free();
     const accepted = await send();
     expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('idempotency-replayed')).toBeNull();
     const { id } = (await accepted.json()) as { id: string };
     const media = await h.db.media.findUniqueOrThrow({ where: { id } });
     expect(media.status).toBe('QUEUED');
