@@ -12,6 +12,7 @@ import {
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
+import { retryWhenStorageFull } from './retry-when-storage-full';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
 
@@ -49,7 +50,10 @@ const video = createVideoTranscodeProcessor({
 
 await runWorker({
   queueName: QueueName.transcode,
-  processor: (job: Job) => (job.name === JobName.transcodeVideo ? video(job) : image(job)),
+  processor: retryWhenStorageFull(
+    (job: Job) => (job.name === JobName.transcodeVideo ? video(job) : image(job)),
+    { baseDelayMs: config.JOB_BACKOFF_MS, logger },
+  ),
   concurrency: config.TRANSCODE_CONCURRENCY,
   config,
   logger,

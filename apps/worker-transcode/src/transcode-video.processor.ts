@@ -16,7 +16,7 @@ import {
   type QueueLogger,
   type TranscodeJobResult,
 } from '@fjord/queue';
-import { renditionKey, type BlobStore } from '@fjord/storage';
+import { isStorageFullError, renditionKey, type BlobStore } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
 import { downloadToTempFile, type LocalCopy } from './download-original';
 import { isPermanent, markProcessing } from './transcode-shared';
@@ -137,7 +137,8 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           throw new Error('The worker stopped while processing; retrying');
         throw new UnrecoverableError(DELETED);
       }
-      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      // A full disk spends no attempt (retryWhenStorageFull): never the last one, never the file's fault.
+      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !isStorageFullError(err);
       if (isPermanent(err) || isLastAttempt)
         await publish({ mediaId, type: 'variant-failed', variant: variant.name });
       if (isPermanent(err)) throw new UnrecoverableError(err.message);

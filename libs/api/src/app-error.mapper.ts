@@ -16,6 +16,8 @@ const trpcCodeByAppCode: Record<AppErrorCode, TRPCCode> = {
   unprocessable: 'UNPROCESSABLE_CONTENT',
   rate_limited: 'TOO_MANY_REQUESTS',
   internal: 'INTERNAL_SERVER_ERROR',
+  // tRPC has no 507; the web handler sets it from the appCode (trpc-handler.ts responseMeta).
+  storage_full: 'SERVICE_UNAVAILABLE',
 };
 
 /** The one place an AppError becomes a TRPCError; the stable code rides along as the cause. */

@@ -16,6 +16,8 @@ export const AppErrorCode = {
   unprocessable: 'unprocessable',
   rate_limited: 'rate_limited',
   internal: 'internal',
+  /** The server has no room left to store the file (disk or quota full); nothing was kept. Retry later. */
+  storage_full: 'storage_full',
 } as const;
 export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
 
@@ -42,6 +44,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   unprocessable: 422,
   rate_limited: 429,
   internal: 500,
+  storage_full: 507,
 };
 
 export function httpStatusForCode(code: AppErrorCode): number {

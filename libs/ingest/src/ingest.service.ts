@@ -73,6 +73,13 @@ export function createIngestService(deps: IngestDeps): IngestService {
       if (isAppError(err) && err.code === 'too_large' && !err.message.startsWith(name)) {
         throw new AppError('too_large', `${name} is larger than ${formatMegabytes(max)}, the limit.`);
       }
+      if (isAppError(err) && err.code === 'storage_full') {
+        logger.error({ err, requestId: input.requestId }, 'upload refused: storage is full');
+        throw new AppError(
+          'storage_full',
+          `${name} could not be saved: Fjord's storage is full. Nothing was kept; please try again later.`,
+        );
+      }
       throw err;
     });
 

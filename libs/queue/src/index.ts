@@ -35,3 +35,4 @@ export { renderMetrics, startHealthServer, type HealthServer, type WorkerStats }
 export { UnrecoverableError, type Job } from 'bullmq';
 export * from './admin';
 export { appendJobLog } from './job-log';
+export { DelayedError } from 'bullmq';

@@ -136,8 +136,12 @@ async function errorOf(res: Response): Promise<FjordApiError> {
   );
 }
 
-/** Worth another try after asking the server where it stands. */
-const isRetryableStatus = (status: number) => status >= 500 || status === 409 || status === 423;
+/**
+ * Worth another try after asking the server where it stands. Not 507 (storage full): a retry cannot
+ * help soon, and after a failed last PATCH the upload is gone, so the caller would see a 404 instead.
+ */
+const isRetryableStatus = (status: number) =>
+  (status >= 500 && status !== 507) || status === 409 || status === 423;
 
 export function createResumableUploader(opts: { baseUrl: string; apiKey: string; fetch: typeof fetch }) {
   const authHeaders = { Authorization: `Bearer ${opts.apiKey}`, 'Tus-Resumable': TUS_VERSION };

@@ -39,7 +39,10 @@ export interface PresignGetOptions {
  */
 export interface BlobStore {
   readonly driver: 'local' | 's3';
-  /** Streams `source` to the key. Readers never see a partly written blob: it appears whole or not at all. */
+  /**
+   * Streams `source` to the key. Readers never see a partly written blob: it appears whole or not at all.
+   * A backend out of space throws AppError('storage_full') (see isStorageFullError), with nothing left behind.
+   */
   put(key: string, source: BlobSource, opts?: PutOptions): Promise<PutResult>;
   /** null when nothing is stored under the key. */
   stat(key: string): Promise<BlobStat | null>;

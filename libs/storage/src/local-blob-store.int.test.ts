@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isStorageFullError } from '@fjord/errors';
+import { mountTmpfs } from '@fjord/testing';
 import { describeBlobStoreContract } from './blob-store.contract';
 import { createBlobStore } from './blob-store.service';
 import type { BlobStore } from './blob-store.types';
@@ -58,5 +61,40 @@ describe('local BlobStore specifics', () => {
       code: 'bad_request',
     });
     await expect(fs.stat(outside)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+// A real full file system: a 4 MiB tmpfs (root only; skipped with the reason otherwise).
+const disk = await mountTmpfs({ sizeBytes: 4 * 1024 * 1024, label: 'storage' });
+
+describe.skipIf(!disk.mount)(`local BlobStore on a full disk ${disk.skipReason ?? ''}`, () => {
+  const mount = disk.mount!;
+  const root = path.join(mount.dir, 'blobs');
+  const store = createLocalBlobStore({ rootDir: root });
+  afterAll(() => mount.unmount());
+
+  it('ENOSPC midway is storage_full: the partial temp file is gone, the previous version kept', async () => {
+    await store.put('media/x/original.bin', Buffer.from('previous'));
+    await mount.fill({ leaveBytes: 256 * 1024 });
+    const source = Readable.from(Array.from({ length: 16 }, () => Buffer.alloc(64 * 1024, 1))); // 1 MiB
+    const err = await store.put('media/x/original.bin', source).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'storage_full', message: expect.stringContaining('storage is full') });
+    expect(isStorageFullError(err)).toBe(true);
+    expect((err as Error).cause).toMatchObject({ code: 'ENOSPC' });
+    expect(source.destroyed).toBe(true);
+    expect(await listFiles(root)).toEqual(['media/x/original.bin']);
+    expect((await store.read('media/x/original.bin')).toString()).toBe('previous');
+
+    // Completely full: not even the first page of a tiny file fits.
+    await mount.fill();
+    await expect(store.put('media/y/original.bin', Buffer.from('tiny'))).rejects.toMatchObject({
+      code: 'storage_full',
+    });
+    expect(await listFiles(root)).toEqual(['media/x/original.bin']);
+
+    await mount.free();
+    await expect(store.put('media/y/original.bin', Buffer.alloc(1024 * 1024, 2))).resolves.toMatchObject({
+      bytes: 1024 * 1024,
+    });
   });
 });

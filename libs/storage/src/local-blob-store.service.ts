@@ -3,7 +3,7 @@ import { createReadStream as createFileReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { AppError } from '@fjord/errors';
+import { AppError, isAppError, isStorageFullError, storageFullError } from '@fjord/errors';
 import { assertValidRange, iterate, notFound, tooLarge } from './blob-store.shared';
 import type { BlobSource, BlobStat, BlobStore, ByteRange, PutOptions, PutResult } from './blob-store.types';
 import { assertValidKey } from './storage-key';
@@ -33,7 +33,16 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
     return full;
   }
 
+  /** A full disk (ENOSPC/EDQUOT, at mkdir, open, write or fsync) becomes AppError('storage_full'). */
   async function put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
+    try {
+      return await writeWhole(key, source, opts);
+    } catch (err) {
+      throw isStorageFullError(err) && !isAppError(err) ? storageFullError(err) : err;
+    }
+  }
+
+  async function writeWhole(key: string, source: BlobSource, opts: PutOptions): Promise<PutResult> {
     const target = resolveKey(key);
     const dir = path.dirname(target);
     await fs.mkdir(dir, { recursive: true });
@@ -59,6 +68,7 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
       await syncDirectory(dir);
       return { bytes, sha256: hash.digest('hex') };
     } catch (err) {
+      // Whatever stopped the write (a client gone, too large, a full disk), the partial file goes first.
       if (!isClosed) await handle.close().catch(() => undefined);
       await fs.rm(temp, { force: true });
       throw err;

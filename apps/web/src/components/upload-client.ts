@@ -31,6 +31,14 @@ export function checkFileBeforeUpload(file: File, limits: UploadLimits): string 
 
 export type UploadResult = { id: string; status: string };
 
+/** tus-js-client's own rule (network errors, 5xx, 409, 423), except 507 Insufficient Storage. */
+export function isRetryableTusStatus(status: number): boolean {
+  if (status === 507) return false;
+  const isClientError = status >= 400 && status < 500;
+  const isOnline = typeof navigator === 'undefined' || navigator.onLine !== false;
+  return (!isClientError || status === 409 || status === 423) && isOnline;
+}
+
 /**
  * Videos: resumable (tus). A dropped connection is retried from the last byte the server has, and a
  * reload finds the unfinished upload of the same file again (fingerprint in localStorage).
@@ -47,6 +55,9 @@ export function uploadResumable(
       chunkSize: 64 * 1024 * 1024,
       retryDelays: [0, 1_000, 3_000, 5_000, 10_000],
       removeFingerprintOnSuccess: true,
+      // 507: the server is out of space. Retrying at once cannot help, and after a failed last PATCH
+      // (the upload is gone) tus-js-client would send the whole file again, endlessly.
+      onShouldRetry: (err) => isRetryableTusStatus(err.originalResponse?.getStatus() ?? 0),
       onProgress: (loaded, total) => onProgress(loaded, total),
       onSuccess: ({ lastResponse }) => {
         const id = lastResponse.getHeader('Upload-Media-Id');

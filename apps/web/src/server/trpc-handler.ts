@@ -1,7 +1,7 @@
 import { appRouter, createContext } from '@fjord/api';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { isAppError } from '@fjord/errors';
 import { isSameOrigin } from './request-auth';
+import { isAppError } from '@fjord/errors';
 import type { WebServices } from './services';
 import { checkTrpcBatch, TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from '../trpc/trpc-limits';
 

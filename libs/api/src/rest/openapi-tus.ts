@@ -1,5 +1,8 @@
 type JsonObject = Record<string, unknown>;
 
+const STORAGE_FULL =
+  'Insufficient Storage (`storage_full`): the server has no room left; no media was created. Retry later.';
+
 const header = (description: string, schema: JsonObject = { type: 'string' }, required = true) => ({
   description,
   required,
@@ -95,6 +98,7 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
             'Too many unfinished uploads (TUS_MAX_OPEN_UPLOADS_PER_USER); finish or cancel one.',
             h.errorRef,
           ),
+          '507': tusError(STORAGE_FULL, h.errorRef),
         },
       },
     },
@@ -175,6 +179,10 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
           ),
           '415': tusError('Content-Type is not application/offset+octet-stream.', h.errorRef),
           '410': expired,
+          '507': tusError(
+            `${STORAGE_FULL} The bytes stored before the disk filled stay resumable (HEAD gives the offset); when the completing PATCH gets it, the upload is gone and must start again.`,
+            h.errorRef,
+          ),
         },
       },
       delete: {

@@ -80,6 +80,22 @@ describe('buildOpenApiDocument', () => {
     ).toContain('Upload-Offset');
   });
 
+  it('documents 507 storage_full on every path an upload can take', () => {
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { responses: Record<string, { description: string }> }>
+    >;
+    for (const [path, method] of [
+      ['/api/v1/media', 'post'],
+      ['/api/tus', 'post'],
+      ['/api/tus/{uploadId}', 'patch'],
+    ] as const) {
+      expect(paths[path]?.[method]?.responses['507']?.description, `${method} ${path}`).toContain(
+        '`storage_full`',
+      );
+    }
+  });
+
   it('documents each webhook event with its signed payload', () => {
     expect(Object.keys(doc.webhooks as object)).toEqual(['media.ready', 'media.failed', 'media.deleted']);
     const schemas = (doc.components as { schemas: Record<string, { properties?: object }> }).schemas;

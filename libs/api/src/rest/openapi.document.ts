@@ -60,6 +60,9 @@ function queryParameters(schema: z.ZodObject): JsonObject[] {
   });
 }
 
+const STORAGE_FULL_DESCRIPTION =
+  'Insufficient Storage (`storage_full`): the server has no room left for the file. Nothing was stored, no media was created; retry later.';
+
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: ref(ErrorResponseSchema) } },
@@ -122,6 +125,7 @@ function operationObject(op: RestOperation): JsonObject {
           '413': errorResponse(
             'Larger than UPLOAD_MAX_BYTES (multipart) or VIDEO_UPLOAD_MAX_BYTES (streamed videos).',
           ),
+          '507': errorResponse(STORAGE_FULL_DESCRIPTION),
           ...common,
         },
       };

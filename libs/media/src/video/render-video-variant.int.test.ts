@@ -4,6 +4,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isStorageFullError } from '@fjord/errors';
+import { mountTmpfs } from '@fjord/testing';
 import { HLS_PASSWD_PLAYLIST, createVideoFixture, probeFile, truncateFixture } from '../testing/fixtures';
 import { probeVideo } from './probe-video.service';
 import { renderVideoVariant } from './render-video-variant.service';
@@ -162,5 +164,33 @@ describe('video processing with ffmpeg', () => {
     controller.abort();
     await expect(running).rejects.toBeInstanceOf(FfmpegAbortedError);
     expect(isRunning(aborted)).toBe(false);
+  });
+});
+
+// A real full scratch disk: a 4 MiB tmpfs (root only; skipped with the reason otherwise).
+const scratch = await mountTmpfs({ sizeBytes: 4 * 1024 * 1024, label: 'ffmpeg' });
+
+describe.skipIf(!scratch.mount)(`ffmpeg on a full temp disk ${scratch.skipReason ?? ''}`, () => {
+  afterAll(() => scratch.mount?.unmount());
+
+  it('every output is storage_full (retried), never a "corrupt" file or an empty rendition', async () => {
+    const mount = scratch.mount!;
+    const input = await write('full.mp4', await createVideoFixture({ width: 320, height: 180, seconds: 2 }));
+    const info = await probeVideo(input);
+    await mount.fill();
+    // The WebP preview is the sly one: ffmpeg exits 0 with an empty file there.
+    for (const variant of [v360, poster, preview]) {
+      const err = await renderVideoVariant({ input, info, variant, opts, tempRoot: mount.dir }).catch(
+        (e: unknown) => e,
+      );
+      expect(err, variant.name).toMatchObject({ code: 'storage_full' });
+      expect(isStorageFullError(err)).toBe(true);
+    }
+    expect((await fs.readdir(mount.dir)).filter((f) => f !== '.filler')).toEqual([]); // temp dirs removed
+
+    await mount.free();
+    const out = await renderVideoVariant({ input, info, variant: preview, opts, tempRoot: mount.dir });
+    expect(out.bytes).toBeGreaterThan(0);
+    await out.cleanup();
   });
 });

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { storageFullError } from '@fjord/errors';
+import { MediaProcessingError } from '../media-processing.error';
 import { runFfmpeg } from './run-ffmpeg.service';
 import type { RenderedVideoFile, VideoInfo, VideoRunOptions, VideoVariantSpec } from './video.types';
 
@@ -137,6 +139,26 @@ function commandFor(
   return { args, size, durationMs: info.durationMs };
 }
 
+/** Under this much room left, an empty output is the disk's fault. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * ffmpeg's WebP muxer exits 0 with an empty file when its disk is full (seen with ffmpeg 5.1 on a full
+ * tmpfs), so an empty output is never a rendition: storage_full when the disk is (nearly) full, else an
+ * unexplained failure that a retry may fix.
+ */
+async function emptyOutputError(dir: string): Promise<Error> {
+  const stats = await fs.statfs(dir).catch(() => null);
+  if (stats && stats.bavail * stats.bsize < NEARLY_FULL_BYTES) {
+    return storageFullError(new Error('ffmpeg wrote an empty file: no space left on device'));
+  }
+  return new MediaProcessingError(
+    'unknown',
+    'The video could not be processed (ffmpeg wrote an empty file)',
+    false,
+  );
+}
+
 /**
  * Renders one variant into a private temp directory. The output only leaves it whole (the caller streams
  * the finished file to storage, which renames atomically), so a killed or timed-out ffmpeg never leaves
@@ -158,6 +180,7 @@ export async function renderVideoVariant(deps: {
     const cmd = commandFor(input, output, info, variant, opts);
     await runFfmpeg({ ...opts, args: cmd.args, durationMs: cmd.durationMs });
     const { size: bytes } = await fs.stat(output);
+    if (bytes === 0) throw await emptyOutputError(dir);
     const durationMs = variant.kind === 'poster' ? null : Math.round(cmd.durationMs);
     const bitrate = durationMs ? Math.round((bytes * 8) / (durationMs / 1000)) : null;
     return { path: output, ...out, ...cmd.size, bytes, durationMs, bitrate, cleanup };

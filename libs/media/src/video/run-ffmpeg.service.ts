@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { storageFullError } from '@fjord/errors';
 import { MediaProcessingError } from '../media-processing.error';
 
 export type RunFfmpegOptions = {
@@ -102,8 +103,13 @@ export function runFfmpeg(opts: RunFfmpegOptions): Promise<void> {
 const CORRUPT =
   /moov atom not found|invalid data found|truncat|end of file|error while decoding|corrupt|EBML header parsing failed|partial file/i;
 
+/** ffmpeg reports a full disk only in its stderr (strerror of ENOSPC / EDQUOT). */
+const NO_SPACE = /No space left on device|Disk quota exceeded/i;
+
 export function classifyFfmpegError(stderr: string, code: number | null, sig: NodeJS.Signals | null) {
   const last = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
+  // Checked first: a write cut short can also print "partial file"-like lines, and it is never the file.
+  if (NO_SPACE.test(stderr)) return storageFullError(new Error(`ffmpeg: ${last}`));
   if (CORRUPT.test(stderr)) {
     return new MediaProcessingError('corrupt', 'The video file is corrupt or truncated', true, {
       details: { stderr: last },

@@ -4,13 +4,14 @@ import path from 'node:path';
 import type { MediaIngest } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
-import { isAppError } from '@fjord/errors';
+import { httpStatusForCode, isAppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import { assertScope, authenticateRequest, isSameOrigin, type RequestPrincipal } from '../request-auth';
 import { countOpenUploads, sweepTusDirectory, TUS_UPLOAD_ID } from './tus-cleanup';
+import { TUS_STORAGE_FULL_MESSAGE, isTusStorageFull } from './tus-storage-full';
 
 export const TUS_PATH = '/api/tus';
 
@@ -131,6 +132,13 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     // Only ids we hand out reach the file system: `<id>.json`, `..`, encoded slashes are all not found.
     getFileIdFromRequest: (_req, lastPath) =>
       lastPath && TUS_UPLOAD_ID.test(lastPath) ? lastPath : undefined,
+    // tus's own writes (creating an upload, appending a PATCH) on a full disk: 507, not a bare 500.
+    async onResponseError(_req, err) {
+      if (!(await isTusStorageFull(err, directory))) return undefined;
+      logger.error({ err, directory }, 'tus: the upload directory is full');
+      const error = { code: 'storage_full', message: TUS_STORAGE_FULL_MESSAGE };
+      return { status_code: httpStatusForCode('storage_full'), body: JSON.stringify({ error }) };
+    },
     async onIncomingRequest(req, uploadId) {
       const principal = await principalOf(req);
       if (req.method === 'POST') return; // creating: nothing to own yet
@@ -187,7 +195,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
           headers: { 'Upload-Media-Id': media.id, 'Access-Control-Expose-Headers': 'Upload-Media-Id' },
         };
       } catch (err) {
-        if (isAppError(err)) refuse(err.code === 'too_large' ? 413 : 400, err.code, err.message);
+        if (isAppError(err)) refuse(httpStatusForCode(err.code), err.code, err.message);
         logger.error({ err, uploadId: upload.id }, 'resumable upload could not be ingested');
         refuse(500, 'internal', INTERNAL);
       } finally {
