@@ -133,20 +133,22 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     getFileIdFromRequest: (_req, lastPath) =>
       lastPath && TUS_UPLOAD_ID.test(lastPath) ? lastPath : undefined,
     // tus's own writes (creating an upload, appending a PATCH) on a full disk: 507, not a bare 500.
-    async onResponseError(_req, err) {
-      if (!(await isTusStorageFull(err, directory))) return undefined;
-      logger.error({ err, directory }, 'tus: the upload directory is full');
-      const error = { code: 'storage_full', message: TUS_STORAGE_FULL_MESSAGE };
-      return { status_code: httpStatusForCode('storage_full'), body: JSON.stringify({ error }) };
-    },
     async onIncomingRequest(req, uploadId) {
       const principal = await principalOf(req);
       if (req.method === 'POST') return; // creating: nothing to own yet
       await assertOwner(uploadId, principal);
     },
     // Whatever failed, the client reads Fjord's JSON and never a path or an internal message.
-    onResponseError(_req, err) {
+    async onResponseError(_req, err) {
       if (isTusError(err) && err.body.startsWith('{')) return undefined; // one of ours (refuse)
+      // tus's own writes (creating an upload, appending a PATCH) on a full disk: 507, not a bare 500.
+      if (await isTusStorageFull(err, directory)) {
+        logger.error({ err, directory }, 'tus: the upload directory is full');
+        return {
+          status_code: httpStatusForCode('storage_full'),
+          body: errorBody('storage_full', TUS_STORAGE_FULL_MESSAGE),
+        };
+      }
       if (isTusError(err) && err.status_code < 500) {
         const code = TUS_ERROR_CODES[err.status_code] ?? 'bad_request';
         return { status_code: err.status_code, body: errorBody(code, err.body.trim()) };
