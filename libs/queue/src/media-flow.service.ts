@@ -12,6 +12,7 @@ import {
   transcodeJobNameFor,
   type MediaKindName,
 } from './contracts';
+import { getMediaFlowState } from './media-flow-state';
 import type { Queues } from './queues';
 
 export type EnqueueMediaFlowInput = {
@@ -61,9 +62,9 @@ export function createMediaFlowEnqueuer(deps: { config: FlowConfig; queues: Queu
       if (!find(name)) throw new Error(`Media ${mediaId}: unknown ${kind.toLowerCase()} variant "${name}"`);
     }
     // BullMQ would skip existing ids anyway; checking the root first keeps a re-enqueue from touching
-    // children of a flow that is half done (or finished and still retained).
+    // children of a flow that is half done (or finished and still retained: its remover re-adds).
+    if ((await getMediaFlowState(queues, mediaId)) !== 'missing') return { enqueued: false };
     const notifyId = mediaJobId(mediaId, 'notify');
-    if (await queues.email.getJob(notifyId)) return { enqueued: false };
 
     const base = { v: 1 as const, mediaId, ...(requestId ? { requestId } : {}) };
     await producer.add({

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@fjord/config';
 import { QueueName } from './contracts';
+import type { QueueLogger } from './logger';
 import { closeRedis, createRedis } from './redis';
 
 export type Queues = {
@@ -15,8 +16,11 @@ export type Queues = {
 };
 
 /** Producer-side handles on every queue, sharing one fail-fast connection. */
-export function createQueues(config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>): Queues {
-  const connection = createRedis(config, 'producer');
+export function createQueues(
+  config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>,
+  opts: { logger?: QueueLogger } = {},
+): Queues {
+  const connection = createRedis(config, 'producer', opts.logger);
   const open = (name: QueueName) => new Queue(name, { connection, prefix: config.QUEUE_PREFIX });
   const queues = {
     transcode: open(QueueName.transcode),
