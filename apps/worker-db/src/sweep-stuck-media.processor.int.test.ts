@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@fjord/auth';
+import { NOTIFY_SEND_LEASE_MS } from '@fjord/ingest';
 import type { Config } from '@fjord/config';
 import {
   IMAGE_VARIANTS,
@@ -152,8 +153,24 @@ describe('maintenance sweep', () => {
       },
     });
     const failedOwed = await createMedia('FAILED');
+    // A notify run whose job Redis lost may still be sending: its fresh unsent row is left alone...
+    const sending = await createMedia('READY');
+    await db.notification.create({
+      data: { mediaId: sending, kind: 'MEDIA_READY', recipient: owner.email, messageId: 'm' },
+    });
+    // ...while an unsent row older than any SMTP exchange is owed again.
+    const abandoned = await createMedia('READY');
+    await db.notification.create({
+      data: {
+        mediaId: abandoned,
+        kind: 'MEDIA_READY',
+        recipient: owner.email,
+        messageId: 'm',
+        createdAt: new Date(Date.now() - NOTIFY_SEND_LEASE_MS - 60_000),
+      },
+    });
     const result = await sweeper()();
-    expect(result.renotified.sort()).toEqual([owed, failedOwed].sort());
+    expect(result.renotified.sort()).toEqual([owed, failedOwed, abandoned].sort());
     expect(await queues.email.getJobState(mediaJobId(owed, 'notify'))).toBe('waiting');
     expect(await queues.email.getJob(mediaJobId(sent, 'notify'))).toBeUndefined();
     expect((await sweeper()()).renotified).toEqual([]); // the job exists now

@@ -12,6 +12,7 @@ export { sweepStuckMedia, type SweepStuckMediaDeps } from './sweep-stuck-media.s
 export {
   redriveNotifications,
   NOTIFICATION_REDRIVE_WINDOW_MS,
+  NOTIFY_SEND_LEASE_MS,
   type RedriveNotificationsDeps,
 } from './redrive-notifications.service';
 export { createMediaDeletion, type DeleteMediaDeps, type DeleteMediaResult } from './delete-media.service';

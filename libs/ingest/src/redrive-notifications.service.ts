@@ -22,11 +22,19 @@ export type RedriveNotificationsDeps = {
 export const NOTIFICATION_REDRIVE_WINDOW_MS = 7 * 24 * 3600_000;
 
 /**
+ * A notify run creates the Notification row before it sends and sets `sentAt` after. A run whose job
+ * Redis lost keeps going (it needs only Postgres and SMTP), so an unsent row younger than this may be
+ * mid-send: re-adding then could mail twice. Longer than any SMTP exchange takes before it times out.
+ */
+export const NOTIFY_SEND_LEASE_MS = 15 * 60_000;
+
+/**
  * The reconciler's mail half: a media that reached READY or FAILED owes its uploader one email of that
  * kind. When none was sent and no notify job exists in Redis (lost after finalize, before the email
  * step ran), the notify job is added again on its own under its deterministic id. Never a second email:
- * the Notification row's `sentAt` is checked here and again by the processor (the outbox), and the
- * fixed job id folds concurrent re-adds from several replicas into one job.
+ * the Notification row's `sentAt` is checked here and again by the processor (the outbox), a row a run
+ * may still be sending for is left alone (NOTIFY_SEND_LEASE_MS), and the fixed job id folds concurrent
+ * re-adds from several replicas into one job.
  */
 export async function redriveNotifications(
   deps: RedriveNotificationsDeps,
@@ -37,19 +45,18 @@ export async function redriveNotifications(
     lt: new Date(now - deps.staleAfterMs),
     gt: new Date(now - NOTIFICATION_REDRIVE_WINDOW_MS),
   };
+  // Owed: no row of that kind that was sent, or claimed by a notify run that may still be sending.
+  const isSentOrInFlight = (kind: 'MEDIA_READY' | 'MEDIA_FAILED') => ({
+    none: {
+      kind,
+      OR: [{ sentAt: { not: null } }, { createdAt: { gt: new Date(now - NOTIFY_SEND_LEASE_MS) } }],
+    },
+  });
   const owed = await db.media.findMany({
     where: {
       OR: [
-        {
-          status: 'READY',
-          finishedAt,
-          notifications: { none: { kind: 'MEDIA_READY', sentAt: { not: null } } },
-        },
-        {
-          status: 'FAILED',
-          finishedAt,
-          notifications: { none: { kind: 'MEDIA_FAILED', sentAt: { not: null } } },
-        },
+        { status: 'READY', finishedAt, notifications: isSentOrInFlight('MEDIA_READY') },
+        { status: 'FAILED', finishedAt, notifications: isSentOrInFlight('MEDIA_FAILED') },
       ],
     },
     select: { id: true },

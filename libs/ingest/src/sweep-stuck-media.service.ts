@@ -32,7 +32,7 @@ const MAX_SCANNED_PAGES = 10;
  * Several replicas may run it at once: the row is claimed with a guarded update on `updatedAt`.
  */
 export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requeued: string[] }> {
-  const { db, queues, enqueuer, logger } = deps;
+  const { db, logger } = deps;
   const batchSize = deps.batchSize ?? 100;
   const cutoff = new Date(Date.now() - deps.staleAfterMs);
   const requeued: string[] = [];

@@ -61,13 +61,18 @@ let lastWarnedAt = 0;
  * Checks the broker now and every time the connection becomes ready again (a restarted Redis may come
  * back with another config): one `warn` line per check that finds a risk, nothing when it is durable.
  */
-export function watchBrokerDurability(redis: Redis, logger: QueueLogger): { stop(): void } {
+export function watchBrokerDurability(
+  redis: Redis,
+  logger: QueueLogger,
+  opts: { dedupeMs?: number } = {},
+): { stop(): void } {
+  const dedupeMs = opts.dedupeMs ?? WARN_DEDUPE_MS;
   const check = () => {
     checkBrokerDurability(redis).then(
       (result) => {
         if (result.risks.length === 0) return;
         // Several connections of one process reconnect together: one line per process and event.
-        if (Date.now() - lastWarnedAt < WARN_DEDUPE_MS) return;
+        if (Date.now() - lastWarnedAt < dedupeMs) return;
         lastWarnedAt = Date.now();
         logger.warn(
           { appendonly: result.appendonly, maxmemoryPolicy: result.maxmemoryPolicy, risks: result.risks },

@@ -12,6 +12,8 @@ import {
   transcodeJobNameFor,
   type MediaKindName,
 } from './contracts';
+import { createConnectionErrorLog, stderrLogger } from './connection-error-log';
+import type { QueueLogger } from './logger';
 import { getMediaFlowState } from './media-flow-state';
 import type { Queues } from './queues';
 
@@ -49,9 +51,15 @@ export function mediaJobOptions(config: FlowConfig, jobId: string): JobsOptions 
  * parent's ignored failures instead of blocking it (docs/adr/0002-flow-failure-policy.md): finalize
  * then records FAILED with the child's reason, and a finalize that fails for good still reaches notify.
  */
-export function createMediaFlowEnqueuer(deps: { config: FlowConfig; queues: Queues }): MediaFlowEnqueuer {
+export function createMediaFlowEnqueuer(deps: {
+  config: FlowConfig;
+  queues: Queues;
+  logger?: QueueLogger;
+}): MediaFlowEnqueuer {
   const { config, queues } = deps;
   const producer = new FlowProducer({ connection: queues.connection, prefix: config.QUEUE_PREFIX });
+  const errors = createConnectionErrorLog(deps.logger ?? stderrLogger, { role: 'flow-producer' });
+  producer.on('error', errors.onError);
 
   async function enqueueMediaFlow(input: EnqueueMediaFlowInput): Promise<EnqueueMediaFlowResult> {
     const { mediaId, requestId } = input;

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@fjord/config';
+import { createConnectionErrorLog, stderrLogger } from './connection-error-log';
 import { QueueName } from './contracts';
 import type { QueueLogger } from './logger';
 import { closeRedis, createRedis } from './redis';
@@ -21,7 +22,14 @@ export function createQueues(
   opts: { logger?: QueueLogger } = {},
 ): Queues {
   const connection = createRedis(config, 'producer', opts.logger);
-  const open = (name: QueueName) => new Queue(name, { connection, prefix: config.QUEUE_PREFIX });
+  // A Queue re-emits its connection's errors, and BullMQ prints them when nobody listens.
+  const errors = createConnectionErrorLog(
+    opts.logger ?? stderrLogger,
+    { role: 'queue' },
+    { message: 'queue error' },
+  );
+  const open = (name: QueueName) =>
+    new Queue(name, { connection, prefix: config.QUEUE_PREFIX }).on('error', errors.onError);
   const queues = {
     transcode: open(QueueName.transcode),
     db: open(QueueName.db),

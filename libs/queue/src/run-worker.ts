@@ -111,6 +111,7 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
   let backlogQueue: Queue | undefined;
   if (opts.healthPort) {
     backlogQueue = new Queue(queueName, { connection, prefix: config.QUEUE_PREFIX });
+    backlogQueue.on('error', workerErrors.onError);
     const countsQueue = backlogQueue;
     health = await startHealthServer({
       port: opts.healthPort,
