@@ -23,9 +23,10 @@ function writeLine(level: number, obj: object, msg?: string) {
 export function createConnectionErrorLog(
   logger: QueueLogger,
   context: Record<string, unknown>,
-  opts: { message?: string; intervalMs?: number } = {},
+  opts: { message?: string; restoredMessage?: string; intervalMs?: number } = {},
 ) {
   const message = opts.message ?? 'redis connection error';
+  const restoredMessage = opts.restoredMessage ?? 'redis connection restored';
   const intervalMs = opts.intervalMs ?? 30_000;
   let lastLoggedAt = 0;
   let suppressed = 0;
@@ -44,7 +45,7 @@ export function createConnectionErrorLog(
     },
     onReady() {
       if (downSince === undefined) return;
-      logger.warn({ ...context, downMs: Date.now() - downSince, suppressed }, 'redis connection restored');
+      logger.warn({ ...context, downMs: Date.now() - downSince, suppressed }, restoredMessage);
       downSince = undefined;
       lastLoggedAt = 0;
       suppressed = 0;

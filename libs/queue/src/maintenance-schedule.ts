@@ -1,3 +1,4 @@
+import { createConnectionErrorLog } from './connection-error-log';
 import { JobName } from './contracts';
 import type { QueueLogger } from './logger';
 import type { Queues } from './queues';
@@ -43,8 +44,16 @@ export async function startMaintenanceSchedule(deps: {
       isChecking = false;
     }
   }
-  // Redis away: the connection's own error log says so; the next ready or tick tries again.
-  const check = () => void ensure().catch(() => undefined);
+  // Mostly Redis being away (the next ready or tick tries again): logged, rate-limited.
+  const failures = createConnectionErrorLog(
+    logger,
+    { scheduler: JobName.sweepStuckMedia },
+    {
+      message: 'maintenance schedule check failed',
+      restoredMessage: 'maintenance schedule check works again',
+    },
+  );
+  const check = () => void ensure().then(failures.onReady, failures.onError);
 
   await upsert();
   queues.connection.on('ready', check);
