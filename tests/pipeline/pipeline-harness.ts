@@ -78,7 +78,8 @@ export async function startPipeline(label: string, env: Record<string, string> =
         if (child.exitCode !== null) throw new Error(`worker-${name} exited early:\n${logs}`);
         return logs.includes('worker started');
       },
-      { timeoutMs: 30_000, intervalMs: 50 },
+      // A loaded CI box compiles each entrypoint with tsx on start: give it time.
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
     return worker;
   }

@@ -1,10 +1,12 @@
 /** Runs once when the Next server starts (Next's instrumentation hook), before it handles requests. */
 export async function register(): Promise<void> {
   // NEXT_RUNTIME is set by Next itself, not configuration. The documented `if` form, so bundles for
-  // other runtimes drop the Node-only import.
+  // other runtimes (edge: no signals, no sockets) drop the Node-only imports.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { guardForwardedForUnlessBehindProxy } = await import('./server/security/forwarded-for-guard');
     guardForwardedForUnlessBehindProxy();
+    const { registerWebShutdown } = await import('./server/web-shutdown');
+    registerWebShutdown();
   }
 }

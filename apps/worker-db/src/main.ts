@@ -2,13 +2,13 @@ import { getConfig } from '@fjord/config';
 import { createDbClient } from '@fjord/db';
 import { createLogger } from '@fjord/observability';
 import {
-  JobName,
   QueueName,
   createMediaEventPublisher,
   createMediaFlowEnqueuer,
   createQueues,
   handleShutdownSignals,
   runWorker,
+  startMaintenanceSchedule,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
@@ -18,16 +18,12 @@ import { createSweepProcessor } from './sweep-stuck-media.processor';
 const config = getConfig();
 const logger = createLogger({ service: 'worker-db', level: config.LOG_LEVEL });
 const db = createDbClient({ url: config.DATABASE_URL, max: config.DB_CONCURRENCY + 2 });
-const events = createMediaEventPublisher(config);
-const queues = createQueues(config);
+const events = createMediaEventPublisher(config, { logger });
+const queues = createQueues(config, { logger });
 const enqueuer = createMediaFlowEnqueuer({ config, queues });
 
-// Idempotent: every worker-db replica upserts the same scheduler, Redis keeps one.
-await queues.maintenance.upsertJobScheduler(
-  JobName.sweepStuckMedia,
-  { every: config.SWEEPER_INTERVAL_MS },
-  { name: JobName.sweepStuckMedia, data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
-);
+// Every replica keeps the one scheduler alive: re-created after Redis lost it (flush, empty restart).
+const schedule = await startMaintenanceSchedule({ queues, everyMs: config.SWEEPER_INTERVAL_MS, logger });
 
 const finalize = await runWorker({
   queueName: QueueName.db,
@@ -50,6 +46,7 @@ const maintenance = await runWorker({
     db,
     queues,
     enqueuer,
+    config,
     staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
     logger,
   }),
@@ -60,6 +57,7 @@ const maintenance = await runWorker({
 });
 
 handleShutdownSignals(async () => {
+  schedule.stop();
   await Promise.all([finalize.close(), maintenance.close()]);
   await enqueuer.close();
   await queues.close();

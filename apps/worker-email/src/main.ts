@@ -9,7 +9,7 @@ const config = getConfig();
 const logger = createLogger({ service: 'worker-email', level: config.LOG_LEVEL });
 const db = createDbClient({ url: config.DATABASE_URL, max: config.EMAIL_CONCURRENCY + 2 });
 const mailer = createMailer(config);
-const events = createMediaEventPublisher(config);
+const events = createMediaEventPublisher(config, { logger });
 
 await runWorker({
   queueName: QueueName.email,

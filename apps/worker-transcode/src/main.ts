@@ -25,10 +25,10 @@ const db = createDbClient({ url: config.DATABASE_URL, max: config.TRANSCODE_CONC
 const storage = createBlobStore(config, {
   onWarning: (message, err) => logger.warn({ err }, message),
 });
-const events = createMediaEventPublisher(config);
+const events = createMediaEventPublisher(config, { logger });
 const cancels = createCancelRegistry();
 // A deleted media stops its ffmpeg here within moments (the web app announces the delete).
-const subscriber = createMediaEventSubscriber(config);
+const subscriber = createMediaEventSubscriber(config, { logger });
 subscriber.subscribe('*', (event) => {
   if (event.type === 'deleted' && cancels.cancel(event.mediaId) > 0) {
     logger.info({ mediaId: event.mediaId }, 'media deleted while processing: stopped its jobs');

@@ -9,6 +9,12 @@ export {
   type IngestUploadResult,
 } from './ingest.service';
 export { sweepStuckMedia, type SweepStuckMediaDeps } from './sweep-stuck-media.service';
+export {
+  redriveNotifications,
+  NOTIFICATION_REDRIVE_WINDOW_MS,
+  NOTIFY_SEND_LEASE_MS,
+  type RedriveNotificationsDeps,
+} from './redrive-notifications.service';
 export { createMediaDeletion, type DeleteMediaDeps, type DeleteMediaResult } from './delete-media.service';
 export { createMediaReprocessing, type ReprocessMediaDeps } from './reprocess-media.service';
 export type { UploadBody } from './read-head';

@@ -2,6 +2,7 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import {
   mediaFlowJobIds,
+  mediaFlowStateOf,
   mediaJobId,
   newProcessingRun,
   variantNamesFor,
@@ -15,11 +16,9 @@ export type ReprocessMediaDeps = {
   enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
 };
 
-const FINAL_JOB_STATES = new Set(['completed', 'failed']);
-
 async function assertFlowNotRunning(deps: ReprocessMediaDeps, mediaId: string): Promise<void> {
   const root = await deps.queueAdmin.getJobState(mediaJobId(mediaId, 'notify'));
-  if (root && !FINAL_JOB_STATES.has(root.state)) {
+  if (mediaFlowStateOf(root?.state) === 'live') {
     throw new AppError('conflict', 'This media is still being processed; wait until its flow has finished.');
   }
 }

@@ -1,7 +1,8 @@
 import type { DbClient } from '@fjord/db';
 import {
-  mediaJobId,
+  getMediaFlowState,
   newProcessingRun,
+  removeMediaFlowJobs,
   variantNamesFor,
   type MediaFlowEnqueuer,
   type QueueLogger,
@@ -10,47 +11,97 @@ import {
 
 export type SweepStuckMediaDeps = {
   db: DbClient;
-  queues: Pick<Queues, 'db'>;
+  queues: Pick<Queues, 'email' | 'db' | 'transcode'>;
   enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
   staleAfterMs: number;
   logger: QueueLogger;
+  /** At most this many media are re-driven per run. */
   batchSize?: number;
 };
 
+/** Every status but READY and FAILED: the media still owes its uploader an outcome. */
+const UNFINISHED = ['UPLOADED', 'QUEUED', 'PROCESSING'] as const;
+/** Rows looked at per run, live ones included: a backlog of long videos cannot hide a stuck media. */
+const MAX_SCANNED_PAGES = 10;
+
 /**
- * Re-enqueues media that have waited in QUEUED longer than `staleAfterMs` with no finalize job in Redis:
- * the upload was stored and recorded but its flow never made it (crash or Redis outage in between).
- * Safe to run anywhere, any number of times: job ids are deterministic.
+ * The reconciler's media half: Postgres is the truth, Redis only where work waits. A media in an
+ * unfinished state whose row has not moved for `staleAfterMs` and that has no live flow (lost with
+ * Redis, never added, or finished without an outcome) is re-driven as a fresh processing run, so files
+ * an old run may still be writing are never overwritten. A dead flow's retained jobs are removed first.
+ * Several replicas may run it at once: the row is claimed with a guarded update on `updatedAt`.
  */
 export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requeued: string[] }> {
-  const { db, queues, enqueuer, logger } = deps;
+  const { db, logger } = deps;
+  const batchSize = deps.batchSize ?? 100;
   const cutoff = new Date(Date.now() - deps.staleAfterMs);
-  const stuck = await db.media.findMany({
-    where: {
-      status: 'QUEUED',
-      OR: [{ queuedAt: { lt: cutoff } }, { queuedAt: null, createdAt: { lt: cutoff } }],
-    },
-    select: { id: true, kind: true },
-    orderBy: { createdAt: 'asc' },
-    take: deps.batchSize ?? 100,
-  });
   const requeued: string[] = [];
-  for (const media of stuck) {
-    if (await queues.db.getJob(mediaJobId(media.id, 'finalize'))) continue;
-    try {
-      const { enqueued } = await enqueuer.enqueueMediaFlow({
-        mediaId: media.id,
-        kind: media.kind,
-        variants: variantNamesFor(media.kind),
-        requestId: `sweeper-${media.id}`,
-        // Possibly a reprocess that lost its flow: a fresh run never overwrites files still in use.
-        run: newProcessingRun(),
-      });
-      if (enqueued) requeued.push(media.id);
-    } catch (err) {
-      logger.error({ err, mediaId: media.id }, 'sweeper could not re-enqueue media');
+  let cursor: { updatedAt: Date; id: string } | undefined;
+  for (let page = 0; page < MAX_SCANNED_PAGES && requeued.length < batchSize; page++) {
+    const rows = await db.media.findMany({
+      where: {
+        status: { in: [...UNFINISHED] },
+        updatedAt: { lt: cutoff },
+        ...(cursor
+          ? {
+              OR: [
+                { updatedAt: { gt: cursor.updatedAt } },
+                { updatedAt: cursor.updatedAt, id: { gt: cursor.id } },
+              ],
+            }
+          : {}),
+      },
+      select: { id: true, kind: true, status: true, updatedAt: true },
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: batchSize,
+    });
+    for (const media of rows) {
+      if (requeued.length >= batchSize) break;
+      try {
+        if (await redriveMedia(deps, media)) requeued.push(media.id);
+      } catch (err) {
+        logger.error({ err, mediaId: media.id }, 'reconciler could not re-drive media');
+      }
     }
+    if (rows.length < batchSize) break;
+    cursor = rows[rows.length - 1];
   }
-  if (requeued.length > 0) logger.warn({ requeued }, 're-enqueued media stuck in QUEUED');
+  if (requeued.length > 0) {
+    logger.warn({ requeued }, 're-drove unfinished media that had no live flow in Redis');
+  }
   return { requeued };
+}
+
+async function redriveMedia(
+  deps: SweepStuckMediaDeps,
+  media: { id: string; kind: 'IMAGE' | 'VIDEO'; status: string; updatedAt: Date },
+): Promise<boolean> {
+  if ((await getMediaFlowState(deps.queues, media.id)) === 'live') return false;
+  const variants = variantNamesFor(media.kind);
+  // The claim: only the replica whose update still sees the row as it was read goes on.
+  const { count } = await deps.db.media.updateMany({
+    where: { id: media.id, status: media.status as (typeof UNFINISHED)[number], updatedAt: media.updatedAt },
+    data: {
+      status: 'QUEUED',
+      error: null,
+      queuedAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      variantsTotal: variants.length,
+    },
+  });
+  if (count === 0) return false;
+  const { activeJobId } = await removeMediaFlowJobs(deps.queues, media.id);
+  if (activeJobId) {
+    deps.logger.warn({ mediaId: media.id, jobId: activeJobId }, 'a dead flow still has an active job');
+    return false; // claimed: the next run after staleAfterMs tries again
+  }
+  const { enqueued } = await deps.enqueuer.enqueueMediaFlow({
+    mediaId: media.id,
+    kind: media.kind,
+    variants,
+    requestId: `reconciler-${media.id}`,
+    run: newProcessingRun(),
+  });
+  return enqueued;
 }

@@ -20,6 +20,15 @@ export {
   type EnqueueMediaFlowResult,
   type MediaFlowEnqueuer,
 } from './media-flow.service';
+export {
+  getMediaFlowState,
+  mediaFlowStateOf,
+  removeMediaFlowJobs,
+  type MediaFlowState,
+} from './media-flow-state';
+export { checkBrokerDurability, watchBrokerDurability, type BrokerDurability } from './broker-durability';
+export { createConnectionErrorLog } from './connection-error-log';
+export { startMaintenanceSchedule, type MaintenanceSchedule } from './maintenance-schedule';
 export { getMediaProgress, type MediaProgress, type VariantProgress } from './media-progress.service';
 export {
   createMediaEventPublisher,

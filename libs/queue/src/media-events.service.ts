@@ -1,5 +1,6 @@
 import type { Config } from '@fjord/config';
 import { MediaEventSchema, type MediaEvent } from './contracts';
+import type { QueueLogger } from './logger';
 import { mediaEventsChannel } from './redis-keys';
 import { closeRedis, createRedis, waitUntilReady } from './redis';
 
@@ -21,8 +22,11 @@ export type MediaEventSubscriber = {
 };
 
 /** Fire-and-forget status announcements; live UI only, never the source of truth (that is Postgres). */
-export function createMediaEventPublisher(config: EventsConfig): MediaEventPublisher {
-  const redis = createRedis(config, 'producer');
+export function createMediaEventPublisher(
+  config: EventsConfig,
+  opts: { logger?: QueueLogger } = {},
+): MediaEventPublisher {
+  const redis = createRedis(config, 'producer', opts.logger);
   const channel = mediaEventsChannel(config.QUEUE_PREFIX);
   return {
     async publish(event) {
@@ -38,7 +42,10 @@ export function createMediaEventPublisher(config: EventsConfig): MediaEventPubli
  * One Redis connection per subscriber, fanned out in memory: the web app creates one per process and
  * registers a handler per SSE client, so a thousand open pages cost one connection, not a thousand.
  */
-export function createMediaEventSubscriber(config: EventsConfig): MediaEventSubscriber {
+export function createMediaEventSubscriber(
+  config: EventsConfig,
+  opts: { logger?: QueueLogger } = {},
+): MediaEventSubscriber {
   const handlers = new Map<string, Set<MediaEventHandler>>();
   const channel = mediaEventsChannel(config.QUEUE_PREFIX);
   let redis: ReturnType<typeof createRedis> | undefined;
@@ -46,7 +53,7 @@ export function createMediaEventSubscriber(config: EventsConfig): MediaEventSubs
 
   function connect() {
     if (redis) return;
-    redis = createRedis(config, 'subscriber');
+    redis = createRedis(config, 'subscriber', opts.logger);
     redis.on('message', (_channel: string, raw: string) => {
       let event: MediaEvent;
       try {

@@ -12,6 +12,9 @@ import {
   transcodeJobNameFor,
   type MediaKindName,
 } from './contracts';
+import { createConnectionErrorLog, stderrLogger } from './connection-error-log';
+import type { QueueLogger } from './logger';
+import { getMediaFlowState } from './media-flow-state';
 import type { Queues } from './queues';
 
 export type EnqueueMediaFlowInput = {
@@ -48,9 +51,15 @@ export function mediaJobOptions(config: FlowConfig, jobId: string): JobsOptions 
  * parent's ignored failures instead of blocking it (docs/adr/0002-flow-failure-policy.md): finalize
  * then records FAILED with the child's reason, and a finalize that fails for good still reaches notify.
  */
-export function createMediaFlowEnqueuer(deps: { config: FlowConfig; queues: Queues }): MediaFlowEnqueuer {
+export function createMediaFlowEnqueuer(deps: {
+  config: FlowConfig;
+  queues: Queues;
+  logger?: QueueLogger;
+}): MediaFlowEnqueuer {
   const { config, queues } = deps;
   const producer = new FlowProducer({ connection: queues.connection, prefix: config.QUEUE_PREFIX });
+  const errors = createConnectionErrorLog(deps.logger ?? stderrLogger, { role: 'flow-producer' });
+  producer.on('error', errors.onError);
 
   async function enqueueMediaFlow(input: EnqueueMediaFlowInput): Promise<EnqueueMediaFlowResult> {
     const { mediaId, requestId } = input;
@@ -61,9 +70,9 @@ export function createMediaFlowEnqueuer(deps: { config: FlowConfig; queues: Queu
       if (!find(name)) throw new Error(`Media ${mediaId}: unknown ${kind.toLowerCase()} variant "${name}"`);
     }
     // BullMQ would skip existing ids anyway; checking the root first keeps a re-enqueue from touching
-    // children of a flow that is half done (or finished and still retained).
+    // children of a flow that is half done (or finished and still retained: its remover re-adds).
+    if ((await getMediaFlowState(queues, mediaId)) !== 'missing') return { enqueued: false };
     const notifyId = mediaJobId(mediaId, 'notify');
-    if (await queues.email.getJob(notifyId)) return { enqueued: false };
 
     const base = { v: 1 as const, mediaId, ...(requestId ? { requestId } : {}) };
     await producer.add({

@@ -1,5 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '@fjord/config';
+import { createConnectionErrorLog, stderrLogger } from './connection-error-log';
+import type { QueueLogger } from './logger';
 
 export type RedisRole = 'worker' | 'producer' | 'subscriber';
 
@@ -9,7 +11,11 @@ export type RedisRole = 'worker' | 'producer' | 'subscriber';
  * producers fail fast (no offline queue, one retry) so an upload request errors instead of hanging;
  * subscribers retry forever and re-subscribe on reconnect.
  */
-export function createRedis(config: Pick<Config, 'REDIS_URL'>, role: RedisRole): Redis {
+export function createRedis(
+  config: Pick<Config, 'REDIS_URL'>,
+  role: RedisRole,
+  logger: QueueLogger = stderrLogger,
+): Redis {
   const base: RedisOptions = { connectionName: `fjord-${role}`, lazyConnect: false };
   const byRole: Record<RedisRole, RedisOptions> = {
     worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
@@ -17,8 +23,11 @@ export function createRedis(config: Pick<Config, 'REDIS_URL'>, role: RedisRole):
     subscriber: { maxRetriesPerRequest: null, autoResubscribe: true },
   };
   const redis = new Redis(config.REDIS_URL, { ...base, ...byRole[role] });
-  // Without a listener ioredis prints every reconnect attempt as an unhandled error event.
-  redis.on('error', () => undefined);
+  // Without a listener ioredis prints every reconnect attempt as an unhandled error event; with one
+  // that drops them an operator never sees the outage. Logged, rate-limited.
+  const errors = createConnectionErrorLog(logger, { role });
+  redis.on('error', errors.onError);
+  redis.on('ready', errors.onReady);
   return redis;
 }
 

@@ -5,6 +5,8 @@ import type { Config } from '@fjord/config';
 import type { QueueName } from './contracts';
 import { startHealthServer, type HealthServer, type WorkerStats } from './health-server';
 import type { QueueLogger } from './logger';
+import { watchBrokerDurability } from './broker-durability';
+import { createConnectionErrorLog } from './connection-error-log';
 import { closeRedis, createRedis } from './redis';
 import { handleShutdownSignals } from './shutdown';
 
@@ -46,7 +48,8 @@ function mediaIdOf(job: Job | undefined): string | undefined {
 export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWorker> {
   const { queueName, config, logger } = opts;
   const stats: WorkerStats = { completed: 0, failed: 0, active: 0 };
-  const connection = createRedis(config, 'worker');
+  const connection = createRedis(config, 'worker', logger);
+  const durability = watchBrokerDurability(connection, logger);
   const lockDuration = config.WORKER_LOCK_DURATION_MS;
 
   const worker = new Worker(
@@ -85,7 +88,9 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
     },
   );
 
-  worker.on('error', (err) => logger.error({ err, queue: queueName }, 'worker error'));
+  // Mostly its connections failing while Redis is away: rate-limited like the connection's own log.
+  const workerErrors = createConnectionErrorLog(logger, { queue: queueName }, { message: 'worker error' });
+  worker.on('error', workerErrors.onError);
   worker.on('failed', (job, err) => {
     const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     const entry = {
@@ -106,6 +111,7 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
   let backlogQueue: Queue | undefined;
   if (opts.healthPort) {
     backlogQueue = new Queue(queueName, { connection, prefix: config.QUEUE_PREFIX });
+    backlogQueue.on('error', workerErrors.onError);
     const countsQueue = backlogQueue;
     health = await startHealthServer({
       port: opts.healthPort,
@@ -123,6 +129,7 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
   const close = () =>
     (closing ??= (async () => {
       opts.onClosing?.();
+      durability.stop();
       await worker.close(); // waits for active jobs to finish
       await health?.close();
       await backlogQueue?.close();

@@ -21,3 +21,8 @@ export {
   type SecretCipher,
 } from './secret-cipher';
 export { sealWebhookSecrets, type SealWebhookSecretsResult } from './seal-webhook-secrets.service';
+export {
+  candidateWebhookJobIds,
+  redriveWebhookDeliveries,
+  type RedriveWebhookDeliveriesDeps,
+} from './redrive-webhook-deliveries.service';

@@ -14,6 +14,7 @@ import {
   type MediaEventSubscriber,
   type MediaFlowEnqueuer,
   type Queues,
+  watchBrokerDurability,
 } from '@fjord/queue';
 import { createBlobStore, type BlobStore } from '@fjord/storage';
 import { loadSecretCipher, sealWebhookSecrets } from '@fjord/webhooks';
@@ -40,17 +41,24 @@ export function getServices(): WebServices {
   return holder.__fjordWebServices;
 }
 
+/** The services if this process created them already; never creates them (used on shutdown). */
+export function peekServices(): WebServices | undefined {
+  return holder.__fjordWebServices;
+}
+
 export function createWebServices(config: Config): WebServices {
   const logger = createLogger({ service: 'web', level: config.LOG_LEVEL });
   const db = createDbClient({ url: config.DATABASE_URL });
   const storage = createBlobStore(config, { onWarning: (message, err) => logger.warn({ err }, message) });
-  const queues = createQueues(config);
-  const enqueuer = createMediaFlowEnqueuer({ config, queues });
+  const queues = createQueues(config, { logger });
+  const enqueuer = createMediaFlowEnqueuer({ config, queues, logger });
+  // One loud line at start and after each reconnect when Redis can lose or evict queued work.
+  watchBrokerDurability(queues.connection, logger);
   const ingest = createIngestService({ db, storage, enqueuer, config, logger });
-  const events = createMediaEventSubscriber(config);
+  const events = createMediaEventSubscriber(config, { logger });
   const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
   const admin = { queueAdmin, enqueuer, storage };
-  const publisher = createMediaEventPublisher(config);
+  const publisher = createMediaEventPublisher(config, { logger });
   const deleteMedia = createMediaDeletion({
     db,
     storage,

@@ -44,8 +44,18 @@ describe('admin router: authorization', () => {
       await expectTRPCError(c.admin.retryJob({ id: 'x' }), code);
       await expectTRPCError(c.admin.users({}), code);
       await expectTRPCError(c.admin.audit({}), code);
+      await expectTRPCError(c.admin.broker(), code);
     }
     expect(await h.queues.transcode.isPaused()).toBe(false);
+  });
+});
+
+describe('admin router: broker durability', () => {
+  it("reports the broker's own persistence and eviction settings, with a risk for each unsafe one", async () => {
+    const broker = await admin.caller.admin.broker();
+    const isDurable = broker.appendonly === 'yes' && broker.maxmemoryPolicy === 'noeviction';
+    if (broker.isChecked) expect(broker.risks.length === 0).toBe(isDurable);
+    else expect(broker.risks).toHaveLength(1);
   });
 });
 

@@ -48,6 +48,9 @@ export const queueReadProcedures = {
 
   workers: adminProcedure.query(({ ctx }) => ctx.services.admin.queueAdmin.workers()),
 
+  /** Whether Redis persists and never evicts: the console shows a banner when it can lose work. */
+  broker: adminProcedure.query(({ ctx }) => ctx.services.admin.queueAdmin.brokerDurability()),
+
   audit: adminProcedure.input(AuditInputSchema).query(({ ctx, input }) => listAudit(ctx.services.db, input)),
 
   history: adminProcedure

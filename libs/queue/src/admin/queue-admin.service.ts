@@ -1,4 +1,12 @@
 import { FlowProducer, type Queue } from 'bullmq';
+import { checkBrokerDurability, type BrokerDurability } from '../broker-durability';
+import { createConnectionErrorLog, stderrLogger } from '../connection-error-log';
+
+const errors = createConnectionErrorLog(
+  stderrLogger,
+  { role: 'queue-admin' },
+  { message: 'queue admin error' },
+);
 import type { Queues } from '../queues';
 import {
   cleanQueue,
@@ -49,6 +57,8 @@ export type QueueAdmin = {
   }): Promise<{ removed: number }>;
   listFailedJobIds(queue: AdminQueueName, limit: number): Promise<string[]>;
   workers(): Promise<WorkerInfo[]>;
+  /** Whether the broker can lose (no AOF) or evict (not noeviction) queued work. */
+  brokerDurability(): Promise<BrokerDurability>;
   close(): Promise<void>;
 };
 
@@ -61,6 +71,7 @@ export function createQueueAdmin(deps: { queues: Queues; prefix: string }): Queu
   };
   const all = ADMIN_QUEUES.map((name) => byName[name]);
   const producer = new FlowProducer({ connection: deps.queues.connection, prefix: deps.prefix });
+  producer.on('error', errors.onError);
 
   return {
     overview: () => Promise.all(all.map((q) => getQueueOverview(q))),
@@ -85,6 +96,7 @@ export function createQueueAdmin(deps: { queues: Queues; prefix: string }): Queu
       const lists = await Promise.all(all.map((q) => listWorkers(q)));
       return lists.flat();
     },
+    brokerDurability: () => checkBrokerDurability(deps.queues.connection),
     close: () => producer.close(),
   };
 }

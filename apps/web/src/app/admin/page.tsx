@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AdminOverview } from '@/components/admin/admin-overview';
+import { BrokerDurabilityBanner } from '@/components/admin/broker-durability-banner';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -7,6 +8,7 @@ export default function AdminOverviewPage() {
   return (
     <section>
       <h1>Pipeline</h1>
+      <BrokerDurabilityBanner />
       <AdminOverview />
     </section>
   );

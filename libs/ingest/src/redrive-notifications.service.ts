@@ -1,0 +1,81 @@
+import type { DbClient } from '@fjord/db';
+import {
+  JobName,
+  NotifyJobDataSchema,
+  mediaJobId,
+  mediaJobOptions,
+  type QueueLogger,
+  type Queues,
+} from '@fjord/queue';
+import type { Config } from '@fjord/config';
+
+export type RedriveNotificationsDeps = {
+  db: DbClient;
+  queues: Pick<Queues, 'email'>;
+  config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'QUEUE_PREFIX'>;
+  staleAfterMs: number;
+  logger: QueueLogger;
+  batchSize?: number;
+};
+
+/** Outcomes older than this are history, not owed mail (a restored backup must not mail every user). */
+export const NOTIFICATION_REDRIVE_WINDOW_MS = 7 * 24 * 3600_000;
+
+/**
+ * A notify run creates the Notification row before it sends and sets `sentAt` after. A run whose job
+ * Redis lost keeps going (it needs only Postgres and SMTP), so an unsent row younger than this may be
+ * mid-send: re-adding then could mail twice. Longer than any SMTP exchange takes before it times out.
+ */
+export const NOTIFY_SEND_LEASE_MS = 15 * 60_000;
+
+/**
+ * The reconciler's mail half: a media that reached READY or FAILED owes its uploader one email of that
+ * kind. When none was sent and no notify job exists in Redis (lost after finalize, before the email
+ * step ran), the notify job is added again on its own under its deterministic id. Never a second email:
+ * the Notification row's `sentAt` is checked here and again by the processor (the outbox), a row a run
+ * may still be sending for is left alone (NOTIFY_SEND_LEASE_MS), and the fixed job id folds concurrent
+ * re-adds from several replicas into one job.
+ */
+export async function redriveNotifications(
+  deps: RedriveNotificationsDeps,
+): Promise<{ renotified: string[] }> {
+  const { db, queues, logger } = deps;
+  const now = Date.now();
+  const finishedAt = {
+    lt: new Date(now - deps.staleAfterMs),
+    gt: new Date(now - NOTIFICATION_REDRIVE_WINDOW_MS),
+  };
+  // Owed: no row of that kind that was sent, or claimed by a notify run that may still be sending.
+  const isSentOrInFlight = (kind: 'MEDIA_READY' | 'MEDIA_FAILED') => ({
+    none: {
+      kind,
+      OR: [{ sentAt: { not: null } }, { createdAt: { gt: new Date(now - NOTIFY_SEND_LEASE_MS) } }],
+    },
+  });
+  const owed = await db.media.findMany({
+    where: {
+      OR: [
+        { status: 'READY', finishedAt, notifications: isSentOrInFlight('MEDIA_READY') },
+        { status: 'FAILED', finishedAt, notifications: isSentOrInFlight('MEDIA_FAILED') },
+      ],
+    },
+    select: { id: true },
+    orderBy: { finishedAt: 'asc' },
+    take: deps.batchSize ?? 100,
+  });
+  const renotified: string[] = [];
+  for (const { id } of owed) {
+    const jobId = mediaJobId(id, 'notify');
+    try {
+      // Any job under that id (waiting, retrying, failed for the console) is not lost: leave it be.
+      if (await queues.email.getJob(jobId)) continue;
+      const data = NotifyJobDataSchema.parse({ v: 1, mediaId: id, requestId: `reconciler-${id}` });
+      await queues.email.add(JobName.notifyMedia, data, mediaJobOptions(deps.config, jobId));
+      renotified.push(id);
+    } catch (err) {
+      logger.error({ err, mediaId: id }, 'reconciler could not re-add a notification');
+    }
+  }
+  if (renotified.length > 0) logger.warn({ renotified }, 're-added notifications whose job was lost');
+  return { renotified };
+}
