@@ -18,7 +18,7 @@ export type SweepStuckMediaDeps = {
 };
 
 /**
- * Re-enqueues media that have waited in QUEUED longer than `staleAfterMs` with no finalize job in Redis:
+ * Re-enqueues media that have waited in UPLOADED or QUEUED longer than `staleAfterMs` with no finalize job in Redis:
  * the upload was stored and recorded but its flow never made it (crash or Redis outage in between).
  * Safe to run anywhere, any number of times: job ids are deterministic.
  */
@@ -27,7 +27,7 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
   const cutoff = new Date(Date.now() - deps.staleAfterMs);
   const stuck = await db.media.findMany({
     where: {
-      status: 'QUEUED',
+      status: { in: ['UPLOADED', 'QUEUED'] },
       OR: [{ queuedAt: { lt: cutoff } }, { queuedAt: null, createdAt: { lt: cutoff } }],
     },
     select: { id: true, kind: true },
@@ -51,6 +51,6 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
       logger.error({ err, mediaId: media.id }, 'sweeper could not re-enqueue media');
     }
   }
-  if (requeued.length > 0) logger.warn({ requeued }, 're-enqueued media stuck in QUEUED');
+  if (requeued.length > 0) logger.warn({ requeued }, 're-enqueued media stuck in UPLOADED/QUEUED');
   return { requeued };
 }
