@@ -2,13 +2,14 @@ import { getConfig } from '@fjord/config';
 import { createDbClient } from '@fjord/db';
 import { createLogger } from '@fjord/observability';
 import {
-  JobName,
   QueueName,
   createMediaEventPublisher,
   createMediaFlowEnqueuer,
   createQueues,
+  handleJob,
   handleShutdownSignals,
   runWorker,
+  sweepStuckMediaJob,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
@@ -24,9 +25,9 @@ const enqueuer = createMediaFlowEnqueuer({ config, queues });
 
 // Idempotent: every worker-db replica upserts the same scheduler, Redis keeps one.
 await queues.maintenance.upsertJobScheduler(
-  JobName.sweepStuckMedia,
+  sweepStuckMediaJob.name,
   { every: config.SWEEPER_INTERVAL_MS },
-  { name: JobName.sweepStuckMedia, data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
+  { name: sweepStuckMediaJob.name, data: {}, opts: sweepStuckMediaJob.options(config) },
 );
 
 const finalize = await runWorker({
@@ -46,13 +47,16 @@ const finalize = await runWorker({
 });
 const maintenance = await runWorker({
   queueName: QueueName.maintenance,
-  processor: createSweepProcessor({
-    db,
-    queues,
-    enqueuer,
-    staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
-    logger,
-  }),
+  processor: handleJob(
+    sweepStuckMediaJob,
+    createSweepProcessor({
+      db,
+      queues,
+      enqueuer,
+      staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
+      logger,
+    }),
+  ),
   concurrency: 1,
   config,
   logger,

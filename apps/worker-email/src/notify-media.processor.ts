@@ -1,12 +1,12 @@
-import type { DbClient } from '@fjord/db';
+import { transitionMedia, type DbClient } from '@fjord/db';
 import { mediaMessageId, renderMediaFailedEmail, renderMediaReadyEmail } from '@fjord/email';
 import {
-  NotifyJobDataSchema,
   appendJobLog,
+  GENERAL_FAILURE_MESSAGE,
+  handleJob,
+  notifyMediaJob,
   UnrecoverableError,
-  type Job,
   type MediaEventPublisher,
-  type NotifyJobResult,
   type QueueLogger,
 } from '@fjord/queue';
 
@@ -28,8 +28,6 @@ export type NotifyProcessorDeps = {
   publicUrl: string;
 };
 
-export const INCOMPLETE_REASON = 'Processing could not be completed';
-
 /** Deterministic, so a resend after a crash carries the same id and mail clients can fold duplicates. */
 export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'MEDIA_FAILED'): string {
   return mediaMessageId(mediaId, kind === 'MEDIA_READY' ? 'ready' : 'failed');
@@ -43,13 +41,8 @@ export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'ME
 export function createNotifyProcessor(deps: NotifyProcessorDeps) {
   const { db, mailer, events, logger } = deps;
 
-  return async function processNotifyJob(job: Job): Promise<NotifyJobResult> {
-    const { mediaId, requestId } = NotifyJobDataSchema.parse(job.data);
-    const marked = await db.media.updateMany({
-      where: { id: mediaId, status: { notIn: ['READY', 'FAILED'] } },
-      data: { status: 'FAILED', error: INCOMPLETE_REASON, finishedAt: new Date() },
-    });
-    if (marked.count > 0) {
+  return handleJob(notifyMediaJob, async ({ mediaId, requestId }, job) => {
+    if (await transitionMedia(db, mediaId, 'fail', { error: GENERAL_FAILURE_MESSAGE })) {
       logger.warn(
         { mediaId, requestId },
         'flow ended before finalize recorded an outcome; media marked FAILED',
@@ -95,7 +88,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
         : renderMediaFailedEmail({
             mediaName: media.originalName,
             mediaUrl: url,
-            reason: media.error ?? INCOMPLETE_REASON,
+            reason: media.error ?? GENERAL_FAILURE_MESSAGE,
           });
     // A crash between send and the update below resends once with the same Message-ID (ADR 0002).
     await mailer.send({ to: notification.recipient, ...email, messageId });
@@ -108,5 +101,5 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
     logger.info({ mediaId, requestId, kind }, 'notification sent');
     await events.publish({ mediaId, type: 'notified' }).catch(() => undefined);
     return { kind, messageId, sent: true };
-  };
+  });
 }

@@ -2,14 +2,7 @@ import { getConfig } from '@fjord/config';
 import { createDbClient } from '@fjord/db';
 import { configureSharp } from '@fjord/media';
 import { createLogger } from '@fjord/observability';
-import {
-  JobName,
-  QueueName,
-  createMediaEventPublisher,
-  createMediaEventSubscriber,
-  runWorker,
-  type Job,
-} from '@fjord/queue';
+import { QueueName, createMediaEventPublisher, createMediaEventSubscriber, runWorker } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
 import { createTranscodeProcessor } from './transcode-image.processor';
@@ -49,7 +42,7 @@ const video = createVideoTranscodeProcessor({
 
 await runWorker({
   queueName: QueueName.transcode,
-  processor: (job: Job) => (job.name === JobName.transcodeVideo ? video(job) : image(job)),
+  processor: [image, video],
   concurrency: config.TRANSCODE_CONCURRENCY,
   config,
   logger,
