@@ -108,7 +108,7 @@ describe("two kinds of failure (the file's fault vs the infrastructure's), real 
     const job = await p.queues.transcode.getJob(mediaJobId(id, 'transcode', IMAGE_VARIANTS[0]!.name));
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toBe(media.error);
-    expect(job?.stacktrace.join('\n')).toMatch(/caused by/);
+    expect((job?.stacktrace ?? []).join('\n')).toMatch(/caused by/);
     expect(media.error).not.toBe(GENERAL_FAILURE_MESSAGE);
   }, 120_000);
 });
