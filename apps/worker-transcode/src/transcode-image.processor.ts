@@ -46,7 +46,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       );
       const startedAt = Date.now();
       const input = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
-      // A corrupt file fails at once with its human reason; runWorker decides (ADR 0012).
+      // A corrupt file fails at once with its human reason; runWorker decides (ADR 0013).
       const rendered = await renderImageVariant({ input, variant, avifEffort: deps.avifEffort });
 
       const storageKey = renditionKey(

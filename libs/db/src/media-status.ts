@@ -4,7 +4,7 @@ import type { MediaStatus } from './generated/prisma/enums';
 const NON_TERMINAL = ['UPLOADED', 'QUEUED', 'PROCESSING'] as const satisfies readonly MediaStatus[];
 
 /**
- * Every way Media.status may move, and from where (docs/adr/0012-media-states-and-failure-kinds.md). UPLOADED: blob
+ * Every way Media.status may move, and from where (docs/adr/0013-media-states-and-failure-kinds.md). UPLOADED: blob
  * stored and row written, flow not yet in Redis; QUEUED: its flow is in Redis; READY and FAILED are
  * terminal, left only by a reprocess. A transition whose `from` does not hold changes nothing, so a late
  * or retried job never moves a media backwards.

@@ -29,7 +29,7 @@ export type JobDefinition<D = unknown, R = unknown, C = unknown> = {
   options(config: C): JobsOptions;
   /** input (fail now, a human reason) vs infrastructure (wait it out) vs unknown. */
   classify(err: unknown): JobFailure;
-  /** An infrastructure fault on the last attempt re-delays the job instead of failing it (ADR 0012). */
+  /** An infrastructure fault on the last attempt re-delays the job instead of failing it (ADR 0013). */
   waitsOutInfrastructure: boolean;
 };
 export type JobDataOf<T> = T extends JobDefinition<infer D, unknown, never> ? D : never;
@@ -113,7 +113,7 @@ export function jobOf<D, C>(def: JobDefinition<D, unknown, C>, config: C, data: 
   };
 }
 
-/** The last attempt BullMQ will make (an infrastructure wait does not count attempts: ADR 0012). */
+/** The last attempt BullMQ will make (an infrastructure wait does not count attempts: ADR 0013). */
 export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }

@@ -1,5 +1,5 @@
 /**
- * The two kinds of failure (docs/adr/0012-media-states-and-failure-kinds.md), decided here and nowhere
+ * The two kinds of failure (docs/adr/0013-media-states-and-failure-kinds.md), decided here and nowhere
  * else. `input`: the job's own fault (a corrupt, unsupported or oversized file, a refused webhook
  * target) — it fails now, and `message` is the sentence a person reads. `infrastructure`: a dependency is
  * down or slow (Postgres, Redis, storage, SMTP, the disk) — it waits and retries until the dependency is
