@@ -36,6 +36,10 @@ describe('classifyJobFailure', () => {
     ['a full disk', systemError('ENOSPC', "ENOSPC: no space left on device, write '/data/blobs/x'")],
     ['an I/O error', systemError('EIO')],
     [
+      'a storage driver out of room',
+      Object.assign(new Error('storage is full'), { name: 'AppError', code: 'storage_full' }),
+    ],
+    [
       'Prisma: database unreachable',
       Object.assign(new Error('Invalid `db.media.findUnique()`'), { code: 'P1001' }),
     ],

@@ -16,13 +16,14 @@ export type JobFailure = {
 export const GENERAL_FAILURE_MESSAGE = 'Processing could not be completed';
 
 /** Node/libuv, undici and nodemailer codes of a network, disk or resource fault; Prisma's P1001 (database
- * unreachable), P1002/P1008 (timed out), P1017 (connection closed), P2024 (pool exhausted). */
+ * unreachable), P1002/P1008 (timed out), P1017 (connection closed), P2024 (pool exhausted); AppError
+ * 'storage_full' (a full disk, as a storage driver reports it). */
 const INFRASTRUCTURE_CODES = new Set(
   (
     'ECONNREFUSED ECONNRESET ECONNABORTED ETIMEDOUT ESOCKETTIMEDOUT EPIPE ENOTFOUND EAI_AGAIN EHOSTUNREACH ' +
     'EHOSTDOWN ENETUNREACH ENETDOWN ENOSPC EDQUOT EIO EROFS EACCES EPERM EMFILE ENFILE ENOMEM EBUSY EAGAIN ' +
     'UND_ERR_CONNECT_TIMEOUT UND_ERR_SOCKET UND_ERR_HEADERS_TIMEOUT ECONNECTION ESOCKET EDNS ' +
-    'P1001 P1002 P1008 P1017 P2024'
+    'P1001 P1002 P1008 P1017 P2024 storage_full'
   ).split(' '),
 );
 /** Postgres SQLSTATE classes: connection (08), resources such as disk full (53), shutdown (57P). */
