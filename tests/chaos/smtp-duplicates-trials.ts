@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JobName, mediaJobId, mediaJobOptions } from '@fjord/queue';
+import { JobName, jobOf, mediaJobId, notifyMediaJob } from '@fjord/queue';
 import { createTestUser, startFaultySmtpServer, waitFor, type SmtpFault } from '@fjord/testing';
 import { startPipeline } from '../pipeline/pipeline-harness';
 
@@ -74,11 +74,8 @@ export async function runSmtpDuplicateTrials(opts: {
       if (i < 0) warmUpMessageId = messageId;
       const jobId = mediaJobId(media.id, 'notify');
       if (i >= 0) smtp.failNext(opts.fault);
-      await p.queues.email.add(
-        JobName.notifyMedia,
-        { v: 1, mediaId: media.id },
-        mediaJobOptions(p.config, jobId),
-      );
+      const toAdd = jobOf(notifyMediaJob, p.config, { v: 1, mediaId: media.id }, { jobId });
+      await p.queues.email.add(toAdd.name, toAdd.data, toAdd.opts);
       const state = await waitFor(
         async () => {
           const s = await p.queues.email.getJobState(jobId);

@@ -78,8 +78,8 @@ export async function startPipeline(label: string, env: Record<string, string> =
         if (child.exitCode !== null) throw new Error(`worker-${name} exited early:\n${logs}`);
         return logs.includes('worker started');
       },
-      // A loaded CI box compiles each entrypoint with tsx on start: give it time.
-      { timeoutMs: 60_000, intervalMs: 50 },
+      // tsx compiles the worker's whole import graph at start: ~30 s on a loaded 2-core machine.
+      { timeoutMs: 90_000, intervalMs: 50 },
     );
     return worker;
   }

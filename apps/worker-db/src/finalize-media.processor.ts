@@ -1,10 +1,10 @@
-import type { DbClient } from '@fjord/db';
+import { transitionMedia, type DbClient } from '@fjord/db';
 import {
-  FinalizeJobDataSchema,
   appendJobLog,
+  finalizeMediaJob,
+  GENERAL_FAILURE_MESSAGE,
+  handleJob,
   TranscodeJobResultSchema,
-  type FinalizeJobResult,
-  type Job,
   type MediaEventPublisher,
   type QueueLogger,
 } from '@fjord/queue';
@@ -23,7 +23,7 @@ export type FinalizeProcessorDeps = {
 /** One sentence for the uploader, from the reasons of the transcode children that failed for good. */
 export function describeFailures(reasons: string[]): string {
   const unique = [...new Set(reasons.map((r) => r.trim()).filter(Boolean))];
-  if (unique.length === 0) return 'Processing could not be completed';
+  if (unique.length === 0) return GENERAL_FAILURE_MESSAGE;
   return unique.join('; ');
 }
 
@@ -57,8 +57,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     return stale.length;
   }
 
-  return async function processFinalizeJob(job: Job): Promise<FinalizeJobResult> {
-    const { mediaId, requestId } = FinalizeJobDataSchema.parse(job.data);
+  return handleJob(finalizeMediaJob, async ({ mediaId, requestId }, job) => {
     const [values, ignored] = await Promise.all([job.getChildrenValues(), job.getIgnoredChildrenFailures()]);
     const results = Object.values(values).map((v) => TranscodeJobResultSchema.parse(v));
     const failures = Object.values(ignored);
@@ -77,10 +76,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const isMissingVariants = results.length < media.variantsTotal;
     if (failures.length > 0 || isMissingVariants || results.length === 0) {
       const error = describeFailures(failures);
-      await db.media.updateMany({
-        where: { id: mediaId, status: { not: 'READY' } },
-        data: { status: 'FAILED', error, finishedAt: new Date() },
-      });
+      await transitionMedia(db, mediaId, 'fail', { error });
       // What this run's successful children wrote is never shown: the previous renditions (if any) stay.
       await deleteUnreferenced(
         mediaId,
@@ -98,9 +94,24 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const video = results.find((r) => r.video)?.video;
     const rendered = results.filter((r) => !r.skipped);
     const previous = await db.rendition.findMany({ where: { mediaId }, select: { storageKey: true } });
-    await db.$transaction([
-      db.rendition.deleteMany({ where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } } }),
-      ...rendered.map((r) => {
+    const isReady = await db.$transaction(async (tx) => {
+      const ready = await transitionMedia(tx, mediaId, 'finish', {
+        width: source.sourceWidth,
+        height: source.sourceHeight,
+        ...(video
+          ? {
+              durationMs: video.durationMs,
+              videoCodec: video.videoCodec,
+              audioCodec: video.audioCodec,
+              bitrate: video.bitrate,
+              rotation: video.rotation,
+            }
+          : {}),
+      });
+      // Deleted, or finished by another run meanwhile: this run's set is not the media's.
+      if (!ready) return false;
+      await tx.rendition.deleteMany({ where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } } });
+      for (const r of rendered) {
         const fields = {
           format: r.format,
           mimeType: r.mimeType,
@@ -111,34 +122,16 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
           durationMs: r.durationMs ?? null,
           storageKey: r.storageKey,
         };
-        return db.rendition.upsert({
+        await tx.rendition.upsert({
           where: { mediaId_name: { mediaId, name: r.variant } },
           create: { mediaId, name: r.variant, ...fields },
           update: fields,
           select: { id: true },
         });
-      }),
-      db.media.update({
-        where: { id: mediaId },
-        data: {
-          status: 'READY',
-          error: null,
-          width: source.sourceWidth,
-          height: source.sourceHeight,
-          ...(video
-            ? {
-                durationMs: video.durationMs,
-                videoCodec: video.videoCodec,
-                audioCodec: video.audioCodec,
-                bitrate: video.bitrate,
-                rotation: video.rotation,
-              }
-            : {}),
-          finishedAt: new Date(),
-        },
-        select: { id: true },
-      }),
-    ]);
+      }
+      return true;
+    });
+    if (!isReady) return { mediaId, status: 'FAILED', error: 'The media was deleted while it was finalized' };
     const deletedFiles = await deleteUnreferenced(
       mediaId,
       previous.map((r) => r.storageKey),
@@ -151,5 +144,5 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     await events.publish({ mediaId, type: 'ready' }).catch(() => undefined);
     await emitWebhook({ event: 'media.ready', mediaId });
     return { mediaId, status: 'READY' };
-  };
+  });
 }

@@ -6,9 +6,11 @@ import {
   createMediaEventPublisher,
   createMediaFlowEnqueuer,
   createQueues,
+  handleJob,
   handleShutdownSignals,
   runWorker,
   startMaintenanceSchedule,
+  sweepStuckMediaJob,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
@@ -42,14 +44,17 @@ const finalize = await runWorker({
 });
 const maintenance = await runWorker({
   queueName: QueueName.maintenance,
-  processor: createSweepProcessor({
-    db,
-    queues,
-    enqueuer,
-    config,
-    staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
-    logger,
-  }),
+  processor: handleJob(
+    sweepStuckMediaJob,
+    createSweepProcessor({
+      db,
+      queues,
+      enqueuer,
+      config,
+      staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
+      logger,
+    }),
+  ),
   concurrency: 1,
   config,
   logger,

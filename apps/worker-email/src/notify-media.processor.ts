@@ -1,4 +1,4 @@
-import type { DbClient } from '@fjord/db';
+import { transitionMedia, type DbClient } from '@fjord/db';
 import {
   classifySmtpError,
   describeSmtpError,
@@ -7,12 +7,13 @@ import {
   renderMediaReadyEmail,
 } from '@fjord/email';
 import {
-  NotifyJobDataSchema,
   appendJobLog,
+  GENERAL_FAILURE_MESSAGE,
+  handleJob,
+  notifyMediaJob,
   UnrecoverableError,
   type Job,
   type MediaEventPublisher,
-  type NotifyJobResult,
   type QueueLogger,
 } from '@fjord/queue';
 
@@ -32,9 +33,12 @@ export type NotifyProcessorDeps = {
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   publicUrl: string;
+  /** How long one run owns a notification's send (longer than the SMTP timeouts of one send). */
+  sendLeaseMs?: number;
 };
 
-export const INCOMPLETE_REASON = 'Processing could not be completed';
+/** Covers connect + greeting + two socket timeouts at the defaults (10 + 10 + 2 × 30 s). */
+export const DEFAULT_SEND_LEASE_MS = 120_000;
 
 /** Deterministic, so a resend after a crash carries the same id and mail clients can fold duplicates. */
 export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'MEDIA_FAILED'): string {
@@ -42,46 +46,54 @@ export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'ME
 }
 
 /**
+ * The mail server or the path to it is down or busy (4xx, refused, timed out), or another run of this
+ * job is sending right now: an infrastructure fault, waited out like a database outage, never a failure.
+ */
+class SendDeferredError extends Error {
+  override readonly name = 'SendDeferredError';
+}
+
+const notifyJob: typeof notifyMediaJob = {
+  ...notifyMediaJob,
+  classify: (err) =>
+    err instanceof SendDeferredError
+      ? { kind: 'infrastructure', message: GENERAL_FAILURE_MESSAGE, detail: err.message }
+      : notifyMediaJob.classify(err),
+};
+
+/**
  * The last step of every flow. It also runs when finalize failed for good (the flow ignores that
  * failure), so a media still in flight here is marked FAILED first: the uploader always hears back.
- * Exactly once per media and outcome: the Notification row is the outbox, `sentAt` the receipt.
+ * Exactly once per media and outcome: the Notification row is the outbox, `sentAt` the receipt, and a
+ * lease (`claimedUntil`) makes one run at a time the sender — a run that lost its lock (stalled) and
+ * was handed to another worker cannot send a second copy while the first is still sending.
  */
 export function createNotifyProcessor(deps: NotifyProcessorDeps) {
   const { db, mailer, events, logger } = deps;
+  const leaseMs = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;
 
-  /**
-   * A refusal of the address or message (5xx to RCPT/DATA) fails at once and for good; anything else is
-   * rethrown for the queue's backoff. Either way, once no attempt is left the row says why.
-   */
+  /** 5xx to RCPT/DATA fails at once and for good, recorded on the row; anything else waits and retries. */
   async function recordSendFailure(
     job: Job,
     input: { notificationId: string; kind: string; err: unknown },
   ): Promise<never> {
     const isPermanent = classifySmtpError(input.err) === 'permanent';
-    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const detail = describeSmtpError(input.err);
     const reason = isPermanent
       ? `The mail server refused the message: ${detail}`
-      : `Not sent after ${job.attemptsMade + 1} attempt(s): ${detail}`;
+      : `Not sent yet after ${job.attemptsStarted} attempt(s), retrying: ${detail}`;
     await appendJobLog(job, `${input.kind} not sent (${isPermanent ? 'permanent' : 'transient'}): ${detail}`);
-    if (isPermanent || isLastAttempt) {
-      await db.notification.update({
-        where: { id: input.notificationId },
-        data: { failedAt: new Date(), error: reason },
-        select: { id: true },
-      });
-    }
+    await db.notification.update({
+      where: { id: input.notificationId },
+      data: { claimedUntil: null, error: reason, ...(isPermanent ? { failedAt: new Date() } : {}) },
+      select: { id: true },
+    });
     if (isPermanent) throw new UnrecoverableError(reason);
-    throw input.err;
+    throw new SendDeferredError(reason, { cause: input.err });
   }
 
-  return async function processNotifyJob(job: Job): Promise<NotifyJobResult> {
-    const { mediaId, requestId } = NotifyJobDataSchema.parse(job.data);
-    const marked = await db.media.updateMany({
-      where: { id: mediaId, status: { notIn: ['READY', 'FAILED'] } },
-      data: { status: 'FAILED', error: INCOMPLETE_REASON, finishedAt: new Date() },
-    });
-    if (marked.count > 0) {
+  return handleJob(notifyJob, async ({ mediaId, requestId }, job) => {
+    if (await transitionMedia(db, mediaId, 'fail', { error: GENERAL_FAILURE_MESSAGE })) {
       logger.warn(
         { mediaId, requestId },
         'flow ended before finalize recorded an outcome; media marked FAILED',
@@ -114,6 +126,26 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
       await appendJobLog(job, `${kind} already sent at ${notification.sentAt.toISOString()}: nothing to do`);
       return { kind, messageId, sent: false };
     }
+    const now = new Date();
+    const claimed = await db.notification.updateMany({
+      where: {
+        id: notification.id,
+        sentAt: null,
+        failedAt: null,
+        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
+      },
+      data: { claimedUntil: new Date(now.getTime() + leaseMs) },
+    });
+    if (claimed.count === 0) {
+      const row = await db.notification.findUniqueOrThrow({
+        where: { id: notification.id },
+        select: { sentAt: true, failedAt: true, error: true },
+      });
+      if (row.sentAt) return { kind, messageId, sent: false };
+      if (row.failedAt) throw new UnrecoverableError(row.error ?? GENERAL_FAILURE_MESSAGE);
+      await appendJobLog(job, `${kind} is being sent by another run: waiting for its outcome`);
+      throw new SendDeferredError(`${kind} is being sent by another run of this job`);
+    }
 
     const url = `${deps.publicUrl.replace(/\/$/, '')}/media/${mediaId}`;
     const email =
@@ -127,7 +159,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
         : renderMediaFailedEmail({
             mediaName: media.originalName,
             mediaUrl: url,
-            reason: media.error ?? INCOMPLETE_REASON,
+            reason: media.error ?? GENERAL_FAILURE_MESSAGE,
           });
     // A crash between send and the update below resends once with the same Message-ID (ADR 0002), and
     // so does a send whose outcome is unknown (connection lost after DATA, before the server's reply).
@@ -138,12 +170,12 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
     }
     await db.notification.update({
       where: { id: notification.id },
-      data: { sentAt: new Date(), failedAt: null, error: null },
+      data: { sentAt: new Date(), claimedUntil: null, failedAt: null, error: null },
       select: { id: true },
     });
     await appendJobLog(job, `${kind} sent (${messageId})`);
     logger.info({ mediaId, requestId, kind }, 'notification sent');
     await events.publish({ mediaId, type: 'notified' }).catch(() => undefined);
     return { kind, messageId, sent: true };
-  };
+  });
 }

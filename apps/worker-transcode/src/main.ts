@@ -2,17 +2,9 @@ import { getConfig } from '@fjord/config';
 import { createDbClient } from '@fjord/db';
 import { configureSharp } from '@fjord/media';
 import { createLogger } from '@fjord/observability';
-import {
-  JobName,
-  QueueName,
-  createMediaEventPublisher,
-  createMediaEventSubscriber,
-  runWorker,
-  type Job,
-} from '@fjord/queue';
+import { QueueName, createMediaEventPublisher, createMediaEventSubscriber, runWorker } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
-import { retryWhenStorageFull } from './retry-when-storage-full';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
 
@@ -50,10 +42,7 @@ const video = createVideoTranscodeProcessor({
 
 await runWorker({
   queueName: QueueName.transcode,
-  processor: retryWhenStorageFull(
-    (job: Job) => (job.name === JobName.transcodeVideo ? video(job) : image(job)),
-    { baseDelayMs: config.JOB_BACKOFF_MS, logger },
-  ),
+  processor: [image, video],
   concurrency: config.TRANSCODE_CONCURRENCY,
   config,
   logger,

@@ -1,14 +1,18 @@
-import type { DbClient } from '@fjord/db';
+import type { MediaEventPublisher, QueueLogger, TranscodeJobData } from '@fjord/queue';
 
-export function isPermanent(err: unknown): err is Error & { isPermanent: true } {
-  return err instanceof Error && (err as { isPermanent?: unknown }).isPermanent === true;
+export type Publish = MediaEventPublisher['publish'];
+
+/** Live events are best effort: a lost one costs the page a refresh, never the job. */
+export function safePublish(events: Pick<MediaEventPublisher, 'publish'>, logger: QueueLogger): Publish {
+  return (event) =>
+    events
+      .publish(event)
+      .catch((err: unknown) => logger.warn({ err, mediaId: event.mediaId }, 'publish failed'));
 }
 
-/** Conditional, so a late or retried child never moves a READY/FAILED media backwards. true when it moved. */
-export async function markProcessing(db: DbClient, mediaId: string): Promise<boolean> {
-  const started = await db.media.updateMany({
-    where: { id: mediaId, status: { in: ['UPLOADED', 'QUEUED'] } },
-    data: { status: 'PROCESSING', startedAt: new Date() },
-  });
-  return started.count > 0;
+/** The hook runWorker calls once a transcode job has failed for good. */
+export function announceFailedVariant(publish: Publish) {
+  return async (data: TranscodeJobData) => {
+    await publish({ mediaId: data.mediaId, type: 'variant-failed', variant: data.variant });
+  };
 }

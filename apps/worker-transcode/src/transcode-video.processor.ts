@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { DbClient } from '@fjord/db';
+import { transitionMedia, type DbClient } from '@fjord/db';
 import {
   FfmpegAbortedError,
   probeVideo,
@@ -8,18 +8,20 @@ import {
   type VideoInfo,
 } from '@fjord/media';
 import {
-  TranscodeJobDataSchema,
-  UnrecoverableError,
   findVideoVariant,
-  type Job,
+  handleJob,
+  transcodeVideoJob,
+  UnrecoverableError,
   type MediaEventPublisher,
   type QueueLogger,
+  type Job,
+  type TranscodeJobData,
   type TranscodeJobResult,
 } from '@fjord/queue';
-import { isStorageFullError, renditionKey, type BlobStore } from '@fjord/storage';
+import { renditionKey, type BlobStore } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
 import { downloadToTempFile, type LocalCopy } from './download-original';
-import { isPermanent, markProcessing } from './transcode-shared';
+import { announceFailedVariant, safePublish } from './transcode-shared';
 
 export type VideoProcessorDeps = {
   db: DbClient;
@@ -43,20 +45,16 @@ function sourceOf(info: VideoInfo) {
 
 /** One video output (a ladder rung, the poster or the preview) of one media; returns metadata only. */
 export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
-  const { db, storage, events, logger, cancels } = deps;
-  const publish = (event: Parameters<typeof events.publish>[0]) =>
-    events
-      .publish(event)
-      .catch((err: unknown) => logger.warn({ err, mediaId: event.mediaId }, 'publish failed'));
+  const { db, storage, logger, cancels } = deps;
+  const publish = safePublish(deps.events, logger);
 
-  return async function processVideoJob(job: Job): Promise<TranscodeJobResult> {
-    const data = TranscodeJobDataSchema.parse(job.data);
+  async function processVideoJob(data: TranscodeJobData, job: Job): Promise<TranscodeJobResult> {
     const { mediaId } = data;
     const variant = findVideoVariant(data.variant);
     if (!variant) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
     const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
     if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-    if (await markProcessing(db, mediaId)) await publish({ mediaId, type: 'processing' });
+    if (await transitionMedia(db, mediaId, 'start')) await publish({ mediaId, type: 'processing' });
 
     const cancel = cancels.register(mediaId);
     let copy: LocalCopy | undefined;
@@ -137,15 +135,12 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           throw new Error('The worker stopped while processing; retrying');
         throw new UnrecoverableError(DELETED);
       }
-      // A full disk spends no attempt (retryWhenStorageFull): never the last one, never the file's fault.
-      const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !isStorageFullError(err);
-      if (isPermanent(err) || isLastAttempt)
-        await publish({ mediaId, type: 'variant-failed', variant: variant.name });
-      if (isPermanent(err)) throw new UnrecoverableError(err.message);
       throw err;
     } finally {
       await copy?.cleanup();
       cancel.release();
     }
-  };
+  }
+
+  return handleJob(transcodeVideoJob, processVideoJob, { onFailedForGood: announceFailedVariant(publish) });
 }

@@ -1,16 +1,12 @@
-import { UnrecoverableError, WebhookJobDataSchema, type Job, type QueueLogger } from '@fjord/queue';
-import { deliverWebhook, WebhookAttemptError, type DeliverWebhookDeps } from '@fjord/webhooks';
+import { deliverWebhookJob, handleJob, isLastAttempt, type QueueLogger } from '@fjord/queue';
+import { deliverWebhook, type DeliverWebhookDeps } from '@fjord/webhooks';
 
-/** One delivery attempt per job run; BullMQ's exponential backoff spaces the retries over ~24 h. */
+/**
+ * One delivery attempt per job run; BullMQ's exponential backoff spaces the retries over ~24 h. A refused
+ * target is a WebhookAttemptError with isPermanent, which runWorker fails at once.
+ */
 export function createDeliverWebhookProcessor(deps: DeliverWebhookDeps & { logger: QueueLogger }) {
-  return async function processDeliverWebhook(job: Job) {
-    const { deliveryId } = WebhookJobDataSchema.parse(job.data);
-    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    try {
-      return await deliverWebhook(deps, { deliveryId, isLastAttempt });
-    } catch (err) {
-      if (err instanceof WebhookAttemptError && err.isPermanent) throw new UnrecoverableError(err.message);
-      throw err;
-    }
-  };
+  return handleJob(deliverWebhookJob, ({ deliveryId }, job) =>
+    deliverWebhook(deps, { deliveryId, isLastAttempt: isLastAttempt(job) }),
+  );
 }

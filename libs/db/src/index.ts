@@ -3,3 +3,4 @@ export * from './generated/prisma/enums';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/models';
 // Migrations read files from disk: they live behind '@fjord/db/migrate' so the web bundle never traces them.
+export { MEDIA_TRANSITIONS, canTransitionMedia, transitionMedia, type MediaTransition } from './media-status';

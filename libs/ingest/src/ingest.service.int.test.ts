@@ -59,7 +59,12 @@ describe('ingest service (real Postgres, Redis, disk)', () => {
 
     expect(result).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
     const media = await db.media.findUniqueOrThrow({ where: { id: result.id } });
-    expect(media).toMatchObject({ originalName: 'evilname.jpg', mimeType: 'image/jpeg', variantsTotal: 3 });
+    expect(media).toMatchObject({
+      status: 'QUEUED',
+      originalName: 'evilname.jpg',
+      mimeType: 'image/jpeg',
+      variantsTotal: 3,
+    });
     expect(media.sizeBytes).toBe(BigInt(body.length));
     expect(media.queuedAt).not.toBeNull();
     expect(await storage.read(media.storageKey)).toEqual(body);
@@ -96,7 +101,8 @@ describe('ingest service (real Postgres, Redis, disk)', () => {
       filename: 'kept.jpg',
       body: Buffer.concat([jpegHead, Buffer.alloc(100)]),
     });
-    expect(await db.media.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'QUEUED' });
+    // Recorded, but its flow never reached Redis: UPLOADED, which the sweeper treats as stuck.
+    expect(await db.media.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'UPLOADED' });
     expect(await storage.stat(originalKey(id, 'jpg'))).not.toBeNull();
     expect(await queues.db.getJob(mediaJobId(id, 'finalize'))).toBeUndefined();
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@fjord/config';
-import type { DbClient } from '@fjord/db';
+import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
 import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
 import { originalKey, type BlobStore } from '@fjord/storage';
@@ -19,7 +19,8 @@ export type IngestUploadInput = {
   expectedSha256?: string;
 };
 
-export type IngestUploadResult = { id: string; kind: 'IMAGE' | 'VIDEO'; status: 'QUEUED' };
+/** UPLOADED when the flow could not be added (the sweeper adds it later), else QUEUED. */
+export type IngestUploadResult = { id: string; kind: 'IMAGE' | 'VIDEO'; status: 'UPLOADED' | 'QUEUED' };
 
 export type IngestService = { ingestUpload(input: IngestUploadInput): Promise<IngestUploadResult> };
 
@@ -41,8 +42,8 @@ export function formatMegabytes(bytes: number): string {
 }
 
 /**
- * Upload → blob on disk → Media row (QUEUED) → flow in Redis. The row is written before the enqueue:
- * if Redis is down or the process dies in between, the row stays QUEUED and the sweeper re-enqueues it.
+ * Upload → blob on disk → Media row (UPLOADED) → flow in Redis → QUEUED. The row is written before the
+ * enqueue: if Redis is down or the process dies in between, it stays UPLOADED and the sweeper enqueues it.
  */
 export function createIngestService(deps: IngestDeps): IngestService {
   const { db, storage, enqueuer, config, logger } = deps;
@@ -98,7 +99,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
           id,
           ownerId: input.ownerId,
           kind: type.kind,
-          status: 'QUEUED',
+          status: 'UPLOADED',
           originalName: name,
           mimeType: type.mime,
           sizeBytes: BigInt(stored.bytes),
@@ -114,8 +115,12 @@ export function createIngestService(deps: IngestDeps): IngestService {
       throw err;
     }
 
+    let status: IngestUploadResult['status'] = 'UPLOADED';
     try {
       await enqueuer.enqueueMediaFlow({ mediaId: id, kind: type.kind, variants, requestId: input.requestId });
+      // A worker may have started it already (PROCESSING): then this changes nothing, as it should.
+      await transitionMedia(db, id, 'queue');
+      status = 'QUEUED';
     } catch (err) {
       // Not the client's problem: the upload is safe on disk and in Postgres; the sweeper retries.
       logger.warn({ err, mediaId: id, requestId: input.requestId }, 'enqueue failed; the sweeper will retry');
@@ -124,7 +129,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
       { mediaId: id, requestId: input.requestId, bytes: stored.bytes, mime: type.mime },
       'upload ingested',
     );
-    return { id, kind: type.kind, status: 'QUEUED' };
+    return { id, kind: type.kind, status };
   }
 
   return { ingestUpload };

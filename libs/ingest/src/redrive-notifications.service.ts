@@ -3,7 +3,8 @@ import {
   JobName,
   NotifyJobDataSchema,
   mediaJobId,
-  mediaJobOptions,
+  jobOf,
+  notifyMediaJob,
   type QueueLogger,
   type Queues,
 } from '@fjord/queue';
@@ -69,8 +70,13 @@ export async function redriveNotifications(
     try {
       // Any job under that id (waiting, retrying, failed for the console) is not lost: leave it be.
       if (await queues.email.getJob(jobId)) continue;
-      const data = NotifyJobDataSchema.parse({ v: 1, mediaId: id, requestId: `reconciler-${id}` });
-      await queues.email.add(JobName.notifyMedia, data, mediaJobOptions(deps.config, jobId));
+      const job = jobOf(
+        notifyMediaJob,
+        deps.config,
+        { v: 1, mediaId: id, requestId: `reconciler-${id}` },
+        { jobId },
+      );
+      await queues.email.add(job.name, job.data, job.opts);
       renotified.push(id);
     } catch (err) {
       logger.error({ err, mediaId: id }, 'reconciler could not re-add a notification');

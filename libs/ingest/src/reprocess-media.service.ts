@@ -1,4 +1,4 @@
-import type { DbClient } from '@fjord/db';
+import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import {
   mediaFlowJobIds,
@@ -53,18 +53,12 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
     await assertFlowNotRunning(deps, mediaId);
     const removedJobs = await removeFinishedFlowJobs(deps, mediaId);
     const variants = variantNamesFor(media.kind);
-    await deps.db.media.update({
-      where: { id: mediaId },
-      data: {
-        status: 'QUEUED',
-        error: null,
-        queuedAt: new Date(),
-        startedAt: null,
-        finishedAt: null,
-        variantsTotal: variants.length,
-      },
-      select: { id: true },
-    });
+    if (!(await transitionMedia(deps.db, mediaId, 'reprocess', { variantsTotal: variants.length }))) {
+      throw new AppError(
+        'conflict',
+        'This media is still being processed; wait until its flow has finished.',
+      );
+    }
     await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run: newProcessingRun() });
     return { removedJobs };
   };

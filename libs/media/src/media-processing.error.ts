@@ -68,7 +68,6 @@ export function classifySharpError(err: unknown): MediaProcessingError {
       cause: err,
     });
   }
-  return new MediaProcessingError('unknown', `The image could not be processed (${message})`, false, {
-    cause: err,
-  });
+  // libvips' own words (paths, loader names) stay in the cause, for the logs.
+  return new MediaProcessingError('unknown', 'The image could not be processed', false, { cause: err });
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Job contracts, in one place: queue names, job names, versions, zod payload and result schemas.
- * `enqueue` validates, the worker parses again. Payloads carry ids, never blobs or personal data.
+ * Job contracts, in one place: queue names, job names, versions, zod payload and result schemas; each
+ * job's definition (job-definitions.ts) ties them to its options and failure classes. Payloads carry ids,
+ * never blobs or personal data.
  */
 export const QueueName = {
   transcode: 'transcode',
@@ -93,10 +94,6 @@ export function variantNamesFor(kind: MediaKindName): string[] {
 /** A fresh processing-run id (see TranscodeJobData.run): time-ordered, unique enough per media. */
 export function newProcessingRun(now = Date.now()): string {
   return `${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
-
-export function transcodeJobNameFor(kind: MediaKindName): JobName {
-  return kind === 'VIDEO' ? JobName.transcodeVideo : JobName.transcodeImage;
 }
 
 export const TranscodeJobDataSchema = z.object({

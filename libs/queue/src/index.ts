@@ -15,7 +15,6 @@ export type { QueueLogger } from './logger';
 export { createQueues, type Queues } from './queues';
 export {
   createMediaFlowEnqueuer,
-  mediaJobOptions,
   type EnqueueMediaFlowInput,
   type EnqueueMediaFlowResult,
   type MediaFlowEnqueuer,
@@ -38,7 +37,10 @@ export {
   type MediaEventPublisher,
   type MediaEventSubscriber,
 } from './media-events.service';
-export { runWorker, type JobProcessor, type RunWorkerOptions, type RunningWorker } from './run-worker';
+export { runWorker, type RunWorkerOptions, type RunningWorker } from './run-worker';
+export { handleJob, infrastructureDelayMs, type JobHandler, type JobProcessor } from './run-job';
+export * from './job-definitions';
+export { classifyJobFailure, GENERAL_FAILURE_MESSAGE, type JobFailure } from './job-failure';
 export { handleShutdownSignals } from './shutdown';
 export { renderMetrics, startHealthServer, type HealthServer, type WorkerStats } from './health-server';
 export { UnrecoverableError, type Job } from 'bullmq';

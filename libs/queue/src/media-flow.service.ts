@@ -1,17 +1,13 @@
-import { FlowProducer, type JobsOptions } from 'bullmq';
+import { FlowProducer } from 'bullmq';
 import type { Config } from '@fjord/config';
+import { findImageVariant, findVideoVariant, mediaJobId, type MediaKindName } from './contracts';
 import {
-  FinalizeJobDataSchema,
-  JobName,
-  NotifyJobDataSchema,
-  QueueName,
-  TranscodeJobDataSchema,
-  findImageVariant,
-  findVideoVariant,
-  mediaJobId,
-  transcodeJobNameFor,
-  type MediaKindName,
-} from './contracts';
+  finalizeMediaJob,
+  jobOf,
+  notifyMediaJob,
+  transcodeImageJob,
+  transcodeVideoJob,
+} from './job-definitions';
 import { createConnectionErrorLog, stderrLogger } from './connection-error-log';
 import type { QueueLogger } from './logger';
 import { getMediaFlowState } from './media-flow-state';
@@ -34,17 +30,6 @@ export type MediaFlowEnqueuer = {
 };
 
 type FlowConfig = Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'QUEUE_PREFIX'>;
-
-/** Retries and bounded retention shared by every job of a flow (Redis must not grow without limit). */
-export function mediaJobOptions(config: FlowConfig, jobId: string): JobsOptions {
-  return {
-    jobId,
-    attempts: config.JOB_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS },
-    removeOnComplete: { age: 24 * 3600, count: 1_000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
-  };
-}
 
 /**
  * notify(email) ← finalize(db) ← transcode × variants. Children that fail for good are moved to the
@@ -75,33 +60,24 @@ export function createMediaFlowEnqueuer(deps: {
     const notifyId = mediaJobId(mediaId, 'notify');
 
     const base = { v: 1 as const, mediaId, ...(requestId ? { requestId } : {}) };
+    const transcode = kind === 'VIDEO' ? transcodeVideoJob : transcodeImageJob;
+    const child = { ignoreDependencyOnFailure: true };
     await producer.add({
-      name: JobName.notifyMedia,
-      queueName: QueueName.email,
-      data: NotifyJobDataSchema.parse(base),
-      opts: mediaJobOptions(config, notifyId),
+      ...jobOf(notifyMediaJob, config, base, { jobId: notifyId }),
       children: [
         {
-          name: JobName.finalizeMedia,
-          queueName: QueueName.db,
-          data: FinalizeJobDataSchema.parse(base),
-          opts: {
-            ...mediaJobOptions(config, mediaJobId(mediaId, 'finalize')),
-            ignoreDependencyOnFailure: true,
-          },
-          children: input.variants.map((variant) => ({
-            name: transcodeJobNameFor(kind),
-            queueName: QueueName.transcode,
-            data: TranscodeJobDataSchema.parse({
-              ...base,
-              variant,
-              ...(input.run ? { run: input.run } : {}),
-            }),
-            opts: {
-              ...mediaJobOptions(config, mediaJobId(mediaId, 'transcode', variant)),
-              ignoreDependencyOnFailure: true,
-            },
-          })),
+          ...jobOf(finalizeMediaJob, config, base, { jobId: mediaJobId(mediaId, 'finalize'), ...child }),
+          children: input.variants.map((variant) =>
+            jobOf(
+              transcode,
+              config,
+              { ...base, variant, ...(input.run ? { run: input.run } : {}) },
+              {
+                jobId: mediaJobId(mediaId, 'transcode', variant),
+                ...child,
+              },
+            ),
+          ),
         },
       ],
     });

@@ -4,19 +4,20 @@ import { workerName } from './admin/queue-workers.service';
 import type { Config } from '@fjord/config';
 import type { QueueName } from './contracts';
 import { startHealthServer, type HealthServer, type WorkerStats } from './health-server';
+import { createJobRunner, mediaIdOf, type JobHandler, type JobProcessor, type RetryConfig } from './run-job';
 import type { QueueLogger } from './logger';
 import { watchBrokerDurability } from './broker-durability';
 import { createConnectionErrorLog } from './connection-error-log';
 import { closeRedis, createRedis } from './redis';
 import { handleShutdownSignals } from './shutdown';
 
-export type JobProcessor<R = unknown> = (job: Job) => Promise<R>;
-
 export type RunWorkerOptions<R> = {
   queueName: QueueName;
-  processor: JobProcessor<R>;
+  /** Handlers dispatched on `job.name`; a bare function takes every job as it comes (test stand-ins). */
+  processor: JobHandler | JobHandler[] | JobProcessor<R>;
   concurrency: number;
-  config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'FJORD_VERSION'>;
+  config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'FJORD_VERSION'> &
+    RetryConfig;
   logger: QueueLogger;
   /** 0 or undefined = no health server. */
   healthPort?: number;
@@ -35,11 +36,6 @@ export type RunningWorker = {
   close(): Promise<void>;
 };
 
-function mediaIdOf(job: Job | undefined): string | undefined {
-  const data = job?.data as { mediaId?: unknown } | undefined;
-  return typeof data?.mediaId === 'string' ? data.mediaId : undefined;
-}
-
 /**
  * A long-lived BullMQ worker with the production habits built in: short, renewed locks so a killed
  * process's job is taken over quickly; stalled jobs retried instead of failed at once; every failure
@@ -51,17 +47,19 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
   const connection = createRedis(config, 'worker', logger);
   const durability = watchBrokerDurability(connection, logger);
   const lockDuration = config.WORKER_LOCK_DURATION_MS;
+  const runJob = createJobRunner({ processor: opts.processor, queueName, config, logger });
 
   const worker = new Worker(
     queueName,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       stats.active++;
       try {
-        const result = await opts.processor(job);
+        const result = await runJob(job, token);
         stats.completed++;
         return result;
       } catch (err) {
-        stats.failed++;
+        // A job waiting out an infrastructure fault is delayed, not failed.
+        if ((err as Error | undefined)?.name !== 'DelayedError') stats.failed++;
         throw err;
       } finally {
         stats.active--;

@@ -62,9 +62,9 @@ describe('createTestUser', () => {
     expect(user.password).toBe(TEST_PASSWORD);
     expect(user.role).toBe('ADMIN');
     const [scheme, n, r, p, salt, hash] = user.passwordHash.split('$');
-    expect([scheme, n, r, p]).toEqual(['scrypt', '16384', '8', '1']);
+    expect([scheme, n, r, p]).toEqual(['scrypt', '16384', '8', '5']);
     const expected = Buffer.from(hash ?? '', 'base64');
-    const actual = scryptSync(TEST_PASSWORD, Buffer.from(salt ?? '', 'base64'), 64, { N: 16384, r: 8, p: 1 });
+    const actual = scryptSync(TEST_PASSWORD, Buffer.from(salt ?? '', 'base64'), 64, { N: 16384, r: 8, p: 5 });
     expect(expected.length).toBe(64);
     expect(timingSafeEqual(actual, expected)).toBe(true);
   });

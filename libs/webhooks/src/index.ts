@@ -4,7 +4,6 @@ export {
   emitMediaWebhookEvent,
   enqueueWebhookDelivery,
   type MediaSnapshot,
-  webhookJobOptions,
   type WebhookQueueConfig,
 } from './webhook-events.service';
 export {

@@ -1,9 +1,9 @@
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import {
-  JobName,
   WebhookEventPayloadSchema,
-  WebhookJobDataSchema,
+  deliverWebhookJob,
+  jobOf,
   webhookJobId,
   type Queues,
   type WebhookEvent,
@@ -11,26 +11,18 @@ import {
 
 export type WebhookQueueConfig = Pick<Config, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>;
 
-export function webhookJobOptions(config: WebhookQueueConfig, jobId: string) {
-  return {
-    jobId,
-    attempts: config.WEBHOOK_ATTEMPTS,
-    backoff: { type: 'exponential' as const, delay: config.WEBHOOK_BACKOFF_MS },
-    removeOnComplete: { age: 24 * 3600, count: 1_000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
-  };
-}
-
 export async function enqueueWebhookDelivery(
   deps: { queues: Pick<Queues, 'webhooks'>; config: WebhookQueueConfig },
   deliveryId: string,
   round = 0,
 ): Promise<void> {
-  await deps.queues.webhooks.add(
-    JobName.deliverWebhook,
-    WebhookJobDataSchema.parse({ v: 1, deliveryId }),
-    webhookJobOptions(deps.config, webhookJobId(deliveryId, round)),
+  const job = jobOf(
+    deliverWebhookJob,
+    deps.config,
+    { v: 1, deliveryId },
+    { jobId: webhookJobId(deliveryId, round) },
   );
+  await deps.queues.webhooks.add(job.name, job.data, job.opts);
 }
 
 /** The media as it was, for events emitted after its row is gone (media.deleted). */

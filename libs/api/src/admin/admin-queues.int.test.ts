@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 async function uploadAndSettle(name: string, { broken = false } = {}) {
+  if (broken) pipeline.broken.add(name);
   const { id } = await h.uploadImage(admin.user.id, name);
-  if (broken) pipeline.broken.add(id);
   const status = await waitFor(async () => {
     const m = await h.db.media.findUnique({ where: { id }, select: { status: true } });
     return m && ['READY', 'FAILED'].includes(m.status) && m.status;
@@ -158,7 +158,7 @@ describe('admin router: queues and jobs', () => {
     await expectTRPCError(admin.caller.admin.job({ id: 'nope' }), 'NOT_FOUND');
 
     // The cause is fixed; retrying the failed child re-runs the whole flow, once.
-    pipeline.broken.delete(id);
+    pipeline.broken.delete('broken.png');
     const outcome = await admin.caller.admin.retryJob({ id: jobId });
     expect(outcome).toMatchObject({ mode: 'flow', mediaId: id });
     await waitFor(async () => (await h.db.media.findUnique({ where: { id } }))?.status === 'READY');
@@ -176,8 +176,8 @@ describe('admin router: queues and jobs', () => {
 
   it('refuses to re-run a flow that is still finishing, then re-runs it once it has finished', async () => {
     await h.queues.email.pause();
+    pipeline.broken.add('late.png');
     const { id } = await h.uploadImage(admin.user.id, 'late.png');
-    pipeline.broken.add(id);
     await waitFor(async () => (await h.queues.db.getJobState(mediaJobId(id, 'finalize'))) === 'completed');
     const jobId = mediaJobId(id, 'transcode', 'thumb-webp');
     await expectTRPCError(admin.caller.admin.retryJob({ id: jobId }), 'CONFLICT', /still finishing/);
@@ -185,7 +185,7 @@ describe('admin router: queues and jobs', () => {
 
     await h.queues.email.resume();
     await waitFor(async () => (await h.queues.email.getJobState(mediaJobId(id, 'notify'))) === 'completed');
-    pipeline.broken.delete(id);
+    pipeline.broken.delete('late.png');
     expect((await admin.caller.admin.retryJob({ id: jobId })).mode).toBe('flow');
     await waitFor(async () => (await h.db.media.findUnique({ where: { id } }))?.status === 'READY');
     await waitFor(async () => (await h.queues.email.getJobState(mediaJobId(id, 'notify'))) === 'completed');

@@ -7,7 +7,8 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /**
  * Workers with the real flow semantics (ignored child failures, finalize writing the outcome) but no
  * sharp or SMTP: the API lib cannot import the worker apps, and these tests are about steering the
- * queues. Media ids in `broken` fail their transcode children with a permanent error.
+ * queues. Media whose id or original name is in `broken` fail their transcode children with a permanent
+ * error (a name can be added before the upload, so no child runs before the test has said so).
  */
 export async function startStandInPipeline(deps: { config: Config; db: DbClient }) {
   const broken = new Set<string>();
@@ -19,7 +20,12 @@ export async function startStandInPipeline(deps: { config: Config; db: DbClient 
       processor: async (job) => {
         const { mediaId, variant } = job.data as { mediaId: string; variant: string };
         await appendJobLog(job, `rendering ${variant}`);
-        if (broken.has(mediaId)) throw new UnrecoverableError('The image file is corrupt or truncated');
+        const media = await deps.db.media.findUnique({
+          where: { id: mediaId },
+          select: { originalName: true },
+        });
+        if (broken.has(mediaId) || broken.has(media?.originalName ?? ''))
+          throw new UnrecoverableError('The image file is corrupt or truncated');
         return { variant };
       },
     }),

@@ -124,7 +124,9 @@ export async function probeVideo(
         if (err) {
           if ((err as { code?: unknown }).code === 'ENOENT') {
             return reject(
-              new MediaProcessingError('unknown', 'ffprobe is not installed on this worker', false),
+              new MediaProcessingError('unknown', 'The video processor could not be started', false, {
+                cause: err,
+              }),
             );
           }
           const text = String(stderr);

@@ -75,7 +75,7 @@ export function runFfmpeg(opts: RunFfmpegOptions): Promise<void> {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       reject(
-        new MediaProcessingError('unknown', `ffmpeg could not be started (${err.message})`, false, {
+        new MediaProcessingError('unknown', 'The video processor could not be started', false, {
           cause: err,
         }),
       );
@@ -116,12 +116,8 @@ export function classifyFfmpegError(stderr: string, code: number | null, sig: No
     });
   }
   const how = sig ? `signal ${sig}` : `exit code ${code}`;
-  return new MediaProcessingError(
-    'unknown',
-    `The video could not be processed (ffmpeg ${how}: ${last})`,
-    false,
-    {
-      details: { stderr: last },
-    },
-  );
+  // stderr is for operators: it stays in details (logged with the error), never in the message.
+  return new MediaProcessingError('unknown', 'The video could not be processed', false, {
+    details: { exit: how, stderr: last },
+  });
 }

@@ -72,6 +72,8 @@ function procedureRows(w: IdorWorld): Row[] {
     'admin.setDisabled': () => ({ id: w.owner.id, isDisabled: true }),
     'admin.apiKeys': () => ({ userId: w.owner.id }),
     'admin.revokeApiKey': () => ({ id: w.owner.keyId }),
+    'admin.broker': () => undefined,
+    'admin.createInvite': () => ({ email: 'invitee@example.com' }),
   };
   for (const p of listProcedures().filter((x) => x.isAdmin)) {
     const input = adminInputs[p.name];

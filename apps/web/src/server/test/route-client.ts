@@ -39,7 +39,8 @@ export function trpc(name: string, type: ProcedureType, input: unknown, headers:
   const params = { trpc: name };
   if (type === 'mutation') {
     return callRoute('/api/trpc/[trpc]', 'POST', `/api/trpc/${name}`, {
-      headers: { ...headers, 'content-type': 'application/json' },
+      // A browser page of this site: same-origin (every cookie-carrying POST must name its Origin).
+      headers: { ...SAME_ORIGIN, ...headers, 'content-type': 'application/json' },
       body: JSON.stringify(input ?? null),
       params,
     });

@@ -1,0 +1,99 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Config } from '@fjord/config';
+import { isLastAttempt, type JobDefinition } from './job-definitions';
+import { isDiskFullFailure, type JobFailure } from './job-failure';
+import { appendJobLog } from './job-log';
+import type { QueueLogger } from './logger';
+
+export type JobProcessor<R = unknown> = (job: Job) => Promise<R>;
+
+/** A definition with its processor: typed data in, typed result out (built with `handleJob`). */
+export type JobHandler = {
+  definition: JobDefinition<never, unknown, never>;
+  process(data: unknown, job: Job): Promise<unknown>;
+  /** Once, when the job has failed for good (e.g. to announce a failed variant). */
+  onFailedForGood?(data: unknown, failure: JobFailure): Promise<void>;
+};
+
+export function handleJob<D, R>(
+  definition: JobDefinition<D, R, never>,
+  process: (data: D, job: Job) => Promise<R>,
+  hooks: { onFailedForGood?: (data: D, failure: JobFailure) => Promise<void> } = {},
+): JobHandler {
+  return { definition, process, ...hooks } as JobHandler;
+}
+
+export type RetryConfig = Pick<Config, 'JOB_BACKOFF_MS' | 'JOB_INFRA_MAX_DELAY_MS' | 'JOB_INFRA_HORIZON_MS'>;
+
+/** Doubling from JOB_BACKOFF_MS per wait (a wait is a start that made no attempt), capped. */
+export function infrastructureDelayMs(
+  job: Pick<Job, 'attemptsStarted' | 'attemptsMade'>,
+  config: RetryConfig,
+): number {
+  const waits = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+  return Math.min(config.JOB_INFRA_MAX_DELAY_MS, config.JOB_BACKOFF_MS * 2 ** Math.min(waits, 30));
+}
+
+/**
+ * Parses, dispatches on the definition, classifies and records, for every job of a worker (a bare
+ * processor function is called as it is). An input
+ * failure fails now with its human reason as the failedReason (what finalize shows the uploader); an
+ * unknown one takes BullMQ's retries, then fails with a general sentence; an infrastructure fault on the
+ * last attempt is put back as delayed (moveToDelayed + DelayedError: no attempt is counted) until the
+ * dependency is back. Internal text goes to the logs, the job's log and its stack only.
+ */
+export function createJobRunner(deps: {
+  processor: JobHandler | JobHandler[] | JobProcessor;
+  queueName: string;
+  config: RetryConfig;
+  logger: QueueLogger;
+}) {
+  const { config, logger } = deps;
+  const handlers =
+    typeof deps.processor === 'function'
+      ? undefined
+      : new Map([deps.processor].flat().map((h) => [h.definition.name as string, h]));
+
+  async function settle(job: Job, token: string | undefined, err: unknown, handler: JobHandler) {
+    const { definition } = handler;
+    const failure = definition.classify(err);
+    const entry = { err, queue: deps.queueName, jobId: job.id, mediaId: mediaIdOf(job), kind: failure.kind };
+    const isWaitedOut = isLastAttempt(job) || isDiskFullFailure(err);
+    if (failure.kind === 'infrastructure' && isWaitedOut && definition.waitsOutInfrastructure) {
+      const delay = infrastructureDelayMs(job, config);
+      const isPastHorizon = Date.now() - job.timestamp > config.JOB_INFRA_HORIZON_MS;
+      await appendJobLog(
+        job,
+        `infrastructure fault, retrying in ${delay} ms: ${failure.detail.split('\n')[0]}`,
+      );
+      if (isPastHorizon) logger.error(entry, 'infrastructure fault past the horizon; the job keeps waiting');
+      else logger.warn({ ...entry, delay }, 'infrastructure fault; the job waits and retries');
+      await job.moveToDelayed(Date.now() + delay, token);
+      return new DelayedError();
+    }
+    if (failure.kind !== 'input' && !isLastAttempt(job)) return err;
+    await appendJobLog(job, `failed for good (${failure.kind}): ${failure.detail.split('\n')[0]}`);
+    await handler.onFailedForGood?.(definition.data.parse(job.data), failure).catch(() => undefined);
+    // The reason is for people; the stack keeps the internal text for the admin console.
+    const final = new UnrecoverableError(failure.message);
+    final.stack = `${final.name}: ${failure.message}\ncaused by ${failure.detail}`;
+    return final;
+  }
+
+  return async function runJob(job: Job, token?: string): Promise<unknown> {
+    if (!handlers) return (deps.processor as JobProcessor)(job);
+    const handler = handlers.get(job.name);
+    if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" on queue ${deps.queueName}`);
+    const { definition } = handler;
+    try {
+      return definition.result.parse(await handler.process(definition.data.parse(job.data), job));
+    } catch (err) {
+      throw await settle(job, token, err, handler);
+    }
+  };
+}
+
+export function mediaIdOf(job: Job | undefined): string | undefined {
+  const data = job?.data as { mediaId?: unknown } | undefined;
+  return typeof data?.mediaId === 'string' ? data.mediaId : undefined;
+}
