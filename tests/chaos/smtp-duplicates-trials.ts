@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JobName, jobOf, mediaJobId, notifyMediaJob } from '@fjord/queue';
+import { jobOf, mediaJobId, notifyMediaJob } from '@fjord/queue';
 import { createTestUser, startFaultySmtpServer, waitFor, type SmtpFault } from '@fjord/testing';
 import { startPipeline } from '../pipeline/pipeline-harness';
 

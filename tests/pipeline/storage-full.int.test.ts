@@ -48,7 +48,7 @@ describe.skipIf(!disk.mount)(`processing when the disk fills ${disk.skipReason ?
 
   async function storageFullWaits(jobId: string): Promise<number> {
     const { logs } = await p.queues.transcode.getJobLogs(jobId);
-    return logs.filter((line) => line.includes(' storage full: waiting ')).length;
+    return logs.filter((line) => line.includes('infrastructure fault, retrying in ')).length;
   }
 
   it('renditions that hit ENOSPC wait for space without spending attempts; READY once it is freed', async () => {

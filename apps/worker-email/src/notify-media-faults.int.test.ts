@@ -3,7 +3,6 @@ import net from 'node:net';
 import type { Config } from '@fjord/config';
 import { createMailer, type Mailer } from '@fjord/email';
 import {
-  JobName,
   QueueName,
   createMediaEventPublisher,
   createQueues,
@@ -59,7 +58,9 @@ async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
   });
 
   /** A READY media of a new user, and its notify job as the flow would add it. */
-  async function notify(): Promise<{ mediaId: string; messageId: string; jobId: string }> {
+  async function notify(
+    beforeAdd?: (mediaId: string, messageId: string) => Promise<void>,
+  ): Promise<{ mediaId: string; messageId: string; jobId: string }> {
     const owner = await createTestUser(database.db);
     const media = await database.db.media.create({
       data: {
@@ -75,6 +76,7 @@ async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
         finishedAt: new Date(),
       },
     });
+    await beforeAdd?.(media.id, notificationMessageId(media.id, 'MEDIA_READY'));
     const jobId = mediaJobId(media.id, 'notify');
     const job = jobOf(notifyMediaJob, config, { v: 1, mediaId: media.id }, { jobId });
     await queues.email.add(job.name, job.data, job.opts);
@@ -128,6 +130,32 @@ describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopb
     await worker?.close();
     await smtp?.close();
     await database?.drop();
+  });
+
+  it('a run that finds another run sending (an unexpired lease) waits, and sends only after the lease', async () => {
+    // What a stalled job's twin sees: the first run, still alive, holds the send lease.
+    const leaseUntil = new Date(Date.now() + 5_000);
+    const { messageId, jobId } = await worker.notify(async (mediaId, id) => {
+      await database.db.notification.create({
+        data: {
+          mediaId,
+          kind: 'MEDIA_READY',
+          recipient: 'first@example.com',
+          messageId: id,
+          claimedUntil: leaseUntil,
+        },
+      });
+    });
+    await waitFor(async () => ((await worker.queues.email.getJob(jobId))?.attemptsStarted ?? 0) >= 2, {
+      timeoutMs: 4_000,
+      intervalMs: 20,
+      message: 'notify deferred at least once',
+    });
+    expect(smtp.copiesOf(messageId)).toBe(0);
+    const { state } = await worker.finished(jobId, 40_000);
+    expect(state).toBe('completed');
+    expect(Date.now()).toBeGreaterThanOrEqual(leaseUntil.getTime());
+    expect(smtp.copiesOf(messageId)).toBe(1);
   });
 
   it('451 to RCPT TO: retried with backoff, and exactly one message arrives', async () => {

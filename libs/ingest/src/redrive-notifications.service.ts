@@ -1,7 +1,5 @@
 import type { DbClient } from '@fjord/db';
 import {
-  JobName,
-  NotifyJobDataSchema,
   mediaJobId,
   jobOf,
   notifyMediaJob,
