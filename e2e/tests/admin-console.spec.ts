@@ -43,7 +43,7 @@ test('an admin finds a failed job, reads its stacktrace, fixes the cause, retrie
 
   await expect(page.getByTestId('failed-reason')).toContainText(/corrupt or truncated/i);
   await expect(page.getByLabel('Stacktrace')).toContainText(/UnrecoverableError|at /);
-  await expect(page.getByLabel('Job log')).toContainText('render failed (permanent, no retry)');
+  await expect(page.getByLabel('Job log')).toContainText('failed for good (input)');
   await expect(page.getByRole('list', { name: 'Flow' })).toContainText(`media.${mediaId}.notify`);
   await snapshot(page, testInfo, 'failed-job');
   // The flow has finished (notify told the uploader) before the operator acts.
