@@ -60,6 +60,8 @@ async function main() {
   const staticOnly = process.argv.includes('--static');
   let engine;
   try {
+    // docker-compose validates the compose files in the static phase already: install the tools first.
+    if (ensureDockerTools()) console.log('  installed docker.io, docker-compose, debootstrap');
     await phase('static', async () => {
       await check('docker-compose config -q', () => staticChecks.checkComposeConfig(root));
       await check('Dockerfile lint (dockerfile-utils)', () => staticChecks.checkDockerfileLint(root));
@@ -100,10 +102,7 @@ async function main() {
     });
     if (staticOnly || results.failed > 0) return;
 
-    engine = await phase('engine', async () => {
-      if (ensureDockerTools()) console.log('  installed docker.io, docker-compose, debootstrap');
-      return startDockerEngine();
-    });
+    engine = await phase('engine', async () => startDockerEngine());
     const images = staticChecks.listDockerfiles(root);
     const built = await phase('base images', async () => {
       const ok = await check('local base images (debian, node, stand-ins)', async () => {
