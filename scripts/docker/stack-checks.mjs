@@ -63,7 +63,10 @@ export async function runStackChecks({ root, check: checkOne }) {
     );
     if (!up) return;
     await check('gateway → web /api/health/ready', () =>
-      waitFor('the gateway', async () => (await fetch(`${gateway}/api/health/ready`)).ok).then(() => []),
+      waitFor(
+        'the gateway',
+        async () => (await fetch(`${gateway}/api/health/ready`, { signal: AbortSignal.timeout(5_000) })).ok,
+      ).then(() => []),
     );
     await check(
       'migrate ran once, exit 0; 2 healthy worker-transcode with cpu/memory/grace limits',
@@ -165,7 +168,7 @@ export async function runStackChecks({ root, check: checkOne }) {
       await waitFor(
         'the gateway to answer from the remaining replica',
         async () => {
-          const res = await fetch(`${gateway}/api/health/ready`);
+          const res = await fetch(`${gateway}/api/health/ready`, { signal: AbortSignal.timeout(5_000) });
           inARow = res.ok ? inARow + 1 : 0;
           return inARow >= 5;
         },
