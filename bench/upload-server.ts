@@ -7,9 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
-import { createRestHandlers } from '../apps/web/src/server/rest-handlers';
-import { closeWebServices, createWebServices } from '../apps/web/src/server/services';
-import { createTusUploadServer } from '../apps/web/src/server/tus/tus-upload.server';
+import { closeWebServices, createRestHandlers, createTusUploadServer, createWebServices } from '@fjord/http';
 
 const database = await createTestDatabase();
 const config = testConfig({

@@ -16,6 +16,7 @@ const nextConfig: NextConfig = {
     '@fjord/config',
     '@fjord/db',
     '@fjord/errors',
+    '@fjord/http',
     '@fjord/ingest',
     '@fjord/observability',
     '@fjord/queue',

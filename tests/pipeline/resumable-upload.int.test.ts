@@ -10,7 +10,7 @@ import { createApiKey } from '@fjord/auth';
 import { createVideoFixture } from '@fjord/media/testing';
 import { createFjordClient, FjordApiError, ResumableUploadError, TUS_UPLOAD_PATH } from '@fjord/sdk';
 import { createTestUser } from '@fjord/testing';
-import { createTusUploadServer } from '../../apps/web/src/server/tus/tus-upload.server';
+import { createTusUploadServer } from '@fjord/http';
 import { silentLogger, startPipeline, type Pipeline } from './pipeline-harness';
 
 const CHUNK = 16 * 1024;

@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { TRPCProvider } from '@/trpc/react';
-import { TRPC_MAX_BATCH_CALLS, TRPC_UNBATCHED_PREFIX } from '@/trpc/trpc-limits';
+import { TRPC_MAX_BATCH_CALLS, TRPC_UNBATCHED_PREFIX } from '@fjord/http/trpc-limits';
 
 const TRPC_URL = '/api/trpc';
 

@@ -1,7 +1,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { resolveSession, SESSION_COOKIE_NAME, type AuthUser } from '@fjord/auth';
-import { getServices } from './services';
+import { getServices } from '@fjord/http';
 
 /** The signed-in user of this page request, or null. Server components cannot set cookies, so no renewal. */
 export async function getCurrentUser(): Promise<AuthUser | null> {

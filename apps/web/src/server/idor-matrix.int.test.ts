@@ -7,7 +7,7 @@ import { APP_DIR, listPageFiles, listProcedures, listRouteFiles, loadRoute } fro
 import { idorRows } from './test/idor-rows';
 import { createIdorWorld, type IdorWorld } from './test/idor-world';
 import { callRoute, outcome } from './test/route-client';
-import { createWebHarness } from './test/web-test-harness';
+import { createWebHarness } from '@fjord/http/testing';
 
 /**
  * IDOR matrix: every route, page and procedure that takes an id, tried by someone who must not get in —

@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { AuthForm } from '@/components/auth-form';
 import { getCurrentUser } from '@/server/current-user';
 import { safeReturnPath } from '@/server/safe-return-path';
-import { getServices } from '@/server/services';
+import { getServices } from '@fjord/http';
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';

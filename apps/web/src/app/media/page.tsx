@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { formatDate } from '@/components/format';
 import { MediaStatusLabel } from '@/components/media-status-label';
 import { requireUser } from '@/server/current-user';
-import { getServices } from '@/server/services';
+import { getServices } from '@fjord/http';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'My media' };

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthForm } from '@/components/auth-form';
 import { getCurrentUser } from '@/server/current-user';
-import { getServices } from '@/server/services';
+import { getServices } from '@fjord/http';
 
 export const metadata: Metadata = { title: 'Create account' };
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Uploader } from '@/components/uploader';
 import { requireUser } from '@/server/current-user';
-import { getServices } from '@/server/services';
+import { getServices } from '@fjord/http';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Upload' };

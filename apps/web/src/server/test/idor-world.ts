@@ -5,7 +5,7 @@ import { API_KEY_SCOPES, createApiKey, createSession, signFilePath } from '@fjor
 import { createTestUser } from '@fjord/testing';
 import { createWebhookService } from '@fjord/webhooks';
 import { BASE, bearer, callRoute, cookieOf, type Auth } from './route-client';
-import { TINY_PNG, type createWebHarness } from './web-test-harness';
+import { TINY_PNG, type createWebHarness } from '@fjord/http/testing';
 
 /** What the IDOR matrix attacks: an owner's objects of every kind, and the people who must not reach them. */
 export type IdorWorld = {

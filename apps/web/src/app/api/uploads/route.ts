@@ -1,5 +1,5 @@
-import { createStreamUploadHandler } from '@/server/handlers/stream-upload.handler';
-import { getServices } from '@/server/services';
+import { createStreamUploadHandler } from '@fjord/http';
+import { getServices } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';

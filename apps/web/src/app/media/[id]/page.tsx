@@ -5,7 +5,7 @@ import { notFound } from 'next/navigation';
 import { formatDate } from '@/components/format';
 import { MediaDetail } from '@/components/media-detail';
 import { requireUser } from '@/server/current-user';
-import { getServices } from '@/server/services';
+import { getServices } from '@fjord/http';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Media' };

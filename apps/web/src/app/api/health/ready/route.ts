@@ -1,5 +1,5 @@
-import { createHealthHandlers } from '@/server/handlers/health.handler';
-import { getServices } from '@/server/services';
+import { createHealthHandlers } from '@fjord/http';
+import { getServices } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
-import { getServices } from '@/server/services';
-import { handleTrpcRequest } from '@/server/trpc-handler';
+import { getServices } from '@fjord/http';
+import { handleTrpcRequest } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';

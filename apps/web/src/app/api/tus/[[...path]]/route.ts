@@ -1,5 +1,5 @@
-import { createTusUploadServer } from '@/server/tus/tus-upload.server';
-import { getServices } from '@/server/services';
+import { createTusUploadServer } from '@fjord/http';
+import { getServices } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
-import { createFilesHandler } from '@/server/handlers/files.handler';
-import { getServices } from '@/server/services';
+import { createFilesHandler } from '@fjord/http';
+import { getServices } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
-import { getRestHandlers } from '@/server/rest-handlers';
-import { getServices } from '@/server/services';
+import { getRestHandlers } from '@fjord/http';
+import { getServices } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
 
 export const dynamic = 'force-dynamic';

@@ -3,7 +3,7 @@ import { createTestUser } from '@fjord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebHarness, multipart, TINY_PNG } from './test/web-test-harness';
 import { handleTrpcRequest } from './trpc-handler';
-import { TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from '../trpc/trpc-limits';
+import { TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from './trpc-limits';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
 const BASE = 'http://localhost:3000';

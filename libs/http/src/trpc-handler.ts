@@ -3,7 +3,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { isSameOrigin } from './request-auth';
 import { isAppError } from '@fjord/errors';
 import type { WebServices } from './services';
-import { checkTrpcBatch, TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from '../trpc/trpc-limits';
+import { checkTrpcBatch, TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from './trpc-limits';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 

@@ -108,7 +108,7 @@ describe('the CLI (npm run fjord -- upload|status|list) through the SDK', () => 
     const { key } = await h.createUserWithKey();
     const file = path.join(os.tmpdir(), `fjord-cli-${process.pid}.png`);
     writeFileSync(file, TINY_PNG);
-    const root = path.resolve(import.meta.dirname, '../../../../..');
+    const root = path.resolve(import.meta.dirname, '../../../..');
     const cli = (...args: string[]) =>
       promisify(execFile)(
         process.execPath,
