@@ -41,6 +41,15 @@ export default [
             },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            // tests/ and bench/ drive the system through its libs (any of them), never through an app's code.
+            {
+              sourceTag: 'type:system-tests',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util', 'type:ui', 'type:contract'],
+            },
+            {
+              sourceTag: 'scope:system-tests',
+              onlyDependOnLibsWithTags: ['scope:web', 'scope:worker', 'scope:shared'],
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:worker', 'scope:shared'] },
             {

@@ -1,4 +1,6 @@
 import { prepareTemplateDatabase } from '@fjord/testing';
+// The scale bench times the burst tests/scale runs (both system tests; `tests` is no package to import by name).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { formatThroughput, runScaleThroughput } from '../tests/scale/scale-throughput';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { ensureServices } from '../scripts/services.mjs';
