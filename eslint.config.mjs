@@ -44,7 +44,13 @@ export default [
             // tests/ and bench/ drive the system through its libs (any of them), never through an app's code.
             {
               sourceTag: 'type:system-tests',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util', 'type:ui', 'type:contract'],
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:data',
+                'type:util',
+                'type:ui',
+                'type:contract',
+              ],
             },
             {
               sourceTag: 'scope:system-tests',

@@ -1,13 +1,13 @@
 /**
  * A child process for bench/upload-memory.bench.ts: the web app's real upload handlers (createWebServices,
- * the streaming, FormData and tus handlers) behind a bare node:http server, so its RSS is the upload path's
- * cost. Prints `ready <port> <key>` and, on `GET /rss`, its peak RSS since the previous `/rss?reset`.
+ * createWebHttp: the streaming, FormData and tus handlers) behind a bare node:http server, so its RSS is
+ * the upload path's cost. Prints `ready <port> <key>` and, on `GET /rss`, its peak RSS since the previous `/rss?reset`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
-import { closeWebServices, createRestHandlers, createTusUploadServer, createWebServices } from '@fjord/http';
+import { closeWebServices, createWebHttp, createWebServices } from '@fjord/http';
 
 const database = await createTestDatabase();
 const config = testConfig({
@@ -18,8 +18,7 @@ const config = testConfig({
 const services = createWebServices(config);
 const user = await createTestUser(services.db);
 const { key } = await createApiKey({ db: services.db, userId: user.id, name: 'bench' });
-const rest = createRestHandlers(services);
-const tus = createTusUploadServer(services);
+const web = createWebHttp(services);
 
 /**
  * The socket as a web stream that honours backpressure (pauses the socket while the consumer is behind).
@@ -95,8 +94,8 @@ const server = http.createServer(async (req, res) => {
   }
   const request = toRequest(req, port);
   const response = req.url?.startsWith('/api/tus')
-    ? await tus.handle(request)
-    : await rest.createMedia(request);
+    ? await web.tus(request)
+    : await web.rest.createMedia(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 });
@@ -105,6 +104,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('SIGTERM', async () => {
   server.close();
+  web.close();
   const { transcode, db, email } = services.queues;
   for (const q of [transcode, db, email]) await q.obliterate({ force: true }).catch(() => undefined);
   await closeWebServices(services);

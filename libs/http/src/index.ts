@@ -1,10 +1,6 @@
 export { closeWebServices, createWebServices, getServices, peekServices, type WebServices } from './services';
-export { createRestHandlers, getRestHandlers } from './rest-handlers';
-export { createRestApi, parseRestInput, type ApiKeyPrincipal, type RestApiDeps } from './rest-api';
-export { jsonError, toErrorResponse, unauthorized } from './http-error';
-export { assertScope, authenticateRequest, isSameOrigin, type RequestPrincipal } from './request-auth';
-export { createFilesHandler, type FileParams } from './handlers/files.handler';
-export { createHealthHandlers } from './handlers/health.handler';
-export { createStreamUploadHandler } from './handlers/stream-upload.handler';
+export { createWebHttp, getWebHttp, type WebHttp } from './web-http';
+export type { FileParams } from './handlers/files.handler';
+// Each handler on its own, for a host that mounts only some (tests/pipeline runs tus with its own deps).
 export { createTusUploadServer, TUS_PATH, type TusUploadDeps } from './tus/tus-upload.server';
-export { handleTrpcRequest, TRPC_ENDPOINT } from './trpc-handler';
+export { createRestHandlers } from './rest-handlers';

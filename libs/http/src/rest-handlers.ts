@@ -32,10 +32,3 @@ export function createRestHandlers(services: WebServices) {
     webhooks: createRestWebhookHandlers({ restApi, idempotency, webhooks: createWebhookService(services) }),
   };
 }
-
-const holder = globalThis as typeof globalThis & { __fjordRest?: ReturnType<typeof createRestHandlers> };
-
-export function getRestHandlers(services: WebServices): ReturnType<typeof createRestHandlers> {
-  holder.__fjordRest ??= createRestHandlers(services);
-  return holder.__fjordRest;
-}

@@ -41,14 +41,16 @@ const ROWS = idorRows(w);
 
 beforeAll(async () => {
   h = await createWebHarness({ WEBHOOK_ALLOW_PRIVATE: 'true', VIDEO_UPLOAD_MAX_BYTES: String(1024 * 1024) });
-  // The route modules find their services here (getServices), as in the running app.
+  // Route modules build their handlers from these services (getServices), as in the running app.
   (globalThis as { __fjordWebServices?: unknown }).__fjordWebServices = h.services;
   Object.assign(w, await createIdorWorld(h));
 });
 
 afterAll(async () => {
-  delete (globalThis as { __fjordWebServices?: unknown }).__fjordWebServices;
-  delete (globalThis as { __fjordRest?: unknown }).__fjordRest;
+  const host = globalThis as { __fjordWebServices?: unknown; __fjordWebHttp?: { close(): void } };
+  host.__fjordWebHttp?.close();
+  delete host.__fjordWebHttp;
+  delete host.__fjordWebServices;
   await h?.close();
 });
 

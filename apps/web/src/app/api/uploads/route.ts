@@ -1,10 +1,6 @@
-import { createStreamUploadHandler } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
 /** Streaming upload for the browser (session) and services (API key): the raw file is the body. */
-export const POST = withTransportSecurity(async (req: Request): Promise<Response> => {
-  return createStreamUploadHandler(getServices())(req);
-});
+export const POST = route((http, req) => http.upload(req));

@@ -1,9 +1,5 @@
-import { createHealthHandlers } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withTransportSecurity((): Promise<Response> => {
-  return createHealthHandlers(getServices()).ready();
-});
+export const GET = route((http) => http.health.ready());

@@ -1,8 +1,6 @@
-import { getServices } from '@fjord/http';
-import { handleTrpcRequest } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-const handler = withTransportSecurity((req: Request) => handleTrpcRequest(req, getServices()));
-export { handler as GET, handler as POST };
+export const GET = route((http, req) => http.trpc(req));
+export { GET as POST };

@@ -1,13 +1,6 @@
-import { getRestHandlers } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withTransportSecurity(async (req: Request): Promise<Response> => {
-  return getRestHandlers(getServices()).webhooks.listWebhooks(req);
-});
-
-export const POST = withTransportSecurity(async (req: Request): Promise<Response> => {
-  return getRestHandlers(getServices()).webhooks.createWebhook(req);
-});
+export const GET = route((http, req) => http.rest.webhooks.listWebhooks(req));
+export const POST = route((http, req) => http.rest.webhooks.createWebhook(req));

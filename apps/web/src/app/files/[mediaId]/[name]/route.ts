@@ -1,21 +1,7 @@
-import { createFilesHandler } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import type { FileParams } from '@fjord/http';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-type Ctx = { params: Promise<{ mediaId: string; name: string }> };
-
-let handler: ReturnType<typeof createFilesHandler> | undefined;
-function getHandler() {
-  handler ??= createFilesHandler(getServices());
-  return handler;
-}
-
-export const GET = withTransportSecurity(async (req: Request, ctx: Ctx): Promise<Response> => {
-  return getHandler()(req, await ctx.params);
-});
-
-export const HEAD = withTransportSecurity(async (req: Request, ctx: Ctx): Promise<Response> => {
-  return getHandler()(req, await ctx.params);
-});
+export const GET = route<FileParams>((http, req, params) => http.files(req, params));
+export { GET as HEAD };

@@ -1,19 +1,6 @@
-import { getRestHandlers } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withTransportSecurity(
-  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const { id } = await ctx.params;
-    return getRestHandlers(getServices()).getMedia(req, id);
-  },
-);
-
-export const DELETE = withTransportSecurity(
-  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const { id } = await ctx.params;
-    return getRestHandlers(getServices()).deleteMedia(req, id);
-  },
-);
+export const GET = route<{ id: string }>((http, req, { id }) => http.rest.getMedia(req, id));
+export const DELETE = route<{ id: string }>((http, req, { id }) => http.rest.deleteMedia(req, id));

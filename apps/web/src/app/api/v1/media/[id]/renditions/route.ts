@@ -1,12 +1,5 @@
-import { getRestHandlers } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withTransportSecurity(
-  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const { id } = await ctx.params;
-    return getRestHandlers(getServices()).listRenditions(req, id);
-  },
-);
+export const GET = route<{ id: string }>((http, req, { id }) => http.rest.listRenditions(req, id));

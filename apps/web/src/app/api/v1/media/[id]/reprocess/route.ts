@@ -1,12 +1,5 @@
-import { getRestHandlers } from '@fjord/http';
-import { getServices } from '@fjord/http';
-import { withTransportSecurity } from '@/server/security/strict-transport-security';
+import { route } from '@/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = withTransportSecurity(
-  async (req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const { id } = await ctx.params;
-    return getRestHandlers(getServices()).reprocessMedia(req, id);
-  },
-);
+export const POST = route<{ id: string }>((http, req, { id }) => http.rest.reprocessMedia(req, id));
