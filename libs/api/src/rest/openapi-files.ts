@@ -1,12 +1,5 @@
-type JsonObject = Record<string, unknown>;
+import { errorResponse, pathParam, type JsonObject } from './openapi-parts';
 
-const pathParam = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string' },
-});
 const requestHeader = (name: string, description: string) => ({
   name,
   in: 'header',
@@ -19,9 +12,7 @@ const requestHeader = (name: string, description: string) => ({
  * `/files/{mediaId}/{name}` as the files handler answers it: GET and HEAD, signed URLs or credentials,
  * byte ranges and ETag revalidation. The bytes carry the file's own media type, hence `*\/*`.
  */
-export function filesPaths(h: {
-  errorResponse: (description: string) => JsonObject;
-}): Record<string, JsonObject> {
+export function filesPaths(): Record<string, JsonObject> {
   const operation = (method: 'get' | 'head') => ({
     operationId: method === 'get' ? 'downloadFile' : 'headFile',
     summary:
@@ -50,9 +41,9 @@ export function filesPaths(h: {
         content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
       },
       '304': { description: 'Not modified: the If-None-Match ETag still matches.' },
-      '401': h.errorResponse('No signed URL and no valid session or API key.'),
-      '403': h.errorResponse('The signature is wrong or has expired, or the key lacks media:read.'),
-      '404': h.errorResponse('Not found, or not yours.'),
+      '401': errorResponse('No signed URL and no valid session or API key.'),
+      '403': errorResponse('The signature is wrong or has expired, or the key lacks media:read.'),
+      '404': errorResponse('Not found, or not yours.'),
       '416': { description: 'The range lies outside the file (see Content-Range: bytes */<size>).' },
     },
   });

@@ -1,4 +1,4 @@
-type JsonObject = Record<string, unknown>;
+import { errorResponse, pathParam, type JsonObject } from './openapi-parts';
 
 const STORAGE_FULL =
   'Insufficient Storage (`storage_full`): the server has no room left; no media was created. Retry later.';
@@ -15,24 +15,17 @@ const tusResumable = {
   description: 'The tus protocol version: always `1.0.0`.',
   schema: { type: 'string', const: '1.0.0' },
 };
-const uploadId = {
-  name: 'uploadId',
-  in: 'path',
-  required: true,
-  description: 'From the Location of the creation response.',
-  schema: { type: 'string' },
-};
+const uploadId = pathParam('uploadId', 'From the Location of the creation response.');
 const OFFSET_HEADER = header('Bytes the server has stored so far.', { type: 'integer', minimum: 0 });
-const tusError = (description: string, ref: JsonObject) => ({
-  description,
-  content: { 'application/json': { schema: ref }, 'text/plain': { schema: { type: 'string' } } },
-});
+// tus itself answers some refusals in plain text, before Fjord's hooks run.
+const tusError = (description: string) =>
+  errorResponse(description, { 'text/plain': { schema: { type: 'string' } } });
 
 /**
  * `/api/tus` as OpenAPI operations. tus 1.0 (https://tus.io/protocols/resumable-upload) is a protocol of
  * its own, so this describes the subset a client needs: create, ask the offset, append, cancel.
  */
-export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject> {
+export function tusPaths(): Record<string, JsonObject> {
   const common = {
     tags: ['uploads'],
     security: [{ apiKey: [] }],
@@ -40,16 +33,12 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
   };
   const expired = tusError(
     'The upload expired (TUS_UPLOAD_EXPIRY_MS after its creation, `gone`): start a new one.',
-    h.errorRef,
   );
-  const notFound = tusError(
-    'No such upload, or not yours (uploads are private to their creator).',
-    h.errorRef,
-  );
+  const notFound = tusError('No such upload, or not yours (uploads are private to their creator).');
   // Every tus request authenticates like the creation: the same two refusals on each.
   const refusals = {
-    '401': tusError('Missing, unknown or revoked API key (or no session).', h.errorRef),
-    '403': tusError('The key lacks media:write, or a session request came from another origin.', h.errorRef),
+    '401': tusError('Missing, unknown or revoked API key (or no session).'),
+    '403': tusError('The key lacks media:write, or a session request came from another origin.'),
   };
   return {
     '/api/tus': {
@@ -91,14 +80,13 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
               'Tus-Resumable': header('1.0.0'),
             },
           },
-          '401': tusError('Missing, unknown or revoked API key.', h.errorRef),
-          '403': tusError('The key lacks media:write.', h.errorRef),
-          '413': tusError('Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES.', h.errorRef),
+          '401': tusError('Missing, unknown or revoked API key.'),
+          '403': tusError('The key lacks media:write.'),
+          '413': tusError('Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES.'),
           '429': tusError(
             'Too many unfinished uploads (TUS_MAX_OPEN_UPLOADS_PER_USER); finish or cancel one.',
-            h.errorRef,
           ),
-          '507': tusError(STORAGE_FULL, h.errorRef),
+          '507': tusError(STORAGE_FULL),
         },
       },
     },
@@ -163,25 +151,15 @@ export function tusPaths(h: { errorRef: JsonObject }): Record<string, JsonObject
               ),
             },
           },
-          '400': tusError(
-            'The finished file is not a supported image or video (`unsupported_type`).',
-            h.errorRef,
-          ),
+          '400': tusError('The finished file is not a supported image or video (`unsupported_type`).'),
           ...refusals,
           '404': notFound,
-          '409': tusError(
-            'Upload-Offset does not match the server: HEAD and resume from its offset.',
-            h.errorRef,
-          ),
-          '413': tusError(
-            'More bytes than Upload-Length, or past VIDEO_UPLOAD_MAX_BYTES (`too_large`).',
-            h.errorRef,
-          ),
-          '415': tusError('Content-Type is not application/offset+octet-stream.', h.errorRef),
+          '409': tusError('Upload-Offset does not match the server: HEAD and resume from its offset.'),
+          '413': tusError('More bytes than Upload-Length, or past VIDEO_UPLOAD_MAX_BYTES (`too_large`).'),
+          '415': tusError('Content-Type is not application/offset+octet-stream.'),
           '410': expired,
           '507': tusError(
             `${STORAGE_FULL} The bytes stored before the disk filled stay resumable (HEAD gives the offset); when the completing PATCH gets it, the upload is gone and must start again.`,
-            h.errorRef,
           ),
         },
       },

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
 import type { RestOperation } from './rest-operations';
 import {
   CreatedWebhookSchema,
@@ -6,14 +6,6 @@ import {
   WebhookDeliveryListSchema,
   WebhookListSchema,
 } from './webhook.schemas';
-
-type JsonObject = Record<string, unknown>;
-type Helpers = {
-  ref: (schema: z.ZodType) => JsonObject;
-  ok: (schema: z.ZodType, description: string) => JsonObject;
-  errorResponse: (description: string) => JsonObject;
-  pathParam: (name: string, description: string) => JsonObject;
-};
 
 export const WEBHOOK_COMPONENTS = [
   CreateWebhookBodySchema,
@@ -23,13 +15,8 @@ export const WEBHOOK_COMPONENTS = [
 ];
 
 /** The webhook-management operations of the OpenAPI document (scope webhooks:manage). */
-export function webhookOperation(
-  op: RestOperation,
-  base: JsonObject,
-  common: JsonObject,
-  h: Helpers,
-): JsonObject {
-  const notFound = { '404': h.errorResponse('Not found.') };
+export function webhookOperation(op: RestOperation, base: JsonObject, common: JsonObject): JsonObject {
+  const notFound = { '404': errorResponse('Not found.') };
   const tagged = { ...base, tags: ['webhooks'] };
   switch (op.operationId) {
     case 'createWebhook':
@@ -37,28 +24,28 @@ export function webhookOperation(
         ...tagged,
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: h.ref(CreateWebhookBodySchema) } },
+          content: { 'application/json': { schema: ref(CreateWebhookBodySchema) } },
         },
         responses: {
-          '201': h.ok(CreatedWebhookSchema, 'Registered; keep the secret to verify Fjord-Signature.'),
-          '400': h.errorResponse('Invalid body, or a URL that resolves to a private/loopback address.'),
+          '201': ok(CreatedWebhookSchema, 'Registered; keep the secret to verify Fjord-Signature.'),
+          '400': errorResponse('Invalid body, or a URL that resolves to a private/loopback address.'),
           ...common,
         },
       };
     case 'listWebhooks':
-      return { ...tagged, responses: { '200': h.ok(WebhookListSchema, 'Your endpoints.'), ...common } };
+      return { ...tagged, responses: { '200': ok(WebhookListSchema, 'Your endpoints.'), ...common } };
     case 'deleteWebhook':
       return {
         ...tagged,
-        parameters: [h.pathParam('id', 'Endpoint id.')],
+        parameters: [pathParam('id', 'Endpoint id.')],
         responses: { '204': { description: 'Removed with its delivery log.' }, ...notFound, ...common },
       };
     case 'listWebhookDeliveries':
       return {
         ...tagged,
-        parameters: [h.pathParam('id', 'Endpoint id.')],
+        parameters: [pathParam('id', 'Endpoint id.')],
         responses: {
-          '200': h.ok(WebhookDeliveryListSchema, 'Newest first, each with its attempts.'),
+          '200': ok(WebhookDeliveryListSchema, 'Newest first, each with its attempts.'),
           ...notFound,
           ...common,
         },
@@ -66,7 +53,7 @@ export function webhookOperation(
     default:
       return {
         ...tagged,
-        parameters: [h.pathParam('id', 'Delivery id.')],
+        parameters: [pathParam('id', 'Delivery id.')],
         responses: { '202': { description: 'Queued for a new round of attempts.' }, ...notFound, ...common },
       };
   }

@@ -10,11 +10,10 @@ import {
   RestMediaSchema,
 } from './rest.schemas';
 import { filesPaths } from './openapi-files';
+import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
 import { tusPaths } from './openapi-tus';
 import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
 import { REST_OPERATIONS, type RestOperation } from './rest-operations';
-
-type JsonObject = Record<string, unknown>;
 
 const COMPONENTS = [
   ErrorResponseSchema,
@@ -26,7 +25,6 @@ const COMPONENTS = [
   ...WEBHOOK_COMPONENTS,
   WebhookEventPayloadSchema,
 ];
-const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
 
 function componentSchemas(): Record<string, JsonObject> {
   const all = z.toJSONSchema(z.globalRegistry, {
@@ -63,34 +61,7 @@ function queryParameters(schema: z.ZodObject): JsonObject[] {
 const STORAGE_FULL_DESCRIPTION =
   'Insufficient Storage (`storage_full`): the server has no room left for the file. Nothing was stored, no media was created; retry later.';
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref(ErrorResponseSchema) } },
-});
-
-const RATE_LIMIT_HEADERS = {
-  'RateLimit-Limit': { description: 'Requests allowed per window.', schema: { type: 'integer' } },
-  'RateLimit-Remaining': { description: 'Requests left in the window.', schema: { type: 'integer' } },
-  'RateLimit-Reset': {
-    description: 'Seconds until a request is allowed again.',
-    schema: { type: 'integer' },
-  },
-};
-
-const pathParam = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string' },
-});
-
 function operationObject(op: RestOperation): JsonObject {
-  const ok = (schema: z.ZodType, description: string) => ({
-    description,
-    headers: RATE_LIMIT_HEADERS,
-    content: { 'application/json': { schema: ref(schema) } },
-  });
   const common = {
     '401': errorResponse('Missing, unknown or revoked API key.'),
     '403': errorResponse('The key lacks the scope this operation needs.'),
@@ -186,7 +157,7 @@ function operationObject(op: RestOperation): JsonObject {
         },
       };
     default:
-      return webhookOperation(op, base, common, { ref, ok, errorResponse, pathParam });
+      return webhookOperation(op, base, common);
   }
 }
 
@@ -315,8 +286,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
-  Object.assign(paths, tusPaths({ errorRef: ref(ErrorResponseSchema) }));
-  Object.assign(paths, filesPaths({ errorResponse }));
+  Object.assign(paths, tusPaths(), filesPaths());
   return {
     openapi: '3.1.0',
     info: {
