@@ -1,7 +1,7 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from './root';
 export { createContext, type ApiContext } from './context';
 export { publicProcedure, authedProcedure, adminProcedure, createTRPCRouter } from './trpc';
-export type { ApiServices, MediaIngest, IngestUploadInput } from './services';
+export type { ApiServices } from './services';
 export {
   findMediaForViewer,
   getMediaForViewer,

@@ -1,15 +1,9 @@
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
-import type { IngestService, IngestUploadInput } from '@fjord/ingest';
 import type { MediaEventSubscriber, MediaFlowEnqueuer, QueueAdmin, Queues } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import type { SecretCipher } from '@fjord/webhooks';
 import type { AuthThrottle } from './auth/auth-throttle.service';
-
-export type { IngestUploadInput };
-
-/** The slice of @fjord/ingest the API calls: its own types, so a stand-in cannot drift from the service. */
-export type MediaIngest = Pick<IngestService, 'ingestUpload'>;
 
 /** Everything a request may touch, created once per process by the app that hosts the API. */
 export type ApiServices = {
@@ -25,7 +19,6 @@ export type ApiServices = {
     | 'FJORD_PUBLIC_URL'
   >;
   db: DbClient;
-  ingest: MediaIngest;
   queues: Pick<Queues, 'db' | 'transcode' | 'webhooks'>;
   /**
    * The one media deletion (@fjord/ingest createMediaDeletion) for a media the caller may delete: row,

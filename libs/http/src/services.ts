@@ -2,7 +2,12 @@ import { createAuthThrottle, type ApiServices } from '@fjord/api';
 import { loadUrlSigningSecret } from '@fjord/auth';
 import { getConfig, type Config } from '@fjord/config';
 import { createDbClient, type DbClient } from '@fjord/db';
-import { createIngestService, createMediaDeletion, createMediaReprocessing } from '@fjord/ingest';
+import {
+  createIngestService,
+  createMediaDeletion,
+  createMediaReprocessing,
+  type IngestService,
+} from '@fjord/ingest';
 import { createLogger, type Logger } from '@fjord/observability';
 import {
   createMediaEventPublisher,
@@ -28,6 +33,8 @@ export type WebServices = ApiServices & {
   events: MediaEventSubscriber;
   publisher: MediaEventPublisher;
   db: DbClient;
+  /** The one ingest (sniff, per-kind limit, blob, row, flow) behind every upload route. */
+  ingest: IngestService;
   /** HMAC key of signed download URLs (config or generated under the data dir); never logged. */
   urlSigningSecret: string;
 };

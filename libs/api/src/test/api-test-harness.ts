@@ -42,7 +42,6 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
   const services: ApiServices = {
     config,
     db: database.db,
-    ingest,
     queues,
     events,
     deleteMedia,

@@ -4,13 +4,13 @@ import {
   MediaListQuerySchema,
   type MediaDto,
   type IdempotencyStore,
-  type MediaIngest,
   type MediaList,
   type RestMedia,
 } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
+import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
 import { jsonError } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
@@ -21,7 +21,7 @@ import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './
 
 export type RestMediaDeps = {
   db: DbClient;
-  ingest: MediaIngest;
+  ingest: IngestService;
   deleteMedia(mediaId: string): Promise<{ deleted: boolean }>;
   reprocessMedia(mediaId: string): Promise<{ removedJobs: number }>;
   config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;

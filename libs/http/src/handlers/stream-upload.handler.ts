@@ -1,7 +1,8 @@
-import type { MediaCreated, MediaIngest } from '@fjord/api';
+import type { MediaCreated } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
+import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
 import { parseContentDigest } from '../content-digest';
 import { jsonError, toErrorResponse } from '../http-error';
@@ -9,7 +10,7 @@ import { assertScope, authenticateRequest, isSameOrigin } from '../request-auth'
 
 export type StreamUploadDeps = {
   db: DbClient;
-  ingest: MediaIngest;
+  ingest: IngestService;
   config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;
   logger?: Pick<Logger, 'error'>;
 };

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { MediaIngest } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
+import type { IngestService } from '@fjord/ingest';
 import { httpStatusForCode, isAppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import { finishedUploadKey, type Queues } from '@fjord/queue';
@@ -17,7 +17,7 @@ export const TUS_PATH = '/api/tus';
 
 export type TusUploadDeps = {
   db: DbClient;
-  ingest: MediaIngest;
+  ingest: IngestService;
   config: Pick<
     Config,
     | 'VIDEO_UPLOAD_MAX_BYTES'
