@@ -23,3 +23,7 @@ export function jsonError(
 export function unauthorized(message = 'Send an API key as "Authorization: Bearer <key>".'): AppError {
   return new AppError('unauthorized', message);
 }
+
+/** The one answer for a media that is missing or someone else's: which of the two never leaks. */
+export const mediaNotFound = () =>
+  jsonError('not_found', 'This media does not exist or you do not have access to it.');

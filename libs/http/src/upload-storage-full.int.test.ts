@@ -7,7 +7,7 @@ import { mediaJobId } from '@fjord/queue';
 import { mountTmpfs } from '@fjord/testing';
 import { createStreamUploadHandler } from './handlers/stream-upload.handler';
 import { createRestHandlers } from './rest-handlers';
-import { createWebHarness, multipart, TINY_PNG } from './test/web-test-harness';
+import { createWebHarness, multipart, TINY_PNG, tusRequest } from './test/web-test-harness';
 import { TUS_PATH, createTusUploadServer } from './tus/tus-upload.server';
 
 const MiB = 1024 * 1024;
@@ -164,14 +164,7 @@ describe.skipIf(!disk.mount)(`uploads when the disk is full ${disk.skipReason ??
   describe('tus', () => {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
     const call = (url: string, method: string, headers: Record<string, string>, body?: BodyInit) =>
-      tus.handle(
-        new Request(url.startsWith('http') ? url : `${BASE}${url}`, {
-          method,
-          headers: { 'tus-resumable': '1.0.0', ...headers },
-          body,
-          duplex: 'half',
-        } as RequestInit),
-      );
+      tusRequest(tus, url, method, headers, body);
     const create = (auth: Record<string, string>) =>
       call(TUS_PATH, 'POST', {
         ...auth,

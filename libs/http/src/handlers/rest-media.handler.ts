@@ -12,7 +12,7 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
-import { jsonError } from '../http-error';
+import { mediaNotFound } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
@@ -147,7 +147,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   const getMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:read', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
-      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+      if (!media) return mediaNotFound();
       return Response.json(toRestMedia(media), { headers: NO_STORE });
     });
 
@@ -155,7 +155,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   const deleteMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:write', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
-      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+      if (!media) return mediaNotFound();
       await deps.deleteMedia(media.id);
       return new Response(null, { status: 204, headers: NO_STORE });
     });
@@ -169,8 +169,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           // The owner only, even for an admin's key: the admin console is where admins reprocess others' media.
           const viewer = { id: principal.user.id, role: 'USER' as const };
           const media = await findMediaForViewer({ db: deps.db, viewer, id });
-          if (!media)
-            return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+          if (!media) return mediaNotFound();
           await deps.reprocessMedia(media.id);
           return mediaCreatedResponse({ ...media, status: 'QUEUED' }, deps.config.FJORD_PUBLIC_URL);
         },

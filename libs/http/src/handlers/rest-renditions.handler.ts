@@ -1,7 +1,7 @@
 import { findMediaForViewer, type RenditionList } from '@fjord/api';
 import { signFilePath } from '@fjord/auth';
 import type { Config } from '@fjord/config';
-import { jsonError } from '../http-error';
+import { mediaNotFound } from '../http-error';
 import type { createRestApi } from '../rest-api';
 
 export type RestRenditionsDeps = {
@@ -17,7 +17,7 @@ export function createRestRenditionsHandler(deps: RestRenditionsDeps) {
   return (req: Request, id: string) =>
     deps.restApi(req, 'media:read', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
-      if (!media) return jsonError('not_found', 'This media does not exist or you do not have access to it.');
+      if (!media) return mediaNotFound();
       const expiresAt = new Date(
         (deps.now?.() ?? new Date()).getTime() + deps.config.SIGNED_URL_TTL_SECONDS * 1000,
       );

@@ -88,6 +88,21 @@ export const TINY_PNG = Buffer.from(
   'base64',
 );
 
+/** A tus 1.0 request (a path under the test origin, or a Location it answered) with Tus-Resumable set. */
+export function tusRequest(
+  tus: { handle(req: Request): Promise<Response> },
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: BodyInit,
+): Promise<Response> {
+  const headersWithVersion = { 'tus-resumable': '1.0.0', ...headers };
+  const absolute = url.startsWith('http') ? url : `http://localhost:3000${url}`;
+  return tus.handle(
+    new Request(absolute, { method, headers: headersWithVersion, body, duplex: 'half' } as RequestInit),
+  );
+}
+
 export function multipart(bytes: Buffer, name: string, type: string): FormData {
   const form = new FormData();
   form.append('file', new File([new Uint8Array(bytes)], name, { type }));

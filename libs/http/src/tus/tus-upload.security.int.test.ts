@@ -3,12 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@fjord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebHarness } from '../test/web-test-harness';
+import { createWebHarness, tusRequest } from '../test/web-test-harness';
 import { TUS_PATH, createTusUploadServer } from './tus-upload.server';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
 let tus: ReturnType<typeof createTusUploadServer>;
-const BASE = 'http://localhost:3000';
 const HOUR = 3600 * 1000;
 
 beforeAll(async () => {
@@ -21,25 +20,9 @@ afterAll(async () => {
 });
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-function call(
-  server: ReturnType<typeof createTusUploadServer>,
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: BodyInit,
-) {
-  return server.handle(
-    new Request(url.startsWith('http') ? url : `${BASE}${url}`, {
-      method,
-      headers: { 'tus-resumable': '1.0.0', ...headers },
-      body,
-      duplex: 'half',
-    } as RequestInit),
-  );
-}
 
 async function createUpload(auth: Record<string, string>, server = tus, extra: Record<string, string> = {}) {
-  const res = await call(server, TUS_PATH, 'POST', {
+  const res = await tusRequest(server, TUS_PATH, 'POST', {
     ...auth,
     ...extra,
     'upload-length': '1000',
@@ -51,7 +34,7 @@ async function createUpload(auth: Record<string, string>, server = tus, extra: R
 }
 
 const patch = (location: string, auth: Record<string, string>, bytes: Uint8Array<ArrayBuffer>, offset = 0) =>
-  call(
+  tusRequest(
     tus,
     location,
     'PATCH',
@@ -81,7 +64,7 @@ describe('tus: ownership fails closed', () => {
       `${id}?x=1`,
     ]) {
       for (const method of ['DELETE', 'HEAD', 'PATCH'] as const) {
-        const res = await call(
+        const res = await tusRequest(
           tus,
           `${TUS_PATH}/${suffix}`,
           method,
@@ -97,14 +80,14 @@ describe('tus: ownership fails closed', () => {
       }
     }
     // The owner's own oddly spelled ids are refused the same way: ids are checked before any file is.
-    expect((await call(tus, `${TUS_PATH}/${id}.json`, 'DELETE', owner.auth)).status).toBe(404);
+    expect((await tusRequest(tus, `${TUS_PATH}/${id}.json`, 'DELETE', owner.auth)).status).toBe(404);
     expect(existsSync(data) && existsSync(meta)).toBe(true);
-    expect((await call(tus, location, 'DELETE', stranger.auth)).status).toBe(404);
+    expect((await tusRequest(tus, location, 'DELETE', stranger.auth)).status).toBe(404);
 
-    const head = await call(tus, location, 'HEAD', owner.auth);
+    const head = await tusRequest(tus, location, 'HEAD', owner.auth);
     expect(head.status).toBe(200);
     expect(head.headers.get('upload-offset')).toBe('100');
-    expect((await call(tus, location, 'DELETE', owner.auth)).status).toBe(204);
+    expect((await tusRequest(tus, location, 'DELETE', owner.auth)).status).toBe(204);
     expect(existsSync(data) || existsSync(meta)).toBe(false);
   });
 
@@ -112,8 +95,8 @@ describe('tus: ownership fails closed', () => {
     const owner = await h.createUserWithKey();
     const { location, id } = await createUpload(owner.auth);
     rmSync(path.join(tus.directory, id));
-    expect((await call(tus, location, 'HEAD', owner.auth)).status).toBe(404);
-    expect((await call(tus, location, 'DELETE', owner.auth)).status).toBe(404);
+    expect((await tusRequest(tus, location, 'HEAD', owner.auth)).status).toBe(404);
+    expect((await tusRequest(tus, location, 'DELETE', owner.auth)).status).toBe(404);
     expect(existsSync(path.join(tus.directory, `${id}.json`))).toBe(true); // left for the sweep
   });
 });
@@ -143,7 +126,7 @@ describe('tus: abandoned uploads always expire', () => {
     meta.creation_date = new Date(Date.now() - 25 * HOUR).toISOString();
     writeFileSync(file(`${old.id}.json`), JSON.stringify(meta));
     // Expired for tus too: its owner is told so (410), not given the bytes back.
-    expect((await call(tus, old.location, 'HEAD', owner.auth)).status).toBe(410);
+    expect((await tusRequest(tus, old.location, 'HEAD', owner.auth)).status).toBe(410);
     // `orphan` lost its metadata an hour ago: no request can ever reach its file again.
     rmSync(file(`${orphan.id}.json`));
     const anHourAgo = new Date(Date.now() - HOUR);
@@ -154,7 +137,7 @@ describe('tus: abandoned uploads always expire', () => {
     const removed = await tus.sweep();
     expect(removed.sort()).toEqual([old.id, `${old.id}.json`, orphan.id, 'stray.tmp'].sort());
     expect(existsSync(file(fresh.id)) && existsSync(file(`${fresh.id}.json`))).toBe(true);
-    expect((await call(tus, fresh.location, 'HEAD', owner.auth)).status).toBe(200);
+    expect((await tusRequest(tus, fresh.location, 'HEAD', owner.auth)).status).toBe(200);
   });
 
   it('runs by itself every TUS_CLEANUP_INTERVAL_MS', async () => {
@@ -186,11 +169,11 @@ describe('tus: bounded disk', () => {
       const other = await h.createUserWithKey();
       const first = await createUpload(owner.auth, capped);
       await createUpload(owner.auth, capped);
-      const third = await call(capped, TUS_PATH, 'POST', { ...owner.auth, 'upload-length': '10' });
+      const third = await tusRequest(capped, TUS_PATH, 'POST', { ...owner.auth, 'upload-length': '10' });
       expect(third.status).toBe(429);
       expect(((await third.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
       await createUpload(other.auth, capped); // someone else's count is their own
-      expect((await call(capped, first.location, 'DELETE', owner.auth)).status).toBe(204);
+      expect((await tusRequest(capped, first.location, 'DELETE', owner.auth)).status).toBe(204);
       await createUpload(owner.auth, capped);
     } finally {
       capped.close();
@@ -210,7 +193,7 @@ describe('tus: error bodies', () => {
       writeFileSync(broken.directory, 'not a directory');
       const { auth } = await h.createUserWithKey();
       const bodies: string[] = [];
-      const created = await call(broken, TUS_PATH, 'POST', {
+      const created = await tusRequest(broken, TUS_PATH, 'POST', {
         ...auth,
         'upload-length': '10',
         'upload-metadata': `filename ${b64('x.mp4')}`,
@@ -218,11 +201,11 @@ describe('tus: error bodies', () => {
       expect(created.status).toBe(500);
       bodies.push(await created.text());
       for (const method of ['HEAD', 'DELETE']) {
-        const res = await call(broken, `${TUS_PATH}/${'b'.repeat(32)}`, method, auth);
+        const res = await tusRequest(broken, `${TUS_PATH}/${'b'.repeat(32)}`, method, auth);
         expect(res.status).toBe(404);
         bodies.push(await res.text());
       }
-      const res = await call(broken, `${TUS_PATH}/${'b'.repeat(32)}.json`, 'DELETE', auth);
+      const res = await tusRequest(broken, `${TUS_PATH}/${'b'.repeat(32)}.json`, 'DELETE', auth);
       bodies.push(await res.text());
       expect(JSON.parse(bodies[0]!)).toEqual({
         error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' },

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebHarness } from '../test/web-test-harness';
+import { createWebHarness, tusRequest } from '../test/web-test-harness';
 import { TUS_PATH, createTusUploadServer } from './tus-upload.server';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
 let tus: ReturnType<typeof createTusUploadServer>;
-const BASE = 'http://localhost:3000';
 const MAX = 4 * 1024 * 1024;
 // Only the ingest gate runs here (magic bytes), so an MP4 header and random bytes are enough.
 const video = Buffer.concat([
@@ -26,14 +25,7 @@ afterAll(async () => {
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const call = (url: string, method: string, headers: Record<string, string>, body?: BodyInit) =>
-  tus.handle(
-    new Request(url.startsWith('http') ? url : `${BASE}${url}`, {
-      method,
-      headers: { 'tus-resumable': '1.0.0', ...headers },
-      body,
-      duplex: 'half',
-    } as RequestInit),
-  );
+  tusRequest(tus, url, method, headers, body);
 
 /** Sends `data` in 64 KB packets, then fails, as a connection that drops mid-upload. */
 function droppingAfter(data: Buffer): ReadableStream<Uint8Array> {
