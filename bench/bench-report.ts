@@ -54,7 +54,8 @@ export function rowFromRuns(input: {
   };
 }
 
-const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3));
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3);
 
 export function formatRows(rows: BenchRow[]): string {
   const header = ['row', 'unit', 'fjord', 'baseline', 'ratio', 'min fjord', 'goal'];
