@@ -36,6 +36,15 @@ export async function authenticateRequest(
   return session ? { user: session.user, via: 'session' } : null;
 }
 
+/**
+ * Whose objects this request may reach. An API key acts as its owner with its scopes, an admin's too:
+ * there is no admin scope, and admin powers (other people's media) live in the admin console, behind a
+ * session. A session keeps its role, for the pages and /files the console shows.
+ */
+export function viewerOf(principal: RequestPrincipal): Pick<AuthUser, 'id' | 'role'> {
+  return principal.via === 'api-key' ? { id: principal.user.id, role: 'USER' } : principal.user;
+}
+
 export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): void {
   if (principal.via === 'api-key' && !hasScope({ scopes: principal.scopes }, scope)) {
     throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
