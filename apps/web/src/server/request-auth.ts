@@ -6,6 +6,7 @@ import {
   type ApiKeyScope,
   type AuthUser,
 } from '@fjord/auth';
+import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 
@@ -51,19 +52,33 @@ export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): vo
   }
 }
 
+/** What decides which host a request reached: a proxy we were told about, else the request itself. */
+export type OriginPolicy = Pick<Config, 'TRUST_PROXY' | 'FJORD_PUBLIC_URL'>;
+
+/** The host the trusted proxy wrote: its own value is the last one (anything before it came from the client). */
+function forwardedHost(req: Request, policy: OriginPolicy): string | undefined {
+  if (!policy.TRUST_PROXY) return undefined;
+  const hops = req.headers.get('x-forwarded-host')?.split(',');
+  return hops?.at(-1)?.trim() || undefined;
+}
+
 /**
- * The one CSRF origin check (tRPC POSTs, /api/uploads, tus): an `Origin` must name the host the request
- * reached, and a request that carries cookies must send one. Browsers send Origin on every POST, PATCH
- * and DELETE, same-origin ones included, so only a client that is not a browser page (and has no cookies
- * to abuse) gets through without it. Callers exempt only what changes nothing (tus HEAD).
+ * The one CSRF origin check (tRPC POSTs, /api/uploads, tus): an `Origin` must be FJORD_PUBLIC_URL's or
+ * name the host the request reached, and a request that carries cookies must send one. Browsers send
+ * Origin on every POST, PATCH and DELETE, same-origin ones included, so only a client that is not a
+ * browser page (and has no cookies to abuse) gets through without it. X-Forwarded-Host counts only with
+ * TRUST_PROXY: without a proxy it is whatever the client typed, and a page could echo its own origin
+ * in it. Callers exempt only what changes nothing (tus HEAD).
  */
-export function isSameOrigin(req: Request): boolean {
+export function isSameOrigin(req: Request, policy: OriginPolicy): boolean {
   const origin = req.headers.get('origin');
   if (!origin) return !req.headers.has('cookie');
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  let url: URL;
   try {
-    return new URL(origin).host === host;
+    url = new URL(origin);
   } catch {
     return false;
   }
+  if (url.origin === new URL(policy.FJORD_PUBLIC_URL).origin) return true;
+  return url.host === (forwardedHost(req, policy) ?? req.headers.get('host') ?? new URL(req.url).host);
 }

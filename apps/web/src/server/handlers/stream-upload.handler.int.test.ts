@@ -110,6 +110,10 @@ describe('streaming upload (octet-stream)', () => {
       );
     expect((await send({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await send({})).status).toBe(403);
+    // X-Forwarded-Host is the client's own word unless TRUST_PROXY says a proxy wrote it.
+    expect((await send({ origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' })).status).toBe(
+      403,
+    );
     expect(await h.db.media.count({ where: { ownerId: user.id } })).toBe(0);
   });
 
