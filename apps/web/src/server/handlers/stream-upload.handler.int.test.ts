@@ -129,11 +129,18 @@ describe('streaming upload (octet-stream)', () => {
       }),
     );
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { id: string; status: string; kind: string };
+    const body = (await res.json()) as { id: string; status: string; kind: string; links: { files: string } };
     expect(body).toMatchObject({ status: 'QUEUED', kind: 'IMAGE' });
     const media = await h.db.media.findUniqueOrThrow({ where: { id: body.id } });
     expect(media).toMatchObject({ ownerId: user.id, originalName: 'Fjord – dot.png', mimeType: 'image/png' });
     expect((await h.services.storage.read(media.storageKey)).equals(TINY_PNG)).toBe(true);
+    // Its files link serves the upload to the same session, and to nobody else.
+    const file = await h.followFileLink(body.links.files, { cookie });
+    expect([file.status, Buffer.from(await file.arrayBuffer()).equals(TINY_PNG)]).toEqual([200, true]);
+    const stranger = await createSession(h.db, { userId: (await createTestUser(h.db)).id });
+    expect(
+      (await h.followFileLink(body.links.files, { cookie: `fjord_session=${stranger.token}` })).status,
+    ).toBe(404);
 
     // What the upload page shows for a text file named .jpg comes from this answer.
     const text = Buffer.from('Dear diary, today I renamed a text file to holiday.jpg.\n');

@@ -1,4 +1,4 @@
-import type { MediaCreated, MediaIngest } from '@fjord/api';
+import { mediaFileUrl, type MediaCreated, type MediaIngest } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
@@ -42,7 +42,8 @@ export function mediaCreatedResponse(media: Pick<MediaCreated, 'id' | 'kind' | '
     id: media.id,
     kind: media.kind,
     status: media.status,
-    links: { self, files: new URL(`/files/${media.id}`, publicUrl).toString() },
+    // The file uploaded, at /files: it answers the same session or API key that uploaded it.
+    links: { self, files: new URL(mediaFileUrl(media.id, 'original'), publicUrl).toString() },
   };
   return Response.json(body, { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } });
 }

@@ -70,6 +70,18 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     await database.drop();
   }
 
+  const files = withContract(createFilesHandler(services));
+
+  /** GET a link as a client would follow it: only a path Next routes to /files/[mediaId]/[name] answers. */
+  function followFileLink(url: string, headers: Record<string, string> = {}) {
+    const match = /^\/files\/([^/]+)\/([^/]+)$/.exec(new URL(url).pathname);
+    if (!match) throw new Error(`${url} is not a route of the app (/files/[mediaId]/[name])`);
+    return files(new Request(url, { headers }), {
+      mediaId: decodeURIComponent(match[1]!),
+      name: decodeURIComponent(match[2]!),
+    });
+  }
+
   return {
     services,
     config,
@@ -77,7 +89,8 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     /** The REST v1 handlers, each response checked against the OpenAPI document. */
     rest: withContractDeep(createRestHandlers(services)),
     /** GET/HEAD /files, each response checked against the OpenAPI document. */
-    files: withContract(createFilesHandler(services)),
+    files,
+    followFileLink,
     createUserWithKey,
     close,
   };
