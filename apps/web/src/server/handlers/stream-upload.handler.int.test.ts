@@ -4,7 +4,6 @@ import { createSession } from '@fjord/auth';
 import { mediaJobId } from '@fjord/queue';
 import { createTestUser } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
-import { createStreamUploadHandler } from './stream-upload.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
 let video: Buffer;
@@ -72,7 +71,7 @@ describe('streaming upload (octet-stream)', () => {
 
   it('refuses past VIDEO_UPLOAD_MAX_BYTES with a clear 413, by header and by counting', async () => {
     const { auth } = await h.createUserWithKey();
-    const handler = createStreamUploadHandler(h.services);
+    const handler = h.uploads;
     const big = Buffer.concat([video, Buffer.alloc(2 * 1024 * 1024)]);
     const declared = await handler(
       request(`${BASE}/api/uploads?filename=big.mp4`, new Uint8Array(big), {
@@ -92,7 +91,7 @@ describe('streaming upload (octet-stream)', () => {
   });
 
   it('accepts a session only from this origin', async () => {
-    const handler = createStreamUploadHandler(h.services);
+    const handler = h.uploads;
     const res = await handler(
       request(`${BASE}/api/uploads`, new Uint8Array(video), { cookie: 'fjord_session=nope' }),
     );
@@ -120,7 +119,7 @@ describe('streaming upload (octet-stream)', () => {
   it('is the browser’s image upload: the XHR body is the file, its name in X-Filename, answered 202 { id, status }', async () => {
     const user = await createTestUser(h.db);
     const cookie = `fjord_session=${(await createSession(h.db, { userId: user.id })).token}`;
-    const handler = createStreamUploadHandler(h.services);
+    const handler = h.uploads;
     const browser = { cookie, host: 'localhost:3000', origin: BASE, 'content-type': 'image/png' };
     const res = await handler(
       request(`${BASE}/api/uploads`, chunked(TINY_PNG, 16), {

@@ -2,6 +2,8 @@ import { createOpenApiContract } from '@fjord/api/testing';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
 import { createFilesHandler } from '../handlers/files.handler';
+import { createHealthHandlers, healthLive } from '../handlers/health.handler';
+import { createStreamUploadHandler } from '../handlers/stream-upload.handler';
 import { createRestHandlers } from '../rest-handlers';
 import { closeWebServices, createWebServices } from '../services';
 
@@ -28,6 +30,15 @@ function withContractDeep<T extends object>(handlers: T): T {
       typeof value === 'function' ? withContract(value as Handler) : withContractDeep(value as object),
     ]),
   ) as T;
+}
+
+/** /api/health/*, each response checked against the OpenAPI document (the handlers take no request). */
+export function withHealthContract(handlers: ReturnType<typeof createHealthHandlers>) {
+  const at = (path: string) => new Request(`http://localhost:3000${path}`);
+  return {
+    live: () => withContract(async (_req: Request) => healthLive())(at('/api/health/live')),
+    ready: () => withContract((_req: Request) => handlers.ready())(at('/api/health/ready')),
+  };
 }
 
 /** The web app's real wiring (createWebServices) on a fresh database and a unique Redis prefix. */
@@ -90,6 +101,9 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     rest: withContractDeep(createRestHandlers(services)),
     /** GET/HEAD /files, each response checked against the OpenAPI document. */
     files,
+    /** POST /api/uploads, each response checked against the OpenAPI document. */
+    uploads: withContract(createStreamUploadHandler(services)),
+    health: withHealthContract(createHealthHandlers(services)),
     followFileLink,
     createUserWithKey,
     close,
