@@ -1,3 +1,4 @@
+import { SESSION_COOKIE_NAME } from '@fjord/auth';
 import { WEBHOOK_EVENTS, WebhookEventPayloadSchema } from '@fjord/queue';
 import { z } from 'zod';
 import {
@@ -9,8 +10,11 @@ import {
   RenditionListSchema,
   RestMediaSchema,
 } from './rest.schemas';
+import { HealthSchema } from './health.schemas';
 import { filesPaths } from './openapi-files';
+import { healthPaths } from './openapi-health';
 import { tusPaths } from './openapi-tus';
+import { STREAM_UPLOAD_HEADERS, uploadsPaths } from './openapi-uploads';
 import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
 import { REST_OPERATIONS, type RestOperation } from './rest-operations';
 
@@ -25,6 +29,7 @@ const COMPONENTS = [
   MediaUploadBodySchema,
   ...WEBHOOK_COMPONENTS,
   WebhookEventPayloadSchema,
+  HealthSchema,
 ];
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
 
@@ -190,25 +195,6 @@ function operationObject(op: RestOperation): JsonObject {
   }
 }
 
-/** The raw-body upload (`application/octet-stream`): its name and, optionally, its digest travel in headers. */
-const STREAM_UPLOAD_HEADERS = [
-  {
-    name: 'X-Filename',
-    in: 'header',
-    required: false,
-    description: 'Streamed uploads: the file name, URI-encoded (default "upload").',
-    schema: { type: 'string', maxLength: 1024 },
-  },
-  {
-    name: 'Content-Digest',
-    in: 'header',
-    required: false,
-    description:
-      'Streamed uploads (RFC 9530): `sha-256=:<base64 of the SHA-256 of the file>:`. Fjord checks it against the bytes it stored and keeps nothing on a mismatch. Required with an Idempotency-Key on a streamed upload: it is how a repeat is recognised without reading the file twice.',
-    schema: { type: 'string', pattern: 'sha-256=:' },
-  },
-];
-
 const IDEMPOTENCY_KEY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -317,6 +303,15 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
   }
   Object.assign(paths, tusPaths({ errorRef: ref(ErrorResponseSchema) }));
   Object.assign(paths, filesPaths({ errorResponse }));
+  Object.assign(
+    paths,
+    uploadsPaths({
+      createdRef: ref(MediaCreatedSchema),
+      errorResponse,
+      storageFull: STORAGE_FULL_DESCRIPTION,
+    }),
+  );
+  Object.assign(paths, healthPaths({ healthRef: ref(HealthSchema) }));
   return {
     openapi: '3.1.0',
     info: {
@@ -332,6 +327,12 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
       schemas: componentSchemas(),
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: "Authorization: Bearer fjk_…".' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE_NAME,
+          description: 'The web app’s sign-in; only from a page of this origin (CSRF: Origin is checked).',
+        },
       },
     },
   };
