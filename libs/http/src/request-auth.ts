@@ -6,6 +6,7 @@ import {
   type ApiKeyScope,
   type AuthUser,
 } from '@fjord/auth';
+import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 
@@ -36,25 +37,48 @@ export async function authenticateRequest(
   return session ? { user: session.user, via: 'session' } : null;
 }
 
+/**
+ * Whose objects this request may reach. An API key acts as its owner with its scopes, an admin's too:
+ * there is no admin scope, and admin powers (other people's media) live in the admin console, behind a
+ * session. A session keeps its role, for the pages and /files the console shows.
+ */
+export function viewerOf(principal: RequestPrincipal): Pick<AuthUser, 'id' | 'role'> {
+  return principal.via === 'api-key' ? { id: principal.user.id, role: 'USER' } : principal.user;
+}
+
 export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): void {
   if (principal.via === 'api-key' && !hasScope({ scopes: principal.scopes }, scope)) {
     throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
   }
 }
 
+/** What decides which host a request reached: a proxy we were told about, else the request itself. */
+export type OriginPolicy = Pick<Config, 'TRUST_PROXY' | 'FJORD_PUBLIC_URL'>;
+
+/** The host the trusted proxy wrote: its own value is the last one (anything before it came from the client). */
+function forwardedHost(req: Request, policy: OriginPolicy): string | undefined {
+  if (!policy.TRUST_PROXY) return undefined;
+  const hops = req.headers.get('x-forwarded-host')?.split(',');
+  return hops?.at(-1)?.trim() || undefined;
+}
+
 /**
- * The one CSRF origin check (tRPC POSTs, /api/uploads, tus): an `Origin` must name the host the request
- * reached, and a request that carries cookies must send one. Browsers send Origin on every POST, PATCH
- * and DELETE, same-origin ones included, so only a client that is not a browser page (and has no cookies
- * to abuse) gets through without it. Callers exempt only what changes nothing (tus HEAD).
+ * The one CSRF origin check (tRPC POSTs, /api/uploads, tus): an `Origin` must be FJORD_PUBLIC_URL's or
+ * name the host the request reached, and a request that carries cookies must send one. Browsers send
+ * Origin on every POST, PATCH and DELETE, same-origin ones included, so only a client that is not a
+ * browser page (and has no cookies to abuse) gets through without it. X-Forwarded-Host counts only with
+ * TRUST_PROXY: without a proxy it is whatever the client typed, and a page could echo its own origin
+ * in it. Callers exempt only what changes nothing (tus HEAD).
  */
-export function isSameOrigin(req: Request): boolean {
+export function isSameOrigin(req: Request, policy: OriginPolicy): boolean {
   const origin = req.headers.get('origin');
   if (!origin) return !req.headers.has('cookie');
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  let url: URL;
   try {
-    return new URL(origin).host === host;
+    url = new URL(origin);
   } catch {
     return false;
   }
+  if (url.origin === new URL(policy.FJORD_PUBLIC_URL).origin) return true;
+  return url.host === (forwardedHost(req, policy) ?? req.headers.get('host') ?? new URL(req.url).host);
 }

@@ -151,4 +151,16 @@ describe('tRPC over HTTP: limits', () => {
     expect(await h.db.apiKey.count({ where: { userId: user.id } })).toBe(0);
     expect((await post('apiKeys.create', body, { ...SAME_ORIGIN, cookie })).status).toBe(200);
   });
+
+  it('refuses a cookie POST whose foreign Origin is echoed in X-Forwarded-Host (no trusted proxy)', async () => {
+    const { user, cookie } = await signedIn();
+    const body = JSON.stringify({ name: 'csrf', scopes: ['media:read'] });
+    const spoofed = await post('apiKeys.create', body, {
+      cookie,
+      origin: 'https://evil.example',
+      'x-forwarded-host': 'evil.example',
+    });
+    expect(spoofed.status).toBe(403);
+    expect(await h.db.apiKey.count({ where: { userId: user.id } })).toBe(0);
+  });
 });

@@ -58,7 +58,7 @@ function isJson(req: Request): boolean {
 
 export async function handleTrpcRequest(req: Request, services: WebServices): Promise<Response> {
   // Cookies are SameSite=Lax already; refusing foreign origins outright is the second lock on mutations.
-  if (req.method === 'POST' && !isSameOrigin(req)) {
+  if (req.method === 'POST' && !isSameOrigin(req, services.config)) {
     return trpcError(403, 'FORBIDDEN', 'forbidden', 'Cross-origin requests are not allowed.');
   }
   const batch = checkTrpcBatch(new URL(req.url), TRPC_ENDPOINT);

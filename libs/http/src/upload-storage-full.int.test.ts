@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE_NAME } from '@fjord/auth';
 import { mediaJobId } from '@fjord/queue';
 import { mountTmpfs } from '@fjord/testing';
-import { createStreamUploadHandler } from './handlers/stream-upload.handler';
 import { createRestHandlers } from './rest-handlers';
 import { createWebHarness, multipart, TINY_PNG, tusRequest } from './test/web-test-harness';
 import { TUS_PATH, createTusUploadServer } from './tus/tus-upload.server';
@@ -128,7 +127,7 @@ describe.skipIf(!disk.mount)(`uploads when the disk is full ${disk.skipReason ??
     await expect507(await rest.createMedia(post('/api/v1/media', chunked(video), headers)), 'trip.mp4');
     expect(await snapshot(user.id)).toEqual(before);
 
-    const upload = createStreamUploadHandler(h.services);
+    const upload = h.uploads;
     await expect507(await upload(post('/api/uploads', chunked(video), headers)), 'trip.mp4');
     expect(await snapshot(user.id)).toEqual(before);
 
@@ -145,7 +144,7 @@ describe.skipIf(!disk.mount)(`uploads when the disk is full ${disk.skipReason ??
     const before = await snapshot(user.id);
     const { token } = await createSession(h.db, { userId: user.id });
     await mount.fill();
-    const res = await createStreamUploadHandler(h.services)(
+    const res = await h.uploads(
       post('/api/uploads', new Uint8Array(TINY_PNG), {
         cookie: `${SESSION_COOKIE_NAME}=${token}`,
         origin: BASE,

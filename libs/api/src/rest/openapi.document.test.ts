@@ -87,6 +87,7 @@ describe('buildOpenApiDocument', () => {
     >;
     for (const [path, method] of [
       ['/api/v1/media', 'post'],
+      ['/api/uploads', 'post'],
       ['/api/tus', 'post'],
       ['/api/tus/{uploadId}', 'patch'],
     ] as const) {
@@ -94,6 +95,13 @@ describe('buildOpenApiDocument', () => {
         '`storage_full`',
       );
     }
+  });
+
+  it('documents the health probes as public, and /api/uploads as taking a session or a key', () => {
+    const paths = doc.paths as Record<string, Record<string, { security: object[] }>>;
+    expect(paths['/api/health/live']?.get?.security).toEqual([]);
+    expect(paths['/api/health/ready']?.get?.security).toEqual([]);
+    expect(paths['/api/uploads']?.post?.security).toEqual([{ session: [] }, { apiKey: [] }]);
   });
 
   it('documents each webhook event with its signed payload', () => {

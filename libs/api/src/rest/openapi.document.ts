@@ -1,3 +1,4 @@
+import { SESSION_COOKIE_NAME } from '@fjord/auth';
 import { WEBHOOK_EVENTS, WebhookEventPayloadSchema } from '@fjord/queue';
 import { z } from 'zod';
 import {
@@ -9,9 +10,12 @@ import {
   RenditionListSchema,
   RestMediaSchema,
 } from './rest.schemas';
+import { HealthSchema } from './health.schemas';
 import { filesPaths } from './openapi-files';
+import { healthPaths } from './openapi-health';
 import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
 import { tusPaths } from './openapi-tus';
+import { STREAM_UPLOAD_HEADERS, uploadsPaths } from './openapi-uploads';
 import { webhookOperation, WEBHOOK_COMPONENTS } from './openapi-webhooks';
 import { REST_OPERATIONS, type RestOperation } from './rest-operations';
 
@@ -24,6 +28,7 @@ const COMPONENTS = [
   MediaUploadBodySchema,
   ...WEBHOOK_COMPONENTS,
   WebhookEventPayloadSchema,
+  HealthSchema,
 ];
 
 function componentSchemas(): Record<string, JsonObject> {
@@ -161,25 +166,6 @@ function operationObject(op: RestOperation): JsonObject {
   }
 }
 
-/** The raw-body upload (`application/octet-stream`): its name and, optionally, its digest travel in headers. */
-const STREAM_UPLOAD_HEADERS = [
-  {
-    name: 'X-Filename',
-    in: 'header',
-    required: false,
-    description: 'Streamed uploads: the file name, URI-encoded (default "upload").',
-    schema: { type: 'string', maxLength: 1024 },
-  },
-  {
-    name: 'Content-Digest',
-    in: 'header',
-    required: false,
-    description:
-      'Streamed uploads (RFC 9530): `sha-256=:<base64 of the SHA-256 of the file>:`. Fjord checks it against the bytes it stored and keeps nothing on a mismatch. Required with an Idempotency-Key on a streamed upload: it is how a repeat is recognised without reading the file twice.',
-    schema: { type: 'string', pattern: 'sha-256=:' },
-  },
-];
-
 const IDEMPOTENCY_KEY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -286,7 +272,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
-  Object.assign(paths, tusPaths(), filesPaths());
+  Object.assign(paths, tusPaths(), filesPaths(), uploadsPaths(STORAGE_FULL_DESCRIPTION), healthPaths());
   return {
     openapi: '3.1.0',
     info: {
@@ -302,6 +288,12 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
       schemas: componentSchemas(),
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: "Authorization: Bearer fjk_…".' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE_NAME,
+          description: 'The web app’s sign-in; only from a page of this origin (CSRF: Origin is checked).',
+        },
       },
     },
   };

@@ -22,7 +22,13 @@ export const MediaCreatedSchema = z
     id: z.uuid(),
     kind: z.enum(MEDIA_KINDS),
     status: z.enum(MEDIA_STATUSES),
-    links: z.object({ self: z.url(), files: z.url() }),
+    links: z.object({
+      self: z.url().meta({ description: 'The media: GET /api/v1/media/{id}.' }),
+      files: z.url().meta({
+        description:
+          'The uploaded original: GET /files/{id}/original with the same API key or session. Renditions, once READY: GET /api/v1/media/{id}/renditions.',
+      }),
+    }),
   })
   .meta({ id: 'MediaCreated' });
 export type MediaCreated = z.infer<typeof MediaCreatedSchema>;

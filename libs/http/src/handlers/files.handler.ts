@@ -6,7 +6,7 @@ import type { Logger } from '@fjord/observability';
 import { contentDisposition, type BlobStore } from '@fjord/storage';
 import { matchesIfNoneMatch, parseByteRange } from '../byte-range';
 import { jsonError, toErrorResponse } from '../http-error';
-import { assertScope, authenticateRequest } from '../request-auth';
+import { assertScope, authenticateRequest, viewerOf } from '../request-auth';
 
 export type FilesHandlerDeps = {
   db: DbClient;
@@ -75,11 +75,11 @@ async function authorize(deps: FilesHandlerDeps, req: Request, params: FileParam
   const principal = await authenticateRequest(req, deps.db, { allowSession: true });
   if (!principal) return jsonError('unauthorized', 'Sign in or send an API key to download files.');
   assertScope(principal, 'media:read');
-  return { viewer: principal.user };
+  return { viewer: viewerOf(principal) };
 }
 
 /**
- * GET/HEAD /files/:mediaId/:name — the owner's (or an admin's) original or rendition bytes, or anyone's
+ * GET/HEAD /files/:mediaId/:name — the owner's (or a signed-in admin's) original or rendition bytes, or anyone's
  * with a valid `?expires=&sig=` signed URL.
  */
 export function createFilesHandler(deps: FilesHandlerDeps) {

@@ -1,3 +1,4 @@
+import type { Health } from '@fjord/api';
 import type { DbClient } from '@fjord/db';
 import { waitUntilReady, type Queues } from '@fjord/queue';
 
@@ -21,6 +22,12 @@ async function check(fn: () => Promise<unknown>, label: string): Promise<'ok' | 
   }
 }
 
+/** live: the process answers; deliberately touches no dependency (that is ready). */
+export function healthLive(): Response {
+  const body: Health = { status: 'ok' };
+  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+}
+
 /** ready: this process can reach Postgres and Redis, so it can take uploads. */
 export function createHealthHandlers(deps: { db: DbClient; queues: Pick<Queues, 'connection'> }) {
   return {
@@ -34,10 +41,8 @@ export function createHealthHandlers(deps: { db: DbClient; queues: Pick<Queues, 
         }, 'redis'),
       ]);
       const isReady = db === 'ok' && redis === 'ok';
-      return Response.json(
-        { status: isReady ? 'ok' : 'unavailable', checks: { db, redis } },
-        { status: isReady ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
-      );
+      const body: Health = { status: isReady ? 'ok' : 'unavailable', checks: { db, redis } };
+      return Response.json(body, { status: isReady ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
     },
   };
 }

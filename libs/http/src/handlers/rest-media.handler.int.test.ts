@@ -30,9 +30,15 @@ describe('POST /api/v1/media', () => {
     expect(body.status).toBe('QUEUED');
     expect(body.links).toEqual({
       self: `${BASE}/api/v1/media/${body.id}`,
-      files: `${BASE}/files/${body.id}`,
+      files: `${BASE}/files/${body.id}/original`,
     });
     expect(res.headers.get('location')).toBe(body.links.self);
+    // The link serves the file uploaded, to the same key; to anyone else it does not exist.
+    const file = await h.followFileLink(body.links.files, auth);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(TINY_PNG)).toBe(true);
+    const stranger = await h.createUserWithKey();
+    expect((await h.followFileLink(body.links.files, stranger.auth)).status).toBe(404);
     expect(await h.db.media.findUnique({ where: { id: body.id }, select: { ownerId: true } })).toEqual({
       ownerId: user.id,
     });

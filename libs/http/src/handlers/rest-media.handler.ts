@@ -16,6 +16,7 @@ import { mediaNotFound } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
+import { viewerOf } from '../request-auth';
 import { formDataParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
 import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './stream-upload.handler';
 
@@ -32,7 +33,10 @@ export type RestMediaDeps = {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-/** REST for services: API keys only (a cookie never authorises these, so there is nothing to forge). */
+/**
+ * REST for services: API keys only (a cookie never authorises these, so there is nothing to forge), each
+ * acting as its owner on the owner's media, whatever the owner's role (viewerOf).
+ */
 export function createRestMediaHandlers(deps: RestMediaDeps) {
   const absolute = (path: string) => new URL(path, deps.config.FJORD_PUBLIC_URL).toString();
   const ingestStream = createStreamIngest(deps);
@@ -146,7 +150,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   /** GET /api/v1/media/:id */
   const getMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:read', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
+      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
       return Response.json(toRestMedia(media), { headers: NO_STORE });
     });
@@ -154,21 +158,19 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */
   const deleteMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:write', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
+      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
       await deps.deleteMedia(media.id);
       return new Response(null, { status: 204, headers: NO_STORE });
     });
 
-  /** POST /api/v1/media/:id/reprocess — owner only; 409 while its flow still runs; Idempotency-Key. */
+  /** POST /api/v1/media/:id/reprocess — 409 while its flow still runs; Idempotency-Key. */
   const reprocessMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:write', async (principal) =>
       withIdempotency(
         { store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts: await smallBodyParts(req) },
         async () => {
-          // The owner only, even for an admin's key: the admin console is where admins reprocess others' media.
-          const viewer = { id: principal.user.id, role: 'USER' as const };
-          const media = await findMediaForViewer({ db: deps.db, viewer, id });
+          const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
           if (!media) return mediaNotFound();
           await deps.reprocessMedia(media.id);
           return mediaCreatedResponse({ ...media, status: 'QUEUED' }, deps.config.FJORD_PUBLIC_URL);

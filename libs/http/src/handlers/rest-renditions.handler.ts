@@ -3,6 +3,7 @@ import { signFilePath } from '@fjord/auth';
 import type { Config } from '@fjord/config';
 import { mediaNotFound } from '../http-error';
 import type { createRestApi } from '../rest-api';
+import { viewerOf } from '../request-auth';
 
 export type RestRenditionsDeps = {
   db: Parameters<typeof findMediaForViewer>[0]['db'];
@@ -16,7 +17,7 @@ export type RestRenditionsDeps = {
 export function createRestRenditionsHandler(deps: RestRenditionsDeps) {
   return (req: Request, id: string) =>
     deps.restApi(req, 'media:read', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: principal.user, id });
+      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
       const expiresAt = new Date(
         (deps.now?.() ?? new Date()).getTime() + deps.config.SIGNED_URL_TTL_SECONDS * 1000,

@@ -4,7 +4,6 @@ import { createSession } from '@fjord/auth';
 import { mediaJobId } from '@fjord/queue';
 import { createTestUser } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
-import { createStreamUploadHandler } from './stream-upload.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
 let video: Buffer;
@@ -72,7 +71,7 @@ describe('streaming upload (octet-stream)', () => {
 
   it('refuses past VIDEO_UPLOAD_MAX_BYTES with a clear 413, by header and by counting', async () => {
     const { auth } = await h.createUserWithKey();
-    const handler = createStreamUploadHandler(h.services);
+    const handler = h.uploads;
     const big = Buffer.concat([video, Buffer.alloc(2 * 1024 * 1024)]);
     const declared = await handler(
       request(`${BASE}/api/uploads?filename=big.mp4`, new Uint8Array(big), {
@@ -92,7 +91,7 @@ describe('streaming upload (octet-stream)', () => {
   });
 
   it('accepts a session only from this origin', async () => {
-    const handler = createStreamUploadHandler(h.services);
+    const handler = h.uploads;
     const res = await handler(
       request(`${BASE}/api/uploads`, new Uint8Array(video), { cookie: 'fjord_session=nope' }),
     );
@@ -110,13 +109,17 @@ describe('streaming upload (octet-stream)', () => {
       );
     expect((await send({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await send({})).status).toBe(403);
+    // X-Forwarded-Host is the client's own word unless TRUST_PROXY says a proxy wrote it.
+    expect((await send({ origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' })).status).toBe(
+      403,
+    );
     expect(await h.db.media.count({ where: { ownerId: user.id } })).toBe(0);
   });
 
   it('is the browser’s image upload: the XHR body is the file, its name in X-Filename, answered 202 { id, status }', async () => {
     const user = await createTestUser(h.db);
     const cookie = `fjord_session=${(await createSession(h.db, { userId: user.id })).token}`;
-    const handler = createStreamUploadHandler(h.services);
+    const handler = h.uploads;
     const browser = { cookie, host: 'localhost:3000', origin: BASE, 'content-type': 'image/png' };
     const res = await handler(
       request(`${BASE}/api/uploads`, chunked(TINY_PNG, 16), {
@@ -125,11 +128,18 @@ describe('streaming upload (octet-stream)', () => {
       }),
     );
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { id: string; status: string; kind: string };
+    const body = (await res.json()) as { id: string; status: string; kind: string; links: { files: string } };
     expect(body).toMatchObject({ status: 'QUEUED', kind: 'IMAGE' });
     const media = await h.db.media.findUniqueOrThrow({ where: { id: body.id } });
     expect(media).toMatchObject({ ownerId: user.id, originalName: 'Fjord – dot.png', mimeType: 'image/png' });
     expect((await h.services.storage.read(media.storageKey)).equals(TINY_PNG)).toBe(true);
+    // Its files link serves the upload to the same session, and to nobody else.
+    const file = await h.followFileLink(body.links.files, { cookie });
+    expect([file.status, Buffer.from(await file.arrayBuffer()).equals(TINY_PNG)]).toEqual([200, true]);
+    const stranger = await createSession(h.db, { userId: (await createTestUser(h.db)).id });
+    expect(
+      (await h.followFileLink(body.links.files, { cookie: `fjord_session=${stranger.token}` })).status,
+    ).toBe(404);
 
     // What the upload page shows for a text file named .jpg comes from this answer.
     const text = Buffer.from('Dear diary, today I renamed a text file to holiday.jpg.\n');

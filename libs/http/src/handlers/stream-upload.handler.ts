@@ -1,4 +1,4 @@
-import type { MediaCreated } from '@fjord/api';
+import { mediaFileUrl, type MediaCreated } from '@fjord/api';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
@@ -6,12 +6,16 @@ import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
 import { parseContentDigest } from '../content-digest';
 import { jsonError, toErrorResponse } from '../http-error';
-import { assertScope, authenticateRequest, isSameOrigin } from '../request-auth';
+import { assertScope, authenticateRequest, isSameOrigin, type OriginPolicy } from '../request-auth';
 
-export type StreamUploadDeps = {
-  db: DbClient;
+export type StreamIngestDeps = {
   ingest: IngestService;
   config: Pick<Config, 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;
+};
+
+export type StreamUploadDeps = StreamIngestDeps & {
+  db: DbClient;
+  config: OriginPolicy;
   logger?: Pick<Logger, 'error'>;
 };
 
@@ -39,7 +43,8 @@ export function mediaCreatedResponse(media: Pick<MediaCreated, 'id' | 'kind' | '
     id: media.id,
     kind: media.kind,
     status: media.status,
-    links: { self, files: new URL(`/files/${media.id}`, publicUrl).toString() },
+    // The file uploaded, at /files: it answers the same session or API key that uploaded it.
+    links: { self, files: new URL(mediaFileUrl(media.id, 'original'), publicUrl).toString() },
   };
   return Response.json(body, { status: 202, headers: { Location: self, 'Cache-Control': 'no-store' } });
 }
@@ -50,7 +55,7 @@ export function mediaCreatedResponse(media: Pick<MediaCreated, 'id' | 'kind' | '
  * the same as a photo. A `Content-Digest: sha-256=:…:` is checked against the bytes stored; on a mismatch
  * nothing is kept. Throws AppError; REST wraps it in idempotency, the web upload route in its own auth.
  */
-export function createStreamIngest(deps: StreamUploadDeps) {
+export function createStreamIngest(deps: StreamIngestDeps) {
   return async function ingestStream(req: Request, principal: { user: { id: string } }): Promise<Response> {
     const max = deps.config.VIDEO_UPLOAD_MAX_BYTES;
     const declared = Number(req.headers.get('content-length') ?? '0');
@@ -82,7 +87,7 @@ export function createStreamUploadHandler(deps: StreamUploadDeps) {
     try {
       const principal = await authenticateRequest(req, deps.db, { allowSession: true });
       if (!principal) return jsonError('unauthorized', 'Sign in or send an API key to upload.');
-      if (principal.via === 'session' && !isSameOrigin(req)) {
+      if (principal.via === 'session' && !isSameOrigin(req, deps.config)) {
         return jsonError('forbidden', 'Cross-origin uploads are not allowed.');
       }
       assertScope(principal, 'media:write');

@@ -2,6 +2,8 @@ import { createOpenApiContract } from '@fjord/api/testing';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
 import { createFilesHandler } from '../handlers/files.handler';
+import { createHealthHandlers, healthLive } from '../handlers/health.handler';
+import { createStreamUploadHandler } from '../handlers/stream-upload.handler';
 import { createRestHandlers } from '../rest-handlers';
 import { closeWebServices, createWebServices } from '../services';
 
@@ -28,6 +30,15 @@ function withContractDeep<T extends object>(handlers: T): T {
       typeof value === 'function' ? withContract(value as Handler) : withContractDeep(value as object),
     ]),
   ) as T;
+}
+
+/** /api/health/*, each response checked against the OpenAPI document (the handlers take no request). */
+export function withHealthContract(handlers: ReturnType<typeof createHealthHandlers>) {
+  const at = (path: string) => new Request(`http://localhost:3000${path}`);
+  return {
+    live: () => withContract(async (_req: Request) => healthLive())(at('/api/health/live')),
+    ready: () => withContract((_req: Request) => handlers.ready())(at('/api/health/ready')),
+  };
 }
 
 /** The web app's real wiring (createWebServices) on a fresh database and a unique Redis prefix. */
@@ -70,6 +81,18 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     await database.drop();
   }
 
+  const files = withContract(createFilesHandler(services));
+
+  /** GET a link as a client would follow it: only a path Next routes to /files/[mediaId]/[name] answers. */
+  function followFileLink(url: string, headers: Record<string, string> = {}) {
+    const match = /^\/files\/([^/]+)\/([^/]+)$/.exec(new URL(url).pathname);
+    if (!match) throw new Error(`${url} is not a route of the app (/files/[mediaId]/[name])`);
+    return files(new Request(url, { headers }), {
+      mediaId: decodeURIComponent(match[1]!),
+      name: decodeURIComponent(match[2]!),
+    });
+  }
+
   return {
     services,
     config,
@@ -77,7 +100,11 @@ export async function createWebHarness(overrides: Record<string, string> = {}) {
     /** The REST v1 handlers, each response checked against the OpenAPI document. */
     rest: withContractDeep(createRestHandlers(services)),
     /** GET/HEAD /files, each response checked against the OpenAPI document. */
-    files: withContract(createFilesHandler(services)),
+    files,
+    /** POST /api/uploads, each response checked against the OpenAPI document. */
+    uploads: withContract(createStreamUploadHandler(services)),
+    health: withHealthContract(createHealthHandlers(services)),
+    followFileLink,
     createUserWithKey,
     close,
   };

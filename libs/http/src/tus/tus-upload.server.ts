@@ -26,6 +26,8 @@ export type TusUploadDeps = {
     | 'TUS_UPLOAD_EXPIRY_MS'
     | 'TUS_CLEANUP_INTERVAL_MS'
     | 'TUS_MAX_OPEN_UPLOADS_PER_USER'
+    | 'TRUST_PROXY'
+    | 'FJORD_PUBLIC_URL'
   >;
   logger: Pick<Logger, 'error' | 'info' | 'warn'>;
   queues: Pick<Queues, 'connection'>;
@@ -109,7 +111,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     const principal = await authenticateRequest(req, db, { allowSession: true });
     if (!principal) refuse(401, 'unauthorized', 'Sign in or send an API key to upload.');
     // Browsers send no Origin on a same-origin HEAD; HEAD changes nothing, so CSRF does not apply to it.
-    if (principal.via === 'session' && req.method !== 'HEAD' && !isSameOrigin(req)) {
+    if (principal.via === 'session' && req.method !== 'HEAD' && !isSameOrigin(req, config)) {
       refuse(403, 'forbidden', 'Cross-origin uploads are not allowed.');
     }
     try {

@@ -111,6 +111,14 @@ function restRows(w: IdorWorld): Row[] {
       status: 403,
       code: 'forbidden',
     },
+    {
+      // An API key acts as its owner, admin or not: admin powers live in the admin console only.
+      covers: [`${method} ${routePath}`],
+      as: "an admin's API key (every scope)",
+      send: () => callRoute(routePath, method, url(), { headers: w.stranger.adminKey, params: params() }),
+      status: 404,
+      code: 'not_found',
+    },
   ];
   const media = () => ({ id: w.mediaId });
   const webhook = () => ({ id: w.webhookId });
@@ -147,17 +155,6 @@ function restRows(w: IdorWorld): Row[] {
       () => w.owner.readOnlyKey,
       'media:write',
     ),
-    {
-      covers: ['POST /api/v1/media/[id]/reprocess'],
-      as: "an admin's API key (reprocess is the owner's; admins use the console)",
-      send: () =>
-        callRoute('/api/v1/media/[id]/reprocess', 'POST', `/api/v1/media/${w.mediaId}/reprocess`, {
-          headers: w.stranger.adminKey,
-          params: media(),
-        }),
-      status: 404,
-      code: 'not_found',
-    },
     {
       covers: ['GET /api/v1/media/[id]'],
       as: "the owner's session cookie (REST takes API keys only)",
@@ -224,6 +221,13 @@ function filesRows(w: IdorWorld): Row[] {
         covers,
         as: 'another user (API key)',
         send: get(method, renditionPath, rendition, () => w.stranger.key),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: "an admin's API key (the key acts as its owner)",
+        send: get(method, renditionPath, rendition, () => w.stranger.adminKey),
         status: 404,
         code: 'not_found',
       },

@@ -1,7 +1,7 @@
+import { healthLive } from '@fjord/http';
 import { withTransportSecurity } from '@/server/security/strict-transport-security';
+
 export const dynamic = 'force-dynamic';
 
-/** The process answers; deliberately touches no dependency (that is /api/health/ready). */
-export const GET = withTransportSecurity((): Response => {
-  return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
-});
+/** The process answers; deliberately touches no dependency (that is /api/health/ready), so no route(). */
+export const GET = withTransportSecurity(healthLive);

@@ -1,0 +1,77 @@
+import { writeFile } from 'node:fs/promises';
+import { summarize } from './bench-stats';
+
+/** One row of `npm run bench`: Fjord's figure beside the baseline's, measured in the same run. */
+export interface BenchRow {
+  name: string;
+  unit: string;
+  /** Median over runs. */
+  fjord: number;
+  /** Median over runs (or a published constant, then `baselineSource` says where it comes from). */
+  baseline: number;
+  /** How Fjord compares, > 1 = better than the baseline: fjord / baseline for rates, baseline / fjord for times. */
+  ratio: number;
+  goal?: string;
+  baselineSource?: string;
+  /** Every run's figures, so min/median can be read back from the report. */
+  runs?: { fjord: number[]; baseline: number[] };
+}
+
+export interface BenchContext {
+  /** How many measured runs per row (after any warm-up the row needs). */
+  runs: number;
+  log: (line: string) => void;
+}
+
+export interface BenchDefinition {
+  /** Row name prefix, as named in issue 11 (`pickup-latency`, `image-e2e`, …). */
+  name: string;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+/** Builds a row from per-run figures; `higherIsBetter` for rates (images/s, MB/s), false for times. */
+export function rowFromRuns(input: {
+  name: string;
+  unit: string;
+  fjord: number[];
+  baseline: number[];
+  higherIsBetter: boolean;
+  goal?: string;
+  baselineSource?: string;
+}): BenchRow {
+  const fjord = summarize(input.fjord).median;
+  const baseline = summarize(input.baseline).median;
+  const ratio = input.higherIsBetter ? fjord / baseline : baseline / fjord;
+  return {
+    name: input.name,
+    unit: input.unit,
+    fjord,
+    baseline,
+    ratio,
+    ...(input.goal ? { goal: input.goal } : {}),
+    ...(input.baselineSource ? { baselineSource: input.baselineSource } : {}),
+    runs: { fjord: input.fjord, baseline: input.baseline },
+  };
+}
+
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3);
+
+export function formatRows(rows: BenchRow[]): string {
+  const header = ['row', 'unit', 'fjord', 'baseline', 'ratio', 'min fjord', 'goal'];
+  const lines = rows.map((r) => [
+    r.name,
+    r.unit,
+    fmt(r.fjord),
+    fmt(r.baseline),
+    `${r.ratio.toFixed(2)}×`,
+    r.runs ? fmt(Math.min(...r.runs.fjord)) : '',
+    r.goal ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+export async function writeReport(file: string, rows: BenchRow[]): Promise<void> {
+  await writeFile(file, `${JSON.stringify(rows, null, 2)}\n`);
+}
