@@ -91,9 +91,10 @@ export async function runOutage(stack: OutageStack, o: OutageOptions): Promise<O
   })();
   await sleepUntil(deadline);
   await Promise.all([attempts, probes]);
-  const completedAtRestore = new Map<string, number | undefined>();
-  for (const proc of stack.processes)
-    if (proc.name !== 'web') completedAtRestore.set(proc.name, await stack.completedJobs(proc));
+  const workerProcs = stack.processes.filter((s) => s.name !== 'web');
+  const completedAtRestore = new Map(
+    await Promise.all(workerProcs.map(async (w) => [w.name, await stack.completedJobs(w)] as const)),
+  );
   await proxy.restore();
   const restoredAt = Date.now();
   const outageMs = restoredAt - cutAt;
@@ -214,8 +215,10 @@ export function problemsOf(r: OutageReport, bounds: { refusalMs: number; recover
     if (a.status !== 202 && !isRefusal) problems.push(`during the outage: ${JSON.stringify(a)}`);
     if (a.ms > bounds.refusalMs) problems.push(`answer took ${a.ms} ms (> ${bounds.refusalMs})`);
   }
-  if (!r.healthDuring.some((h) => h.status === 503))
-    problems.push(`health never said 503: ${JSON.stringify(r.healthDuring.slice(0, 2))}`);
+  // web's readiness names the dependency that is down.
+  const check = r.target === 'postgres' ? '"db":"down"' : '"redis":"down"';
+  if (!r.healthDuring.some((h) => h.status === 503 && h.body.includes(check)))
+    problems.push(`/api/health/ready never said 503 ${check}: ${JSON.stringify(r.healthDuring.slice(0, 2))}`);
   for (const [name, ms] of Object.entries(r.recoveredMs))
     if (ms === undefined || ms > bounds.recoveryMs)
       problems.push(`${name} recovered in ${ms} ms (> ${bounds.recoveryMs})`);

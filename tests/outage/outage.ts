@@ -45,7 +45,11 @@ const log = (line: string) => console.log(`[outage] ${line}`);
 await ensureServices();
 await prepareTemplateDatabase();
 for (const [n, target] of targets.entries()) {
-  const stack = await startOutageStack(`outage-${target}`);
+  // The reconciler at its defaults (a 15 s tick, 30 s stale), as deployed.
+  const stack = await startOutageStack(`outage-${target}`, {
+    SWEEPER_INTERVAL_MS: '15000',
+    SWEEPER_STALE_AFTER_MS: '30000',
+  });
   try {
     // One attempt every ~10 s of the outage, at least 3.
     const during = Math.max(3, Math.floor(seconds / 10));
