@@ -11,6 +11,7 @@ import {
   createQueues,
   mediaJobId,
   startMaintenanceSchedule,
+  sweepStuckMediaJob,
   webhookJobId,
   type TranscodeJobData,
 } from '@fjord/queue';
@@ -222,7 +223,9 @@ describe('maintenance sweep', () => {
       logger: silent,
     });
     try {
-      expect(await queues.maintenance.getJobScheduler(JobName.sweepStuckMedia)).toBeDefined();
+      const scheduler = await queues.maintenance.getJobScheduler(JobName.sweepStuckMedia);
+      // What each tick adds is the job definition's, not a copy of its options.
+      expect(scheduler?.template?.opts).toMatchObject(sweepStuckMediaJob.options(undefined));
       await queues.maintenance.removeJobScheduler(JobName.sweepStuckMedia);
       await waitFor(async () => Boolean(await queues.maintenance.getJobScheduler(JobName.sweepStuckMedia)), {
         timeoutMs: 5_000,

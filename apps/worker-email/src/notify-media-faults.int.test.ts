@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import type { Config } from '@fjord/config';
 import { createMailer, type Mailer } from '@fjord/email';
 import {
@@ -16,6 +14,8 @@ import {
   type RunningWorker,
 } from '@fjord/queue';
 import {
+  closedLoopbackPort,
+  createReadyMedia,
   createTestDatabase,
   createTestUser,
   startFaultySmtpServer,
@@ -62,20 +62,7 @@ async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
     beforeAdd?: (mediaId: string, messageId: string) => Promise<void>,
   ): Promise<{ mediaId: string; messageId: string; jobId: string }> {
     const owner = await createTestUser(database.db);
-    const media = await database.db.media.create({
-      data: {
-        id: randomUUID(),
-        ownerId: owner.id,
-        kind: 'IMAGE',
-        status: 'READY',
-        originalName: 'a.png',
-        mimeType: 'image/png',
-        sizeBytes: 1n,
-        sha256: 'a'.repeat(64),
-        storageKey: 'k',
-        finishedAt: new Date(),
-      },
-    });
+    const media = await createReadyMedia(database.db, { ownerId: owner.id });
     await beforeAdd?.(media.id, notificationMessageId(media.id, 'MEDIA_READY'));
     const jobId = mediaJobId(media.id, 'notify');
     const job = jobOf(notifyMediaJob, config, { v: 1, mediaId: media.id }, { jobId });
@@ -105,14 +92,6 @@ async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
   }
 
   return { notify, finished, close, queues };
-}
-
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
 }
 
 describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopback)', () => {
@@ -222,7 +201,7 @@ describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopb
   });
 
   it('a refused connection is an outage, not a failure: retried past JOB_ATTEMPTS, the row says why, never failed', async () => {
-    const refused = await startNotifyWorker(database, `smtp://127.0.0.1:${await closedPort()}`);
+    const refused = await startNotifyWorker(database, `smtp://127.0.0.1:${await closedLoopbackPort()}`);
     try {
       const { mediaId, jobId } = await refused.notify();
       // Three attempts with backoff, then waits (moveToDelayed, no attempt spent) for as long as it takes.

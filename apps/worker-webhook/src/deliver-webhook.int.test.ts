@@ -1,9 +1,16 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, QueueName, runWorker, type RunningWorker } from '@fjord/queue';
 import { verifyWebhookSignature } from '@fjord/sdk';
-import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import {
+  createReadyMedia,
+  createTestDatabase,
+  createTestUser,
+  listenOnLoopback,
+  testConfig,
+  waitFor,
+  type TestDatabase,
+} from '@fjord/testing';
 import {
   createWebhookService,
   emitMediaWebhookEvent,
@@ -45,8 +52,7 @@ beforeAll(async () => {
       res.end('ok');
     });
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/fjord`;
+  receiverUrl = `http://127.0.0.1:${await listenOnLoopback(receiver)}/hooks/fjord`;
   worker = await runWorker({
     queueName: QueueName.webhooks,
     processor: createDeliverWebhookProcessor({
@@ -70,22 +76,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function readyMediaOf(userId: string) {
-  return database.db.media.create({
-    data: {
-      ownerId: userId,
-      kind: 'IMAGE',
-      status: 'READY',
-      originalName: 'a.png',
-      mimeType: 'image/png',
-      sizeBytes: 1n,
-      sha256: 'a'.repeat(64),
-      storageKey: 'k',
-      finishedAt: new Date(),
-    },
-  });
-}
-
 describe('webhook delivery', () => {
   it('retries after two failures, signs every request, logs each attempt and redelivers on request', async () => {
     const user = await createTestUser(database.db);
@@ -101,7 +91,7 @@ describe('webhook delivery', () => {
     expect(row!.json).not.toContain(secret);
     expect(row!.json).not.toContain(secret.slice(6));
     expect(row!.json).toContain(`"secretCiphertext":"fjs1:${secrets.keyId}:`);
-    const media = await readyMediaOf(user.id);
+    const media = await createReadyMedia(database.db, { ownerId: user.id });
     failuresLeft = 2;
     const start = received.length;
 
@@ -199,7 +189,7 @@ describe('webhook delivery', () => {
     await worker.worker.pause();
     try {
       const before = received.length;
-      const media = await readyMediaOf(user.id);
+      const media = await createReadyMedia(database.db, { ownerId: user.id });
       await emitMediaWebhookEvent(
         { db: database.db, queues, config },
         { event: 'media.ready', mediaId: media.id },
@@ -237,7 +227,7 @@ describe('webhook delivery', () => {
     expect(stored.secretCiphertext).not.toContain(legacySecret.slice(6));
 
     const before = received.length;
-    const media = await readyMediaOf(user.id);
+    const media = await createReadyMedia(database.db, { ownerId: user.id });
     await emitMediaWebhookEvent(
       { db: database.db, queues, config },
       { event: 'media.ready', mediaId: media.id },

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService, createMediaDeletion } from '@fjord/ingest';
 import {
@@ -14,7 +13,14 @@ import {
 } from '@fjord/queue';
 import { verifyWebhookSignature } from '@fjord/sdk';
 import { createBlobStore } from '@fjord/storage';
-import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import {
+  createTestDatabase,
+  createTestUser,
+  listenOnLoopback,
+  testConfig,
+  waitFor,
+  type TestDatabase,
+} from '@fjord/testing';
 import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
 import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
 
@@ -45,8 +51,7 @@ beforeAll(async () => {
       res.end('ok');
     });
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/fjord`;
+  receiverUrl = `http://127.0.0.1:${await listenOnLoopback(receiver)}/hooks/fjord`;
   // Only the webhook worker runs: the media's flow stays pending in Redis.
   worker = await runWorker({
     queueName: QueueName.webhooks,

@@ -1,8 +1,15 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, QueueName, runWorker, type RunningWorker } from '@fjord/queue';
-import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import {
+  createReadyMedia,
+  createTestDatabase,
+  createTestUser,
+  listenOnLoopback,
+  testConfig,
+  waitFor,
+  type TestDatabase,
+} from '@fjord/testing';
 import { createWebhookService, emitMediaWebhookEvent, loadSecretCipher } from '@fjord/webhooks';
 import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
 
@@ -50,8 +57,7 @@ beforeAll(async () => {
       res.end('ok');
     });
   });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hooks`;
+  targetUrl = `http://127.0.0.1:${await listenOnLoopback(target)}/hooks`;
   worker = await runWorker({
     queueName: QueueName.webhooks,
     processor: createDeliverWebhookProcessor({
@@ -90,19 +96,7 @@ async function deliverThrough(faults: TargetFault[]) {
     url: targetUrl,
     events: ['media.ready'],
   });
-  const media = await database.db.media.create({
-    data: {
-      ownerId: user.id,
-      kind: 'IMAGE',
-      status: 'READY',
-      originalName: 'a.png',
-      mimeType: 'image/png',
-      sizeBytes: 1n,
-      sha256: 'a'.repeat(64),
-      storageKey: 'k',
-      finishedAt: new Date(),
-    },
-  });
+  const media = await createReadyMedia(database.db, { ownerId: user.id });
   planned.push(...faults);
   const started = Date.now();
   await emitMediaWebhookEvent(

@@ -18,6 +18,7 @@ const trpcCodeByAppCode: Record<AppErrorCode, TRPCCode> = {
   internal: 'INTERNAL_SERVER_ERROR',
   // tRPC has no 507; the web handler sets it from the appCode (trpc-handler.ts responseMeta).
   storage_full: 'SERVICE_UNAVAILABLE',
+  unavailable: 'SERVICE_UNAVAILABLE',
 };
 
 /** The one place an AppError becomes a TRPCError; the stable code rides along as the cause. */
@@ -26,12 +27,13 @@ export function toTRPCError(err: AppError): TRPCError {
 }
 
 /**
- * Response headers an AppError carries: Retry-After (seconds) for rate_limited. Set on the tRPC response
+ * Response headers an AppError carries: Retry-After (seconds) for rate_limited and unavailable. Set on the tRPC response
  * headers, which the HTTP adapter sends with the error.
  */
 export function applyAppErrorHeaders(err: AppError, resHeaders: Headers): void {
   const retryAfter = err.details?.['retryAfterSeconds'];
-  if (err.code === 'rate_limited' && typeof retryAfter === 'number' && retryAfter > 0) {
+  const isRetryable = err.code === 'rate_limited' || err.code === 'unavailable';
+  if (isRetryable && typeof retryAfter === 'number' && retryAfter > 0) {
     resHeaders.set('Retry-After', String(Math.ceil(retryAfter)));
   }
 }

@@ -101,8 +101,11 @@ export const EnvSchema = z.object({
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
   JOB_ATTEMPTS: positiveInt.default(3),
   JOB_BACKOFF_MS: positiveInt.default(1_000),
-  /** An infrastructure fault past JOB_ATTEMPTS re-delays the job, doubling up to this (ADR 0013). */
-  JOB_INFRA_MAX_DELAY_MS: positiveInt.default(5 * 60 * 1000),
+  /**
+   * An infrastructure fault past JOB_ATTEMPTS re-delays the job, doubling up to this (ADR 0013): also the
+   * longest a waiting job lags behind a dependency coming back.
+   */
+  JOB_INFRA_MAX_DELAY_MS: positiveInt.default(30_000),
   /** After this long since the job was created, each further wait is logged as an error for operators. */
   JOB_INFRA_HORIZON_MS: positiveInt.default(24 * 3600 * 1000),
   /** Health/metrics port of a worker process; 0 turns it off. Each worker has its own default. */

@@ -1,5 +1,4 @@
-import net from 'node:net';
-import { startFaultySmtpServer, testConfig, type FaultySmtpServer } from '@fjord/testing';
+import { closedLoopbackPort, startFaultySmtpServer, testConfig, type FaultySmtpServer } from '@fjord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer, type Mailer } from './mailer.service';
 import { mediaMessageId } from './message-id';
@@ -22,14 +21,6 @@ async function sendFailure(mailer: Mailer, messageId: string) {
   return { error, ms: performance.now() - started };
 }
 
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
-
 describe('SMTP faults, against a real server on loopback', () => {
   let server: FaultySmtpServer;
   let mailer: Mailer;
@@ -46,7 +37,7 @@ describe('SMTP faults, against a real server on loopback', () => {
 
   it('a refused connection fails at once, as transient', async () => {
     const refused = createMailer(
-      testConfig({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, ...timeouts }),
+      testConfig({ SMTP_URL: `smtp://127.0.0.1:${await closedLoopbackPort()}`, ...timeouts }),
     );
     try {
       const { error, ms } = await sendFailure(refused, mediaMessageId('refused', 'ready'));

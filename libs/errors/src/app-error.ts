@@ -18,6 +18,8 @@ export const AppErrorCode = {
   internal: 'internal',
   /** The server has no room left to store the file (disk or quota full); nothing was kept. Retry later. */
   storage_full: 'storage_full',
+  /** A dependency (Postgres, Redis, object storage) is down or slow; nothing was done. Retry later. */
+  unavailable: 'unavailable',
 } as const;
 export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
 
@@ -45,6 +47,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   storage_full: 507,
+  unavailable: 503,
 };
 
 export function httpStatusForCode(code: AppErrorCode): number {

@@ -1,2 +1,3 @@
 export * from './app-error';
+export * from './infrastructure-error';
 export * from './storage-full';

@@ -44,6 +44,21 @@ export function renderMetrics(queueName: string, stats: WorkerStats, backlog?: n
   return lines.join('\n') + '\n';
 }
 
+const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * A probe answers within a second, whatever Redis does: the worker's connection queues commands while
+ * Redis is away (BullMQ needs it to), so an unbounded ping or count would hang /metrics and
+ * /health/ready for the whole outage — when an operator needs them most.
+ */
+function withinProbeTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('probe timed out')), PROBE_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** /health/live, /health/ready and /metrics on their own port, so probes never queue behind jobs. */
 export async function startHealthServer(opts: {
   port: number;
@@ -63,14 +78,16 @@ export async function startHealthServer(opts: {
     if (req.method !== 'GET') return send(405, '{"error":"method not allowed"}');
     if (path === '/health/live') return send(200, '{"status":"ok"}');
     if (path === '/health/ready') {
-      opts.isReady().then(
+      withinProbeTimeout(opts.isReady()).then(
         (ok) => send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ok' : 'unavailable' })),
         () => send(503, '{"status":"unavailable"}'),
       );
       return;
     }
     if (path === '/metrics') {
-      const backlog = opts.backlog?.().catch(() => undefined) ?? Promise.resolve(undefined);
+      const backlog = withinProbeTimeout(opts.backlog?.() ?? Promise.resolve(undefined)).catch(
+        () => undefined,
+      );
       void backlog.then((count) =>
         send(
           200,

@@ -1,5 +1,6 @@
 import { createConnectionErrorLog } from './connection-error-log';
 import { JobName } from './contracts';
+import { jobOf, sweepStuckMediaJob } from './job-definitions';
 import type { QueueLogger } from './logger';
 import type { Queues } from './queues';
 
@@ -22,11 +23,13 @@ export async function startMaintenanceSchedule(deps: {
   logger: QueueLogger;
 }): Promise<MaintenanceSchedule> {
   const { queues, logger } = deps;
+  // The job each tick adds is the definition's (name, payload, retention): written once, in job-definitions.
+  const { name, data, opts } = jobOf(sweepStuckMediaJob, undefined, {}, {});
   const upsert = () =>
     queues.maintenance.upsertJobScheduler(
       JobName.sweepStuckMedia,
       { every: deps.everyMs },
-      { name: JobName.sweepStuckMedia, data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
+      { name, data, opts },
     );
   let isChecking = false;
   async function ensure(): Promise<boolean> {

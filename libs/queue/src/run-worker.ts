@@ -119,7 +119,9 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
         const counts = await countsQueue.getJobCounts('waiting', 'prioritized', 'delayed');
         return Object.values(counts).reduce((sum, n) => sum + n, 0);
       },
-      isReady: async () => worker.isRunning() && (await connection.ping()) === 'PONG',
+      // Not ready while the connection is away, rather than a ping queued until Redis returns.
+      isReady: async () =>
+        worker.isRunning() && connection.status === 'ready' && (await connection.ping()) === 'PONG',
     });
   }
 

@@ -11,7 +11,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Config } from '@fjord/config';
-import { AppError } from '@fjord/errors';
+import { AppError, storageFullError } from '@fjord/errors';
 import { assertValidRange, iterate, notFound, tooLarge } from './blob-store.shared';
 import type {
   BlobSource,
@@ -24,6 +24,7 @@ import type {
 } from './blob-store.types';
 import { contentDisposition } from './content-disposition';
 import { createS3Client } from './s3-client';
+import { classifyS3Error } from './s3-error-kind';
 import { assertValidKey } from './storage-key';
 
 export type S3BlobStoreOptions = S3Config & {
@@ -132,7 +133,26 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
         if (err !== sourceError) options.onWarning?.(`aborting the upload of "${key}" failed`, err);
         throw sourceError;
       }
-      throw withContext(err, 'upload', key);
+      throw classifiedUploadError(err, key);
+    }
+  }
+
+  /** A full store or quota becomes storage_full (507, jobs wait), as ENOSPC does on the local driver. */
+  function classifiedUploadError(err: unknown, key: string): Error {
+    const described = withContext(err, 'upload', key);
+    switch (classifyS3Error(err)) {
+      case 'storage_full':
+        return storageFullError(described);
+      case 'too_large': {
+        const tooBig = new AppError(
+          'too_large',
+          'The file is larger than the storage accepts for one object',
+        );
+        tooBig.cause = described;
+        return tooBig;
+      }
+      default:
+        return described;
     }
   }
 

@@ -17,3 +17,5 @@ export { createTestUser, hashTestPassword, TEST_PASSWORD, type TestUserOverrides
 export { startS3TestServer, type S3RequestSeen, type S3TestServer } from './s3-test-server';
 export { mountTmpfs, type TmpfsMount, type TmpfsResult } from './tmpfs-mount';
 export { startOwnRedisServer, type OwnRedisServer } from './own-redis-server';
+export { closedLoopbackPort, listenOnLoopback } from './loopback';
+export { createReadyMedia, type ReadyMediaOverrides } from './test-media';

@@ -5,19 +5,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closedLoopbackPort } from './loopback';
 import { waitFor } from './wait-for';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** One PING over a raw socket; true on PONG. */
 function ping(port: number, timeoutMs = 500): Promise<boolean> {
@@ -48,7 +39,7 @@ export type OwnRedisServer = {
  * under the worktree's `.data/`. Never touches the shared Redis. `args` are appended (later wins).
  */
 export async function startOwnRedisServer(label: string, args: string[] = []): Promise<OwnRedisServer> {
-  const port = await freeLoopbackPort();
+  const port = await closedLoopbackPort();
   const dir = path.join(repoRoot, '.data', 'test-redis', `${label}-${randomUUID().slice(0, 8)}`);
   mkdirSync(dir, { recursive: true });
   let child: ChildProcess | undefined;

@@ -1,5 +1,4 @@
-import { closeOnSignal } from './close-on-signal';
-import { closeWebServices, peekServices } from '@fjord/http';
+import { closeOnSignal, closeWebServices, peekServices } from '@fjord/http';
 
 /** SIGTERM/SIGINT close the services this process opened (if it opened any) once Next has drained. */
 export function registerWebShutdown(): void {

@@ -71,6 +71,9 @@ function operationObject(op: RestOperation): JsonObject {
     '401': errorResponse('Missing, unknown or revoked API key.'),
     '403': errorResponse('The key lacks the scope this operation needs.'),
     '429': errorResponse('Rate limit exceeded; see Retry-After.'),
+    '503': errorResponse(
+      'Service Unavailable (`unavailable`): Postgres, Redis or object storage is unreachable right now. Nothing was done; retry after Retry-After seconds.',
+    ),
   };
   const base = {
     operationId: op.operationId,
