@@ -273,7 +273,12 @@ function filesRows(w: IdorWorld): Row[] {
       as: 'a tampered signature',
       send: get(
         'GET',
-        () => w.signed(w.mediaId, 'thumb-webp').replace(BASE, '').replace(/sig=./, 'sig=A'),
+        // Its first character changed, always to a different one (a signature may start with A itself).
+        () =>
+          w
+            .signed(w.mediaId, 'thumb-webp')
+            .replace(BASE, '')
+            .replace(/sig=(.)/, (_, c) => `sig=${c === 'A' ? 'B' : 'A'}`),
         rendition,
       ),
       status: 403,
