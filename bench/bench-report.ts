@@ -20,6 +20,10 @@ export interface BenchRow {
 export interface BenchContext {
   /** How many measured runs per row (after any warm-up the row needs). */
   runs: number;
+  /** `--uploads N`: how many uploads a row that sends a batch or burst sends (each row has its default). */
+  uploads?: number;
+  /** `--worker-env K=V,K=V`: settings for the workers a row starts (e.g. the defaults of an older release). */
+  workerEnv?: Record<string, string>;
   log: (line: string) => void;
 }
 
