@@ -1,7 +1,10 @@
 import type { BenchDefinition } from '../bench-report';
+import { pickupLatencyBench } from './pickup-latency.bench';
 
 /**
  * The rows of `npm run bench`, in the order they run (issue 11 names them). Each lives in its own
  * `<name>.bench.ts` and is registered here with one line.
  */
-export const benchRows: BenchDefinition[] = [];
+export const benchRows: BenchDefinition[] = [
+  pickupLatencyBench, // 1. add → processor start, idle warm workers
+];
