@@ -1,4 +1,5 @@
 import type { BenchDefinition } from '../bench-report';
+import { flowOverheadBench } from './flow-overhead.bench';
 import { pickupLatencyBench } from './pickup-latency.bench';
 
 /**
@@ -7,4 +8,5 @@ import { pickupLatencyBench } from './pickup-latency.bench';
  */
 export const benchRows: BenchDefinition[] = [
   pickupLatencyBench, // 1. add → processor start, idle warm workers
+  flowOverheadBench, // 2. media flow vs raw BullMQ, no-op processors
 ];
