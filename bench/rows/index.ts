@@ -1,5 +1,6 @@
 import type { BenchDefinition } from '../bench-report';
 import { flowOverheadBench } from './flow-overhead.bench';
+import { ingestBench } from './ingest.bench';
 import { pickupLatencyBench } from './pickup-latency.bench';
 
 /**
@@ -9,4 +10,5 @@ import { pickupLatencyBench } from './pickup-latency.bench';
 export const benchRows: BenchDefinition[] = [
   pickupLatencyBench, // 1. add → processor start, idle warm workers
   flowOverheadBench, // 2. media flow vs raw BullMQ, no-op processors
+  ingestBench, // 5. uploads through next start vs bare node:http
 ];
