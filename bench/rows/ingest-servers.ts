@@ -97,10 +97,18 @@ export async function startNextWeb(dataDir: string): Promise<UploadServer> {
   };
 }
 
-/** The hand-written floor: bare-upload-server.ts, writing under the same data folder. */
-export async function startBareServer(dataDir: string): Promise<UploadServer> {
+/** The hand-written floor: bare-upload-server.ts, writing under the same data folder (`fsync`: durably). */
+export async function startBareServer(
+  dataDir: string,
+  opts: { isDurable?: boolean } = {},
+): Promise<UploadServer> {
   const entry = path.join(root, 'bench/rows/bare-upload-server.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, path.join(dataDir, 'bare')], {
+  const args = [
+    entry,
+    path.join(dataDir, opts.isDurable ? 'bare-fsync' : 'bare'),
+    ...(opts.isDurable ? ['fsync'] : []),
+  ];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -108,7 +116,7 @@ export async function startBareServer(dataDir: string): Promise<UploadServer> {
   await waitFor(async () => /ready \d+/.test(out), { timeoutMs: 30_000, intervalMs: 50 });
   const port = /ready (\d+)/.exec(out)![1];
   return {
-    name: 'bare node:http',
+    name: opts.isDurable ? 'bare node:http + fsync' : 'bare node:http',
     base: `http://127.0.0.1:${port}`,
     headers: {},
     mediaPath: '/media',
