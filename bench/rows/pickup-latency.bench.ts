@@ -13,6 +13,8 @@ const WARM_UP_JOBS = 50;
 /** After a job completes, long enough for the worker to be back in its blocking wait: idle, not busy. */
 const IDLE_GAP_MS = 3;
 const JOB_TIMEOUT_MS = 10_000;
+/** tsx compiles the worker on start: slow on a busy machine. */
+const START_TIMEOUT_MS = 90_000;
 
 /**
  * AWS Lambda's own operator guide ("Lambda execution environments", Cold starts and latency): cold starts
@@ -45,15 +47,15 @@ async function startWorker(prefix: string) {
     waiting.get(key)?.(message);
     waiting.delete(key);
   });
-  const next = (key: string) =>
+  const next = (key: string, timeoutMs = JOB_TIMEOUT_MS) =>
     new Promise<WorkerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`pickup worker: no ${key} in time`)), JOB_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`pickup worker: no ${key} in time`)), timeoutMs);
       waiting.set(key, (m) => {
         clearTimeout(timer);
         resolve(m);
       });
     });
-  await next('ready');
+  await next('ready', START_TIMEOUT_MS);
   return {
     next,
     async stop() {
