@@ -2,13 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '@fjord/auth';
 import { QueueName } from '@fjord/queue';
-import { createTestDatabase, createTestUser, waitFor } from '@fjord/testing';
+import { createTestDatabase, createTestUser, freeLoopbackPort, waitFor } from '@fjord/testing';
 import { benchQueueConfig, removeBenchQueues, sleep } from './queue-bench';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,14 +23,6 @@ export type UploadServer = {
   pid: number;
   stop(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function stopChild(child: ChildProcess) {
   if (child.exitCode !== null) return;
@@ -51,7 +42,7 @@ export async function startNextWeb(dataDir: string): Promise<UploadServer> {
   const user = await createTestUser(database.db);
   const { key } = await createApiKey({ db: database.db, userId: user.id, name: 'bench-ingest' });
   const config = benchQueueConfig('ingest');
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const nextBin = createRequire(path.join(root, 'apps/web/package.json')).resolve('next/dist/bin/next');
   // BENCH_WEB_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the web process (not allowed in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_WEB_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -16,4 +16,4 @@ export { waitFor, type WaitForOptions } from './wait-for';
 export { createTestUser, hashTestPassword, TEST_PASSWORD, type TestUserOverrides } from './test-user';
 export { startS3TestServer, type S3RequestSeen, type S3TestServer } from './s3-test-server';
 export { mountTmpfs, type TmpfsMount, type TmpfsResult } from './tmpfs-mount';
-export { startOwnRedisServer, type OwnRedisServer } from './own-redis-server';
+export { freeLoopbackPort, startOwnRedisServer, type OwnRedisServer } from './own-redis-server';

@@ -9,7 +9,8 @@ import { waitFor } from './wait-for';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-async function freeLoopbackPort(): Promise<number> {
+/** A loopback port nothing listens on right now (the OS picks it; free it before reuse). */
+export async function freeLoopbackPort(): Promise<number> {
   const server = net.createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
