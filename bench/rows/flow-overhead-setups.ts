@@ -12,7 +12,7 @@ import {
   runWorker,
   transcodeImageJob,
 } from '@fjord/queue';
-import { benchLogger, benchQueueConfig, removeBenchQueues } from './queue-bench';
+import { benchLogger, benchQueueConfig, removeBenchKeys } from './queue-bench';
 
 /** One side of the comparison: `executions` no-op jobs added and run to the end. */
 export type FlowSetup = { executions: number; run(): Promise<void>; close(): Promise<void> };
@@ -102,7 +102,7 @@ export async function createFjordFlowSetup(flows: number, timeoutMs: number): Pr
       await Promise.all(workers.map((w) => w.close()));
       await enqueuer.close();
       await queues.close();
-      await removeBenchQueues(config, [...QUEUES]);
+      await removeBenchKeys(config);
     },
   };
 }
@@ -155,7 +155,7 @@ export async function createRawBullmqSetup(flows: number, timeoutMs: number): Pr
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));
       producer.disconnect();
-      await removeBenchQueues(config, [...QUEUES]);
+      await removeBenchKeys(config);
     },
   };
 }
@@ -201,7 +201,7 @@ export async function createRawFlowSetup(flows: number, timeoutMs: number): Prom
       await Promise.all(workers.map((w) => w.close()));
       await flowProducer.close();
       producer.disconnect();
-      await removeBenchQueues(config, [...QUEUES]);
+      await removeBenchKeys(config);
     },
   };
 }

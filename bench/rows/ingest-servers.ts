@@ -6,9 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '@fjord/auth';
-import { QueueName } from '@fjord/queue';
 import { createTestDatabase, createTestUser, freeLoopbackPort, waitFor } from '@fjord/testing';
-import { benchQueueConfig, removeBenchQueues, sleep } from './queue-bench';
+import { benchQueueConfig, removeBenchKeys, sleep } from './queue-bench';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -82,7 +81,7 @@ export async function startNextWeb(dataDir: string): Promise<UploadServer> {
     pid: child.pid!,
     async stop() {
       await stopChild(child);
-      await removeBenchQueues(config, [QueueName.transcode, QueueName.db, QueueName.email]);
+      await removeBenchKeys(config);
       await database.drop().catch(() => undefined);
     },
   };

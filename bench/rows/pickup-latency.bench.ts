@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QueueName, createQueues, jobOf, mediaJobId, transcodeImageJob } from '@fjord/queue';
+import { createQueues, jobOf, mediaJobId, transcodeImageJob } from '@fjord/queue';
 import { rowFromRuns, type BenchDefinition } from '../bench-report';
 import { percentile } from '../bench-stats';
-import { benchLogger, benchQueueConfig, removeBenchQueues, sleep } from './queue-bench';
+import { benchLogger, benchQueueConfig, removeBenchKeys, sleep } from './queue-bench';
 
 const JOBS_PER_RUN = 1_000;
 const WARM_UP_JOBS = 50;
@@ -102,7 +102,7 @@ export const pickupLatencyBench: BenchDefinition = {
     } finally {
       await worker.stop();
       await queues.close();
-      await removeBenchQueues(config, [QueueName.transcode]);
+      await removeBenchKeys(config);
     }
     const row = (name: string, fjord: number[], coldStartMs: number, goal?: string) =>
       rowFromRuns({

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { parseConfig, type Config } from '@fjord/config';
 import { createRedis, closeRedis, type QueueLogger } from '@fjord/queue';
 
@@ -25,14 +24,18 @@ export const benchLogger: QueueLogger = {
   error: (obj, msg) => console.error('error', msg, obj),
 };
 
-/** Removes every queue the bench made under its prefix. */
-export async function removeBenchQueues(config: Config, names: string[]): Promise<void> {
+/**
+ * Removes every key under the bench's own prefix: the queues it used and those `createQueues` only opened
+ * (their meta keys), the web app's rate-limit buckets and finished-tus records.
+ */
+export async function removeBenchKeys(config: Config): Promise<void> {
   const connection = createRedis(config, 'worker', benchLogger);
-  for (const name of names) {
-    const queue = new Queue(name, { connection, prefix: config.QUEUE_PREFIX });
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-  }
+  let cursor = '0';
+  do {
+    const [next, keys] = await connection.scan(cursor, 'MATCH', `${config.QUEUE_PREFIX}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await connection.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
   await closeRedis(connection);
 }
 
