@@ -65,13 +65,22 @@ export async function startNextWeb(dataDir: string): Promise<UploadServer> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child);
+    await removeBenchKeys(config);
+    await database.drop().catch(() => undefined);
+  };
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
       return (await fetch(`${base}/api/health/live`).catch(() => undefined))?.ok === true;
     },
     { timeoutMs: 90_000, intervalMs: 250 },
-  );
+  ).catch(async (err: unknown) => {
+    // A web that never came up must not leave its database and process behind.
+    await stop();
+    throw err;
+  });
   return {
     name: 'fjord (next start)',
     base,
@@ -79,11 +88,7 @@ export async function startNextWeb(dataDir: string): Promise<UploadServer> {
     mediaPath: '/api/v1/media',
     tusPath: '/api/tus',
     pid: child.pid!,
-    async stop() {
-      await stopChild(child);
-      await removeBenchKeys(config);
-      await database.drop().catch(() => undefined);
-    },
+    stop,
   };
 }
 
