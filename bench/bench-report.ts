@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { summarize } from './bench-stats';
 
 /** One row of `npm run bench`: Fjord's figure beside the baseline's, measured in the same run. */
 export interface BenchRow {
@@ -33,6 +32,13 @@ export interface BenchDefinition {
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 
+/** The middle value, or the mean of the two middle ones (with 2 runs the nearest-rank p50 is the minimum). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Builds a row from per-run figures; `higherIsBetter` for rates (images/s, MB/s), false for times. */
 export function rowFromRuns(input: {
   name: string;
@@ -43,8 +49,8 @@ export function rowFromRuns(input: {
   goal?: string;
   baselineSource?: string;
 }): BenchRow {
-  const fjord = summarize(input.fjord).median;
-  const baseline = summarize(input.baseline).median;
+  const fjord = median(input.fjord);
+  const baseline = median(input.baseline);
   const ratio = input.higherIsBetter ? fjord / baseline : baseline / fjord;
   return {
     name: input.name,

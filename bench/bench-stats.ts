@@ -8,6 +8,7 @@ export interface Sample {
   cpuMs: number[];
 }
 
+/** p-th percentile (nearest rank) of values sorted ascending. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
