@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { summarize } from './bench-stats';
 
 /** One row of `npm run bench`: Fjord's figure beside the baseline's, measured in the same run. */
 export interface BenchRow {
@@ -20,6 +19,10 @@ export interface BenchRow {
 export interface BenchContext {
   /** How many measured runs per row (after any warm-up the row needs). */
   runs: number;
+  /** `--uploads N`: how many uploads a row that sends a batch or burst sends (each row has its default). */
+  uploads?: number;
+  /** `--worker-env K=V,K=V`: settings for the workers a row starts (e.g. the defaults of an older release). */
+  workerEnv?: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -27,6 +30,13 @@ export interface BenchDefinition {
   /** Row name prefix, as named in issue 11 (`pickup-latency`, `image-e2e`, …). */
   name: string;
   run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+/** The middle value, or the mean of the two middle ones (with 2 runs the nearest-rank p50 is the minimum). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Builds a row from per-run figures; `higherIsBetter` for rates (images/s, MB/s), false for times. */
@@ -39,8 +49,8 @@ export function rowFromRuns(input: {
   goal?: string;
   baselineSource?: string;
 }): BenchRow {
-  const fjord = summarize(input.fjord).median;
-  const baseline = summarize(input.baseline).median;
+  const fjord = median(input.fjord);
+  const baseline = median(input.baseline);
   const ratio = input.higherIsBetter ? fjord / baseline : baseline / fjord;
   return {
     name: input.name,

@@ -8,7 +8,8 @@ export interface Sample {
   cpuMs: number[];
 }
 
-function percentile(sorted: number[], p: number): number {
+/** p-th percentile (nearest rank) of values sorted ascending. */
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? Number.NaN;

@@ -8,8 +8,8 @@ import { runUploadMemoryBench } from './upload-memory.bench';
 import { runScaleBench } from './scale.bench';
 
 /**
- * `npm run bench [-- --runs 3] [--only image-e2e,ingest] [--report bench.json]`: every row prints Fjord's
- * figure, a baseline measured in the same run, and the ratio (> 1 = Fjord better), so numbers from
+ * `npm run bench [-- --runs 3] [--only image-e2e,ingest] [--report bench.json] [--uploads N]
+ * [--worker-env K=V,…]`: every row prints Fjord's figure, a baseline measured in the same run, and the ratio (> 1 = Fjord better), so numbers from
  * different machines stay comparable; `--report` also writes them as JSON. Results go in
  * docs/performance.md. The detailed tables (`--only images|uploads|admin|scale`) run only when asked.
  */
@@ -20,19 +20,29 @@ const { values } = parseArgs({
     only: { type: 'string' },
     report: { type: 'string' },
     'upload-mb': { type: 'string', default: '2048' },
-    uploads: { type: 'string', default: '120' },
+    uploads: { type: 'string' },
+    'worker-env': { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(values.runs) || 3);
 const iterations = Math.max(1, Number(values.iterations) || 5);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
+const uploads = Number(values.uploads) > 0 ? Number(values.uploads) : undefined;
+const workerEnv = Object.fromEntries(
+  (values['worker-env'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const wanted = (name: string) => (only ? only.has(name) : true);
 
 console.log(`machine: ${describeMachine()}`);
 const rows: BenchRow[] = [];
 for (const row of benchRows.filter((r) => wanted(r.name))) {
   console.log(`\n== ${row.name} ==`);
-  rows.push(...(await row.run({ runs, log: (line) => console.log(`[${row.name}] ${line}`) })));
+  rows.push(
+    ...(await row.run({ runs, uploads, workerEnv, log: (line) => console.log(`[${row.name}] ${line}`) })),
+  );
 }
 if (rows.length > 0) console.log(`\n${formatRows(rows)}`);
 if (values.report) await writeReport(values.report, rows);
@@ -51,6 +61,6 @@ if (only?.has('admin')) {
 }
 if (only?.has('scale')) {
   console.log('\n== scale: 1 vs 2 transcode replicas ==');
-  await runScaleBench({ uploads: Math.max(1, Number(values.uploads) || 120) });
+  await runScaleBench({ uploads: uploads ?? 120 });
 }
 process.exit(0);

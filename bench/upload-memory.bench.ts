@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
 const CHUNK = 64 * 1024;
-const MP4_HEAD = Buffer.concat([
+export const MP4_HEAD = Buffer.concat([
   Buffer.from([0, 0, 0, 0x18]),
   Buffer.from('ftypisom'),
   Buffer.from([0, 0, 2, 0]),
@@ -17,7 +17,7 @@ const MP4_HEAD = Buffer.concat([
 const JPEG_HEAD = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
 
 /** `bytes` generated on the fly in 1 MB chunks: the client never holds the file either. */
-function generated(head: Buffer, bytes: number): Readable {
+export function generated(head: Buffer, bytes: number): Readable {
   const chunk = Buffer.alloc(CHUNK, 0x5a);
   return Readable.from(
     (function* () {
@@ -33,7 +33,7 @@ function generated(head: Buffer, bytes: number): Readable {
  * A streamed POST/PATCH with node:http (backpressure end to end). Node 20's fetch with a stream body
  * made the *server* look 600 MB heavier in an earlier run than curl did for the same upload.
  */
-function send(url: string, method: string, headers: Record<string, string>, body: Readable) {
+export function send(url: string, method: string, headers: Record<string, string>, body: Readable) {
   return new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>(
     (resolve, reject) => {
       const req = http.request(url, { method, headers }, (res) => {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { createApiKey } from '@fjord/auth';
 import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
 import { closeWebServices, createWebHttp, createWebServices } from '@fjord/http';
+import { toWebRequest } from './node-request';
 
 const database = await createTestDatabase();
 const config = testConfig({
@@ -19,45 +20,6 @@ const services = createWebServices(config);
 const user = await createTestUser(services.db);
 const { key } = await createApiKey({ db: services.db, userId: user.id, name: 'bench' });
 const web = createWebHttp(services);
-
-/**
- * The socket as a web stream that honours backpressure (pauses the socket while the consumer is behind).
- * Node 20's Readable.toWeb reads eagerly and buffered ~600 MB of a 2 GB upload in an earlier run.
- */
-function toWebStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        req.on('data', (chunk: Buffer) => {
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
-        req.once('end', () => controller.close());
-        req.once('error', (err) => controller.error(err));
-      },
-      pull() {
-        req.resume();
-      },
-      cancel() {
-        req.destroy();
-      },
-    },
-    { highWaterMark: 16 },
-  );
-}
-
-function toRequest(req: http.IncomingMessage, port: number): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers))
-    if (typeof value === 'string') headers.set(name, value);
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(`http://127.0.0.1:${port}${req.url}`, {
-    method: req.method,
-    headers,
-    body: hasBody ? toWebStream(req) : undefined,
-    duplex: 'half',
-  } as RequestInit);
-}
 
 /**
  * Peak RSS since the last reset. Linux keeps it in VmHWM and resets it on `echo 5 > /proc/self/clear_refs`,
@@ -92,7 +54,7 @@ const server = http.createServer(async (req, res) => {
     );
     return;
   }
-  const request = toRequest(req, port);
+  const request = toWebRequest(req, port);
   const response = req.url?.startsWith('/api/tus')
     ? await web.tus(request)
     : await web.rest.createMedia(request);

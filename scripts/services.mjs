@@ -277,6 +277,23 @@ function ensureFfmpeg() {
   say('ffmpeg', 'installed ffmpeg and ffprobe');
 }
 
+// ---------- ImageMagick (bench only) ----------
+
+/**
+ * `npm run bench` compares image-e2e with Debian's ImageMagick 6 `convert`; nothing else needs it, so
+ * only the bench calls this. /usr/bin/convert is checked by path: a stand-in may sit earlier on PATH.
+ */
+export function ensureImageMagick() {
+  if (existsSync('/usr/bin/convert')) {
+    say('imagemagick', 'found /usr/bin/convert');
+    return;
+  }
+  aptInstall(['imagemagick']);
+  if (!existsSync('/usr/bin/convert'))
+    throw new Error('imagemagick was installed but /usr/bin/convert is missing');
+  say('imagemagick', 'installed /usr/bin/convert');
+}
+
 // ---------- helpers ----------
 
 function isLocalHost(host) {

@@ -81,14 +81,15 @@ export const EnvSchema = z.object({
   FJORD_ADMIN_EMAIL: z.string().email().default('admin@fjord.local'),
   FJORD_ADMIN_PASSWORD: z.string().min(12).optional(),
 
-  TRANSCODE_CONCURRENCY: positiveInt.default(2),
+  /** Transcode jobs per worker process; default = cores + 1 (deriveTranscodeParallelism). */
+  TRANSCODE_CONCURRENCY: positiveInt.optional(),
   DB_CONCURRENCY: positiveInt.default(8),
   EMAIL_CONCURRENCY: positiveInt.default(4),
-  /** libvips threads per sharp call; default = max(1, cores / TRANSCODE_CONCURRENCY). */
+  /** libvips threads per sharp call; default = max(1, ⌊cores ÷ TRANSCODE_CONCURRENCY⌋). */
   SHARP_CONCURRENCY: positiveInt.optional(),
   /** AVIF encoder effort 0–9: the main cost knob of image processing (docs/performance.md). */
   AVIF_EFFORT: z.coerce.number().int().min(0).max(9).default(2),
-  /** Threads per ffmpeg run; default = max(1, cores / TRANSCODE_CONCURRENCY). */
+  /** Threads per ffmpeg run; default = max(1, ⌊cores ÷ TRANSCODE_CONCURRENCY⌋). */
   FFMPEG_THREADS: positiveInt.optional(),
   /**
    * Scratch space of worker-transcode: ffmpeg outputs, and with STORAGE_DRIVER=s3 a private copy of each

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { EnvWithRulesSchema, type Env } from './config.schema';
+import { deriveTranscodeParallelism } from './transcode-parallelism';
 
 /** Connection settings of the S3 storage driver; present only when STORAGE_DRIVER=s3. */
 export type S3Config = {
@@ -14,7 +15,9 @@ export type S3Config = {
   prefix: string;
 };
 
-export type Config = Env & {
+export type Config = Omit<Env, 'TRANSCODE_CONCURRENCY'> & {
+  /** Always set: configured, or derived from the machine's cores. */
+  TRANSCODE_CONCURRENCY: number;
   dataDir: string;
   storageDir: string;
   s3?: S3Config;
@@ -49,17 +52,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = result.data;
   const dataDir = path.resolve(e.FJORD_DATA_DIR);
+  const parallelism = deriveTranscodeParallelism({
+    cores: os.availableParallelism(),
+    transcodeConcurrency: e.TRANSCODE_CONCURRENCY,
+    sharpConcurrency: e.SHARP_CONCURRENCY,
+    ffmpegThreads: e.FFMPEG_THREADS,
+  });
   return {
     ...e,
+    TRANSCODE_CONCURRENCY: parallelism.transcodeConcurrency,
     dataDir,
     storageDir: path.resolve(dataDir, e.STORAGE_DIR ?? 'blobs'),
     s3: e.STORAGE_DRIVER === 's3' ? s3ConfigOf(e) : undefined,
     transcodeTempDir: path.resolve(dataDir, e.TRANSCODE_TEMP_DIR ?? os.tmpdir()),
     mailOutboxDir: path.resolve(dataDir, e.MAIL_OUTBOX_DIR ?? 'mail'),
-    sharpConcurrency:
-      e.SHARP_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / e.TRANSCODE_CONCURRENCY)),
-    ffmpegThreads:
-      e.FFMPEG_THREADS ?? Math.max(1, Math.floor(os.availableParallelism() / e.TRANSCODE_CONCURRENCY)),
+    sharpConcurrency: parallelism.sharpConcurrency,
+    ffmpegThreads: parallelism.ffmpegThreads,
     cookieSecure: e.COOKIE_SECURE ?? e.FJORD_PUBLIC_URL.startsWith('https:'),
   };
 }

@@ -1,2 +1,3 @@
 export { EnvSchema, type Env } from './config.schema';
 export { parseConfig, getConfig, type Config, type S3Config } from './config';
+export { deriveTranscodeParallelism, type TranscodeParallelism } from './transcode-parallelism';

@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig, uniquePrefix, waitFor } from '@fjord/testing';
+import { closedLoopbackPort, testConfig, uniquePrefix, waitFor } from '@fjord/testing';
 import { createQueues, type Queues } from './queues';
 
 const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/slow-worker.fixture.ts');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function startFixture(env: Record<string, string>, healthPort: number) {
   const child = spawn(
@@ -45,7 +36,7 @@ describe('runWorker (a real worker process)', () => {
 
   beforeAll(async () => {
     queues = createQueues(testConfig(env));
-    healthPort = await freePort();
+    healthPort = await closedLoopbackPort();
     worker = startFixture(env, healthPort);
     children.push(worker.child);
     await waitFor(async () => worker.output().includes('READY'), { timeoutMs: 20_000, intervalMs: 50 });

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { AppError, isAppError, isStorageFullError, storageFullError } from '@fjord/errors';
+import { createBatchedFileWriter } from './batched-file-writer';
 import { assertValidRange, iterate, notFound, tooLarge } from './blob-store.shared';
 import type { BlobSource, BlobStat, BlobStore, ByteRange, PutOptions, PutResult } from './blob-store.types';
 import { assertValidKey } from './storage-key';
@@ -51,6 +52,7 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
     const hash = createHash('sha256');
     let bytes = 0;
     const handle = await fs.open(temp, 'wx');
+    const writer = createBatchedFileWriter(handle);
     let isClosed = false;
     try {
       for await (const chunk of iterate(source)) {
@@ -59,8 +61,9 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
           throw tooLarge(opts.maxBytes);
         }
         hash.update(chunk);
-        await handle.write(chunk);
+        await writer.write(chunk);
       }
+      await writer.end();
       await handle.sync();
       await handle.close();
       isClosed = true;
@@ -69,7 +72,10 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
       return { bytes, sha256: hash.digest('hex') };
     } catch (err) {
       // Whatever stopped the write (a client gone, too large, a full disk), the partial file goes first.
-      if (!isClosed) await handle.close().catch(() => undefined);
+      if (!isClosed) {
+        await writer.settle();
+        await handle.close().catch(() => undefined);
+      }
       await fs.rm(temp, { force: true });
       throw err;
     }

@@ -1,0 +1,80 @@
+import os from 'node:os';
+import { probeVideo } from '@fjord/media';
+import { VIDEO_VARIANTS } from '@fjord/queue';
+import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
+import { ensureBenchTools } from './bench-tools';
+import { cpuSecondsOf } from './cpu-time';
+import { describeWorkerParallelism, startMediaStack } from './media-stack';
+import { loadBenchClip, runSingleDecodeFfmpeg } from './video-baseline';
+
+const CLIP_SECONDS = 12;
+
+/**
+ * Fjord's ladder + poster + preview (the real worker jobs, one per output, after an upload through the
+ * API) vs one hand-written single-decode ffmpeg for the same outputs: × realtime (clip seconds / wall
+ * seconds), higher is better.
+ */
+export const videoLadderBench: BenchDefinition = {
+  name: 'video-ladder',
+  async run(ctx: BenchContext) {
+    await ensureBenchTools();
+    const clip = await loadBenchClip(CLIP_SECONDS);
+    const info = await probeVideo(clip.path);
+    const clipSeconds = info.durationMs / 1000;
+    const stack = await startMediaStack('bench-video-ladder', ctx.workerEnv);
+    try {
+      await stack.startWorkers();
+      ctx.log(describeWorkerParallelism(stack));
+      const pids = stack.pipeline.workers.map((w) => w.child.pid);
+      ctx.log(
+        `workers up; clip ${info.width}×${info.height}, ${clipSeconds.toFixed(1)} s, ${clip.body.length} bytes`,
+      );
+      const fjord: number[] = [];
+      const baseline: number[] = [];
+      const fjordCpu: number[] = [];
+      const baselineCpu: number[] = [];
+      for (let r = 0; r < ctx.runs; r += 1) {
+        const cpuBefore = await cpuSecondsOf(pids);
+        const start = performance.now();
+        const { id } = await stack.upload(clip.body, `clip-${r}.mp4`, 'video/mp4');
+        const readyAt = (await stack.waitReady([id], { intervalMs: 50 })).get(id)!;
+        const seconds = (readyAt - start) / 1000;
+        const cpu = (await cpuSecondsOf(pids)) - cpuBefore;
+        fjordCpu.push(cpu);
+        fjord.push(clipSeconds / seconds);
+        const baseCpuBefore = await cpuSecondsOf([]);
+        const base = await runSingleDecodeFfmpeg({ input: clip.path, info, variants: VIDEO_VARIANTS });
+        const baseCpu = (await cpuSecondsOf([])) - baseCpuBefore;
+        baseline.push(clipSeconds / base);
+        baselineCpu.push(baseCpu);
+        ctx.log(
+          `run ${r + 1}: fjord ${seconds.toFixed(1)} s upload → READY (${(clipSeconds / seconds).toFixed(2)}× ` +
+            `realtime, stack CPU incl. ffmpeg ${cpu.toFixed(1)} s); single-decode ffmpeg ` +
+            `${base.toFixed(1)} s (${(clipSeconds / base).toFixed(2)}×, CPU ${baseCpu.toFixed(1)} s); load ${os.loadavg()[0]!.toFixed(2)}`,
+        );
+      }
+      return [
+        rowFromRuns({
+          name: 'video-ladder',
+          unit: '× realtime',
+          fjord,
+          baseline,
+          higherIsBetter: true,
+          goal: '≥ 0.95×',
+          baselineSource: 'one ffmpeg decode → split → every rung; poster and preview beside it',
+        }),
+        rowFromRuns({
+          name: 'video-ladder-cpu',
+          unit: 'CPU-s/clip',
+          fjord: fjordCpu,
+          baseline: baselineCpu,
+          higherIsBetter: false,
+          baselineSource:
+            'the single-decode ffmpeg, same run; Fjord: the whole stack (web, every worker, ffmpeg)',
+        }),
+      ];
+    } finally {
+      await stack.stop();
+    }
+  },
+};
