@@ -144,10 +144,23 @@ try {
   );
 
   const notReady = async () => p.db.media.count({ where: { status: { not: 'READY' } } });
-  await waitFor(async () => (await notReady()) === 0 && (await p.db.media.count()) >= ids.length, {
-    timeoutMs: 20 * 60_000,
-    intervalMs: 1_000,
-  }).catch(() => undefined);
+  let lastProgressAt = Date.now();
+  await waitFor(
+    async () => {
+      const open = await notReady();
+      if (Date.now() - lastProgressAt > 30_000) {
+        lastProgressAt = Date.now();
+        log(
+          `${open} media not READY yet, ${Math.round((Date.now() - burstStarted) / 1000)} s into the burst`,
+        );
+      }
+      return open === 0 && (await p.db.media.count()) >= ids.length;
+    },
+    {
+      timeoutMs: 20 * 60_000,
+      intervalMs: 1_000,
+    },
+  ).catch(() => undefined);
   const drainedMs = Date.now() - burstStarted;
   const killed = await killer.stop();
   log(
