@@ -7,9 +7,11 @@ import type { Pipeline, SpawnedWorker, WorkerName } from '../pipeline/pipeline-h
 import type { WebProcess } from '../pipeline/web-process';
 
 export type Target = 'transcode-image' | 'transcode-video' | 'db' | 'email' | 'webhook' | 'web';
-const ROTATION: Target[] = ['transcode-image', 'db', 'transcode-video', 'email', 'webhook', 'web'];
-/** Tries per target before the rotation moves on (no job of that kind active right now). */
-const TRIES_PER_TARGET = 8;
+// Videos are uploaded first and done first; web only while uploads are still arriving.
+const ROTATION: Target[] = ['transcode-video', 'transcode-image', 'db', 'web', 'email', 'webhook'];
+/** Polls per target (150 ms apart) before the rotation moves on: no job of that kind active right now. */
+const TRIES_PER_TARGET = 40;
+export const TARGETS = ROTATION;
 
 export function countBy(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -35,6 +37,8 @@ export function startKiller(input: {
   pipeline: Pipeline;
   kills: number;
   currentWeb(): WebProcess | undefined;
+  /** true while clients are still sending uploads: killing an idle web would kill no request. */
+  isUploading(): boolean;
   restartWeb(): Promise<unknown>;
   log(line: string): void;
 }) {
@@ -53,7 +57,7 @@ export function startKiller(input: {
   async function killOne(target: Target): Promise<boolean> {
     if (target === 'web') {
       const web = input.currentWeb();
-      if (!web || web.child.exitCode !== null) return false;
+      if (!web || web.child.exitCode !== null || !input.isUploading()) return false;
       await sigkill(web.child);
       restarts.push(input.restartWeb());
       input.log('SIGKILL web (uploads in flight get no answer; clients retry)');
@@ -80,12 +84,15 @@ export function startKiller(input: {
     const deadline = Date.now() + 30 * 60_000;
     let total = 0;
     for (let i = 0, tries = 0; !isStopped && total < input.kills && Date.now() < deadline;) {
-      await sleep(1_000 + Math.random() * 3_000);
       const target = ROTATION[i % ROTATION.length]!;
       if (await killOne(target).catch(() => false)) {
         killed[target]++;
         total++;
-      } else if (++tries < TRIES_PER_TARGET) continue;
+        await sleep(300 + Math.random() * 1_200); // a random moment before the next one
+      } else if (++tries < TRIES_PER_TARGET) {
+        await sleep(150);
+        continue;
+      }
       i++;
       tries = 0;
     }
