@@ -83,8 +83,14 @@ export function startKiller(input: {
   const loop = (async () => {
     const deadline = Date.now() + 30 * 60_000;
     let total = 0;
+    const share = Math.ceil(input.kills / ROTATION.length);
     for (let i = 0, tries = 0; !isStopped && total < input.kills && Date.now() < deadline;) {
       const target = ROTATION[i % ROTATION.length]!;
+      // Each target gets its share, so a kind that is rarely active (webhooks) is not crowded out.
+      if (killed[target] >= share) {
+        i++;
+        continue;
+      }
       if (await killOne(target).catch(() => false)) {
         killed[target]++;
         total++;
