@@ -1,5 +1,11 @@
 import type { DbClient } from '@fjord/db';
-import { mediaJobId, jobOf, notifyMediaJob, type QueueLogger, type Queues } from '@fjord/queue';
+import {
+  mediaJobId,
+  jobOf,
+  notifyMediaJob,
+  type QueueLogger,
+  type Queues,
+} from '@fjord/queue';
 import type { Config } from '@fjord/config';
 
 export type RedriveNotificationsDeps = {
