@@ -17,7 +17,7 @@ import { createTestDatabase, startSmtpListener, testConfig, uniquePrefix, waitFo
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type WorkerName = 'transcode' | 'db' | 'email';
+export type WorkerName = 'transcode' | 'db' | 'email' | 'webhook';
 
 export const silentLogger: QueueLogger = {
   debug: () => undefined,
@@ -111,7 +111,21 @@ export async function startPipeline(label: string, env: Record<string, string> =
     await database.drop();
   }
 
-  return { config, db, storage, queues, enqueuer, ingest, smtp, workers, startWorker, waitForStatus, stop };
+  return {
+    config,
+    /** The environment every worker gets (for other processes of the same installation). */
+    env: workerEnv,
+    db,
+    storage,
+    queues,
+    enqueuer,
+    ingest,
+    smtp,
+    workers,
+    startWorker,
+    waitForStatus,
+    stop,
+  };
 }
 
 export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;

@@ -1,6 +1,7 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
 import {
   appendJobLog,
+  assertJobLockHeld,
   finalizeMediaJob,
   GENERAL_FAILURE_MESSAGE,
   handleJob,
@@ -72,6 +73,9 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
       await emitWebhook({ event: 'media.ready', mediaId });
       return { mediaId, status: 'READY' };
     }
+
+    // A worker paused past its lock must not record an outcome another attempt now owns (ADR 0014).
+    await assertJobLockHeld(job);
 
     const isMissingVariants = results.length < media.variantsTotal;
     if (failures.length > 0 || isMissingVariants || results.length === 0) {

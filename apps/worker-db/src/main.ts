@@ -23,6 +23,7 @@ const db = createDbClient({ url: config.DATABASE_URL, max: config.DB_CONCURRENCY
 const events = createMediaEventPublisher(config, { logger });
 const queues = createQueues(config, { logger });
 const enqueuer = createMediaFlowEnqueuer({ config, queues });
+const storage = createBlobStore(config);
 
 // Every replica keeps the one scheduler alive: re-created after Redis lost it (flush, empty restart).
 const schedule = await startMaintenanceSchedule({ queues, everyMs: config.SWEEPER_INTERVAL_MS, logger });
@@ -31,7 +32,7 @@ const finalize = await runWorker({
   queueName: QueueName.db,
   processor: createFinalizeProcessor({
     db,
-    storage: createBlobStore(config),
+    storage,
     events,
     logger,
     emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config }, input),
@@ -50,6 +51,7 @@ const maintenance = await runWorker({
       db,
       queues,
       enqueuer,
+      storage,
       config,
       staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
       logger,

@@ -2,6 +2,7 @@ import { transitionMedia, type DbClient } from '@fjord/db';
 import { renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
+  attemptTag,
   findImageVariant,
   handleJob,
   transcodeImageJob,
@@ -10,7 +11,7 @@ import {
   type QueueLogger,
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
-import { announceFailedVariant, safePublish } from './transcode-shared';
+import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
 
 export type TranscodeProcessorDeps = {
   db: DbClient;
@@ -54,8 +55,9 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         variant.name,
         EXT_BY_FORMAT[rendered.format] ?? rendered.format,
         data.run,
+        attemptTag(job),
       );
-      const { bytes } = await storage.put(storageKey, rendered.data);
+      const { bytes } = await putFencedOutput({ job, storage, key: storageKey, source: () => rendered.data });
       await appendJobLog(
         job,
         `wrote ${storageKey}: ${rendered.width}×${rendered.height}, ${bytes} bytes in ${Date.now() - startedAt} ms`,

@@ -1,4 +1,13 @@
-import type { MediaEventPublisher, QueueLogger, TranscodeJobData } from '@fjord/queue';
+import {
+  assertJobLockHeld,
+  isJobLockHeld,
+  JobLockLostError,
+  type Job,
+  type MediaEventPublisher,
+  type QueueLogger,
+  type TranscodeJobData,
+} from '@fjord/queue';
+import type { BlobSource, BlobStore, PutResult } from '@fjord/storage';
 
 export type Publish = MediaEventPublisher['publish'];
 
@@ -15,4 +24,25 @@ export function announceFailedVariant(publish: Publish) {
   return async (data: TranscodeJobData) => {
     await publish({ mediaId: data.mediaId, type: 'variant-failed', variant: data.variant });
   };
+}
+
+/**
+ * Stores one attempt's output, fenced (docs/adr/0014-fenced-job-attempts.md): the key is this attempt's
+ * own (renditionKey with attemptTag), nothing is written once another worker owns the job, and a write
+ * that lost the lock meanwhile is taken back, so a worker woken past its lock leaves no file behind.
+ */
+export async function putFencedOutput(input: {
+  job: Job;
+  storage: Pick<BlobStore, 'put' | 'delete'>;
+  key: string;
+  source: () => BlobSource;
+}): Promise<PutResult> {
+  const { job, storage, key } = input;
+  await assertJobLockHeld(job);
+  const stored = await storage.put(key, input.source());
+  if (!(await isJobLockHeld(job))) {
+    await storage.delete(key).catch(() => undefined);
+    throw new JobLockLostError(job.id);
+  }
+  return stored;
 }

@@ -8,6 +8,7 @@ import {
   type VideoInfo,
 } from '@fjord/media';
 import {
+  attemptTag,
   findVideoVariant,
   handleJob,
   transcodeVideoJob,
@@ -21,7 +22,7 @@ import {
 import { renditionKey, type BlobStore } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
 import { downloadToTempFile, type LocalCopy } from './download-original';
-import { announceFailedVariant, safePublish } from './transcode-shared';
+import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
 
 export type VideoProcessorDeps = {
   db: DbClient;
@@ -108,8 +109,13 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
         },
       });
       try {
-        const storageKey = renditionKey(mediaId, variant.name, out.ext, data.run);
-        const { bytes } = await storage.put(storageKey, createReadStream(out.path));
+        const storageKey = renditionKey(mediaId, variant.name, out.ext, data.run, attemptTag(job));
+        const { bytes } = await putFencedOutput({
+          job,
+          storage,
+          key: storageKey,
+          source: () => createReadStream(out.path),
+        });
         // Deleted while the file was being stored: take back what was just written.
         if (
           cancel.signal.aborted ||

@@ -114,6 +114,12 @@ export const EnvSchema = z.object({
   /** Media left QUEUED longer than this without a flow in Redis is re-enqueued by the sweeper. */
   SWEEPER_STALE_AFTER_MS: positiveInt.default(30_000),
   SWEEPER_INTERVAL_MS: positiveInt.default(15_000),
+  /**
+   * The reconciler lists storage for orphan files (left by crashes) at most this often, and removes only
+   * files untouched for ORPHAN_BLOB_GRACE_MS that no media row refers to (ADR 0014).
+   */
+  ORPHAN_SWEEP_INTERVAL_MS: positiveInt.default(3_600_000),
+  ORPHAN_BLOB_GRACE_MS: positiveInt.default(3_600_000),
 
   /**
    * HMAC key of signed download URLs. Unset: generated once and kept in <FJORD_DATA_DIR>/secrets, so

@@ -10,6 +10,11 @@ export {
 } from './ingest.service';
 export { sweepStuckMedia, type SweepStuckMediaDeps } from './sweep-stuck-media.service';
 export {
+  sweepOrphanBlobs,
+  type SweepOrphanBlobsDeps,
+  type SweepOrphanBlobsResult,
+} from './sweep-orphan-blobs.service';
+export {
   redriveNotifications,
   NOTIFICATION_REDRIVE_WINDOW_MS,
   NOTIFY_SEND_LEASE_MS,

@@ -46,4 +46,11 @@ export { renderMetrics, startHealthServer, type HealthServer, type WorkerStats }
 export { UnrecoverableError, type Job } from 'bullmq';
 export * from './admin';
 export { appendJobLog } from './job-log';
+export {
+  assertJobLockHeld,
+  attemptTag,
+  isJobLockHeld,
+  isJobLockLostError,
+  JobLockLostError,
+} from './job-lock-fence';
 export { DelayedError } from 'bullmq';

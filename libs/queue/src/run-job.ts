@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '@fjord/config';
 import { isLastAttempt, type JobDefinition } from './job-definitions';
 import { isDiskFullFailure, type JobFailure } from './job-failure';
+import { isJobLockLostError } from './job-lock-fence';
 import { appendJobLog } from './job-log';
 import type { QueueLogger } from './logger';
 
@@ -88,6 +89,11 @@ export function createJobRunner(deps: {
     try {
       return definition.result.parse(await handler.process(definition.data.parse(job.data), job));
     } catch (err) {
+      // Another worker owns the job now: nothing to classify, record or announce for this attempt.
+      if (isJobLockLostError(err)) {
+        logger.warn({ queue: deps.queueName, jobId: job.id, mediaId: mediaIdOf(job) }, err.message);
+        throw err;
+      }
       throw await settle(job, token, err, handler);
     }
   };

@@ -207,6 +207,27 @@ export function describeBlobStoreContract(name: string, setup: () => Promise<Blo
       expect(await t.listAll()).toEqual(['media/many-neighbour/original.bin', 'media/other/original.bin']);
     });
 
+    it('lists a folder prefix in key order with modification times, across listing pages', async () => {
+      const keys = Array.from(
+        { length: t.pageSize + 2 },
+        (_, i) => `media/l/r/${String(i).padStart(3, '0')}.bin`,
+      );
+      for (const key of [...keys, 'media/l/original.jpg', 'media/l2/original.jpg']) {
+        await store.put(key, Buffer.from(key));
+      }
+      const listed: { key: string; mtimeMs: number; isPartial: boolean }[] = [];
+      for await (const entry of store.list('media/l/')) listed.push(entry);
+      expect(listed.map((e) => e.key)).toEqual(['media/l/original.jpg', ...keys]);
+      for (const e of listed) {
+        expect(e.isPartial).toBe(false);
+        expect(Math.abs(e.mtimeMs - Date.now())).toBeLessThan(10 * 60_000);
+      }
+      const none: unknown[] = [];
+      for await (const entry of store.list('media/none/')) none.push(entry);
+      expect(none).toEqual([]);
+      expect(() => store.list('media/l')).toThrow(/folder prefix/);
+    });
+
     it('refuses keys that could escape or address temp files, and writes nothing', async () => {
       for (const key of [
         '../escaped.txt',

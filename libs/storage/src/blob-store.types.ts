@@ -18,6 +18,17 @@ export interface BlobStat {
   mtimeMs: number;
 }
 
+/** One stored object, as `list` yields it. */
+export interface BlobEntry {
+  key: string;
+  mtimeMs: number;
+  /**
+   * The temp file of a write that never finished (a process killed mid-put; local driver only): `key` is
+   * its path, which no other method accepts; remove it with `removePartial`.
+   */
+  isPartial: boolean;
+}
+
 /** Byte range, both ends inclusive (the HTTP Range convention). */
 export interface ByteRange {
   start: number;
@@ -53,6 +64,14 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Deletes every key starting with `prefix` (S3 semantics: `media/abc/` removes that "folder"). */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * Everything stored under `prefix` (a folder prefix ending in '/'), in key order, for orphan sweeps.
+   * S3 lists whole objects only: a multipart upload a killed process left is not an object (a bucket
+   * lifecycle rule, AbortIncompleteMultipartUpload, removes its parts).
+   */
+  list(prefix: string): AsyncIterable<BlobEntry>;
+  /** Removes a partial write `list` reported (local driver). */
+  removePartial?(key: string): Promise<void>;
   /** Absolute file path, for drivers on disk: lets sharp/ffmpeg read the file without a copy. */
   localPath?(key: string): string;
   /**

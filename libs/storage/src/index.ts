@@ -1,4 +1,5 @@
 export type {
+  BlobEntry,
   BlobSource,
   BlobStat,
   BlobStore,

@@ -54,6 +54,23 @@ describe('local BlobStore specifics', () => {
     expect(store.presignGet).toBeUndefined();
   });
 
+  it('lists the temp file of a write that never finished, and removes only such files', async () => {
+    await store.put('media/k/original.jpg', Buffer.from('whole'));
+    // What a process SIGKILLed mid-put leaves: its temp file beside where the blob would have gone.
+    const temp = 'media/k/.original.png.1b2c3d4e-0000-4000-8000-000000000000.tmp';
+    await fs.writeFile(path.join(rootDir, temp), 'half');
+    const listed = [];
+    for await (const e of store.list('media/')) listed.push({ key: e.key, isPartial: e.isPartial });
+    expect(listed).toEqual([
+      { key: temp, isPartial: true },
+      { key: 'media/k/original.jpg', isPartial: false },
+    ]);
+    await expect(store.removePartial!('media/k/original.jpg')).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(store.removePartial!('../.x.tmp')).rejects.toMatchObject({ code: 'bad_request' });
+    await store.removePartial!(temp);
+    expect(await listFiles(rootDir)).toEqual(['media/k/original.jpg']);
+  });
+
   it('never writes outside its root', async () => {
     const outside = path.join(path.dirname(rootDir), 'escaped.txt');
     await expect(store.put(`/${outside}`, Buffer.from('x'))).rejects.toMatchObject({ code: 'bad_request' });

@@ -6,8 +6,21 @@ import { PassThrough, type Readable } from 'node:stream';
 import { AppError, isAppError, isStorageFullError, storageFullError } from '@fjord/errors';
 import { createBatchedFileWriter } from './batched-file-writer';
 import { assertValidRange, iterate, notFound, tooLarge } from './blob-store.shared';
-import type { BlobSource, BlobStat, BlobStore, ByteRange, PutOptions, PutResult } from './blob-store.types';
+import type {
+  BlobEntry,
+  BlobSource,
+  BlobStat,
+  BlobStore,
+  ByteRange,
+  PutOptions,
+  PutResult,
+} from './blob-store.types';
 import { assertValidKey } from './storage-key';
+
+/** The temp file name writeWhole uses: `.<name>.<uuid>.tmp`. */
+function isPartialName(name: string): boolean {
+  return /^\.[^/]+\.tmp$/.test(name);
+}
 
 function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
@@ -138,8 +151,48 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
     );
   }
 
+  /** Depth-first in name order, so keys come out sorted as S3 lists them. */
+  async function* walk(dir: string): AsyncGenerator<BlobEntry> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        yield* walk(full);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const s = await fs.stat(full).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+      if (!s) continue; // gone meanwhile (a rename or delete)
+      const key = path.relative(root, full).split(path.sep).join('/');
+      yield { key, mtimeMs: s.mtimeMs, isPartial: isPartialName(entry.name) };
+    }
+  }
+
+  function list(prefix: string): AsyncIterable<BlobEntry> {
+    if (!prefix.endsWith('/'))
+      throw new AppError('bad_request', `list takes a folder prefix, got "${prefix}"`);
+    return walk(resolveKey(prefix, { allowTrailingSlash: true }));
+  }
+
+  async function removePartial(key: string): Promise<void> {
+    const dir = path.posix.dirname(key);
+    const name = path.posix.basename(key);
+    if (!isPartialName(name))
+      throw new AppError('bad_request', `"${key.slice(0, 80)}" is not a partial write`);
+    await fs.rm(path.join(resolveKey(`${dir}/`, { allowTrailingSlash: true }), name), { force: true });
+  }
+
   return {
     driver: 'local',
+    list,
+    removePartial,
     put,
     stat,
     createReadStream,

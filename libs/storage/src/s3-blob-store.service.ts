@@ -14,6 +14,7 @@ import type { S3Config } from '@fjord/config';
 import { AppError, storageFullError } from '@fjord/errors';
 import { assertValidRange, iterate, notFound, tooLarge } from './blob-store.shared';
 import type {
+  BlobEntry,
   BlobSource,
   BlobStat,
   BlobStore,
@@ -246,6 +247,28 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
     } while (ContinuationToken);
   }
 
+  function list(prefix: string): AsyncIterable<BlobEntry> {
+    if (!prefix.endsWith('/'))
+      throw new AppError('bad_request', `list takes a folder prefix, got "${prefix}"`);
+    return listPages(prefix);
+  }
+
+  async function* listPages(prefix: string): AsyncGenerator<BlobEntry> {
+    const Prefix = objectKey(prefix, { allowTrailingSlash: true });
+    const strip = Prefix.length - prefix.length; // S3_PREFIX in front of every object key
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client
+        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix, MaxKeys: pageSize, ContinuationToken }))
+        .catch((err: unknown) => Promise.reject(withContext(err, 'list', prefix)));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        yield { key: o.Key.slice(strip), mtimeMs: o.LastModified?.getTime() ?? 0, isPartial: false };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
   async function presignGet(key: string, opts: PresignGetOptions): Promise<string> {
     const Key = objectKey(key);
     const expiresIn = opts.expiresInSeconds;
@@ -273,6 +296,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
     read,
     delete: deleteKey,
     deletePrefix,
+    list,
     presignGet,
     close: () => client.destroy(),
   };

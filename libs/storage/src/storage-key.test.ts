@@ -7,12 +7,19 @@ describe('storage keys', () => {
     expect(renditionKey('abc-123', 'thumb-webp', 'webp')).toBe('media/abc-123/r/thumb-webp.webp');
     expect(mediaPrefix('abc-123')).toBe('media/abc-123/');
     expect(renditionKey('abc-123', 'v360-mp4', 'mp4', 'm1x2y3')).toBe('media/abc-123/r/m1x2y3/v360-mp4.mp4');
+    expect(renditionKey('abc-123', 'v360-mp4', 'mp4', 'm1x2y3', 's2')).toBe(
+      'media/abc-123/r/m1x2y3/v360-mp4.s2.mp4',
+    );
+    expect(renditionKey('abc-123', 'thumb-webp', 'webp', undefined, 's1')).toBe(
+      'media/abc-123/r/thumb-webp.s1.webp',
+    );
   });
 
   it('refuses parts that would change the path', () => {
     expect(() => originalKey('../etc', 'jpg')).toThrow(/Invalid media id/);
     expect(() => renditionKey('a', 'x/y', 'webp')).toThrow(/Invalid variant/);
     expect(() => renditionKey('a', 'x', 'webp', '../b')).toThrow(/Invalid processing run/);
+    expect(() => renditionKey('a', 'x', 'webp', undefined, 's.1')).toThrow(/Invalid attempt/);
     expect(() => originalKey('a', 'jpg/../../x')).toThrow(/Invalid file extension/);
   });
 

@@ -36,13 +36,24 @@ export function originalKey(mediaId: string, ext: string): string {
   return `media/${mediaId}/original.${ext.toLowerCase()}`;
 }
 
-/** `media/<id>/r/<variant>.<ext>`, or `media/<id>/r/<run>/<variant>.<ext>` for a processing run. */
-export function renditionKey(mediaId: string, variant: string, ext: string, run?: string): string {
+/**
+ * `media/<id>/r/[<run>/]<variant>[.<attempt>].<ext>`: a processing run (reprocess, re-drive) writes under
+ * its own folder, and each attempt of a job under its own name, so a worker that wakes up after its job
+ * was given to another never overwrites the file the accepted attempt wrote (docs/adr/0014).
+ */
+export function renditionKey(
+  mediaId: string,
+  variant: string,
+  ext: string,
+  run?: string,
+  attempt?: string,
+): string {
   assertSafePart('media id', mediaId);
   assertSafePart('variant', variant);
   assertSafePart('file extension', ext);
   if (run !== undefined) assertSafePart('processing run', run);
-  return `media/${mediaId}/r/${run ? `${run}/` : ''}${variant}.${ext.toLowerCase()}`;
+  if (attempt !== undefined) assertSafePart('attempt', attempt);
+  return `media/${mediaId}/r/${run ? `${run}/` : ''}${variant}${attempt ? `.${attempt}` : ''}.${ext.toLowerCase()}`;
 }
 
 /** `media/<id>/`: everything stored for one media item, for deletePrefix. */
