@@ -5,10 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { getConfig } from '@fjord/config';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createRestHandlers } from '../../apps/web/src/server/rest-handlers';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createWebServices } from '../../apps/web/src/server/services';
+import { createRestHandlers, createWebServices } from '@fjord/http';
 
 const rest = createRestHandlers(createWebServices(getConfig()));
 
