@@ -6,9 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApiKey } from '@fjord/auth';
-import { createTestDatabase, createTestUser, testConfig } from '@fjord/testing';
+import { createTestDatabase, createTestUser, testConfig, toWebRequest } from '@fjord/testing';
 import { closeWebServices, createWebHttp, createWebServices } from '@fjord/http';
-import { toWebRequest } from './node-request';
 
 const database = await createTestDatabase();
 const config = testConfig({

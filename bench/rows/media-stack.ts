@@ -1,12 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiKey } from '@fjord/auth';
-import { createTestUser } from '@fjord/testing';
+import { createTestUser, toWebRequest } from '@fjord/testing';
 import { closeWebServices, createRestHandlers, createWebServices } from '@fjord/http';
 // The pipeline harness of tests/ (the real workers); `tests` is no package to import by name.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startPipeline, type Pipeline } from '../../tests/pipeline/pipeline-harness';
-import { toWebRequest } from '../node-request';
 
 /**
  * Production settings for the workers: startPipeline pins test values (SHARP_CONCURRENCY=1, 2 s locks,

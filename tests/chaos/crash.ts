@@ -1,7 +1,7 @@
 // Crashes duplicate nothing (issue 10, item 4): a burst of uploads through the real HTTP upload handler
 // while every process type is SIGKILLed mid-job, again and again, and restarted as a supervisor would.
 // Its own redis-server, the real worker entrypoints as child processes (two transcode replicas; one each
-// of worker-db, worker-email, worker-webhook) and a web process (tests/pipeline/rest-ingest.server.ts),
+// of worker-db, worker-email, worker-webhook) and a web process (tests/pipeline/web-http.server.ts),
 // a real SMTP listener and a loopback webhook receiver. Not part of `npm test`: it takes minutes.
 // Options: --uploads N (200)  --kills N (15, spread over transcode, db, email, webhook, web)  --videos N (6)
 // Last line: `crash: N passed, N failed`.

@@ -68,7 +68,7 @@ export async function startOutageStack(label: string, env: Record<string, string
 
   async function startWeb(): Promise<StackProcess> {
     const port = await closedLoopbackPort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/outage/web-process.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/pipeline/web-http.server.ts'], {
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH ?? '',

@@ -10,9 +10,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 export type WebProcess = { child: ChildProcess; port: number; logs(): string };
 
-/** Starts tests/pipeline/rest-ingest.server.ts with `env`; resolves once it listens. */
+/** Starts tests/pipeline/web-http.server.ts with `env`; resolves once it listens. */
 export async function startWebProcess(env: Record<string, string>): Promise<WebProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/pipeline/rest-ingest.server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/pipeline/web-http.server.ts'], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,7 +23,7 @@ export async function startWebProcess(env: Record<string, string>): Promise<WebP
   const port = await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`web exited early:\n${logs}`);
-      const m = /web listening on (\d+)/.exec(logs);
+      const m = /web listening (\d+)/.exec(logs);
       return m ? Number(m[1]) : undefined;
     },
     { timeoutMs: 90_000, intervalMs: 50, message: 'the web process to listen' },

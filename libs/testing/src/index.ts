@@ -19,3 +19,4 @@ export { mountTmpfs, type TmpfsMount, type TmpfsResult } from './tmpfs-mount';
 export { startOwnRedisServer, type OwnRedisServer } from './own-redis-server';
 export { closedLoopbackPort, listenOnLoopback } from './loopback';
 export { createReadyMedia, type ReadyMediaOverrides } from './test-media';
+export { toWebRequest } from './node-request';

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 
-/** node:http ↔ fetch Request glue, so a bench can put the web app's real handlers behind a real socket. */
+/** node:http ↔ fetch Request glue, so a bench or a test process can put the web app's real handlers behind a real socket. */
 
 /**
  * The socket as a web stream that honours backpressure (pauses the socket while the consumer is behind).

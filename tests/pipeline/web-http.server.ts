@@ -1,11 +1,13 @@
 /**
- * The web app's request handling as its own process, for the outage battery: the same handler object
- * apps/web/src/app/api mounts (getWebHttp(), built from getServices() and this process's env), behind a
- * bare node:http server instead of `next start` (no `next build` per run). Only the routes the battery
- * drives. Prints `web listening <port>` once it listens.
+ * The web app's request handling as its own process, for the outage and crash batteries: the same
+ * handler object apps/web/src/app/api mounts (getWebHttp(), built from getServices() and this process's
+ * env), behind a bare node:http server instead of `next start` (no `next build` per run), so a test can
+ * cut its connections or SIGKILL it mid-request. Only the routes the batteries drive. Prints
+ * `web listening <port>` once it listens (WEB_PORT, or any free port).
  */
 import http from 'node:http';
 import { closeOnSignal, closeWebServices, getServices, getWebHttp, healthLive } from '@fjord/http';
+import { toWebRequest } from '@fjord/testing';
 
 type Route = (req: Request) => Promise<Response>;
 
@@ -14,17 +16,6 @@ const routes: Record<string, Route> = {
   'GET /api/health/ready': () => getWebHttp().health.ready(),
   'POST /api/v1/media': (req) => getWebHttp().rest.createMedia(req),
 };
-
-/** Test uploads are small: the body is read whole (the streaming path has its own tests and bench). */
-async function toRequest(req: http.IncomingMessage, port: number): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers))
-    if (typeof value === 'string') headers.set(name, value);
-  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks);
-  return new Request(`http://127.0.0.1:${port}${req.url}`, { method: req.method, headers, body });
-}
 
 // Created at boot, as the first request to a Next process would: its Redis and Postgres clients exist
 // (and are reconnecting) before the outage starts.
@@ -35,7 +26,7 @@ const server = http.createServer((req, res) => {
   const route = routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
   const respond = async () => {
     const response = route
-      ? await route(await toRequest(req, port))
+      ? await route(toWebRequest(req, port))
       : Response.json({ error: { code: 'not_found', message: 'No such route.' } }, { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
