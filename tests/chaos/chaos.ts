@@ -12,6 +12,7 @@ import { createTestUser, prepareTemplateDatabase, startOwnRedisServer, waitFor }
 import { ensureServices } from '../../scripts/services.mjs';
 import { startPipeline } from '../pipeline/pipeline-harness';
 import { generateImages } from '../scale/scale-images';
+import { createVerdicts } from './verdicts';
 
 const { values } = parseArgs({
   options: { uploads: { type: 'string', default: '200' }, restarts: { type: 'string', default: '3' } },
@@ -25,15 +26,7 @@ if (!Number.isInteger(uploads) || uploads < 1 || !Number.isInteger(restarts) || 
 
 const REDRIVE_BOUND_MS = 60_000;
 const INGEST_PARALLELISM = 16;
-const counts = { passed: 0, failed: 0 };
-const log = (line: string) => console.log(`[chaos] ${line}`);
-function check(name: string, problems: string[]) {
-  if (problems.length === 0) counts.passed++;
-  else counts.failed++;
-  log(
-    `${problems.length === 0 ? 'ok  ' : 'FAIL'} ${name}${problems.length ? `: ${problems.slice(0, 5).join('; ')}` : ''}`,
-  );
-}
+const { log, check, finish } = createVerdicts('chaos');
 
 await ensureServices();
 await prepareTemplateDatabase();
@@ -140,5 +133,4 @@ try {
   await p.stop();
   await redis.stop();
 }
-log(`chaos: ${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed > 0 ? 1 : 0);
+finish();

@@ -17,6 +17,7 @@ import { startPipeline } from '../pipeline/pipeline-harness';
 import { createUploadKey, startWebProcess, uploadOverHttp, type WebProcess } from '../pipeline/web-process';
 import { generateImages } from '../scale/scale-images';
 import { checkStoredFiles, countBy, startKiller, TARGETS } from './crash-killer';
+import { createVerdicts } from './verdicts';
 
 const { values } = parseArgs({
   options: {
@@ -40,14 +41,7 @@ const IMAGE_NAMES = IMAGE_VARIANTS.map((v) => v.name)
   .join(',');
 // Two clients at a time: the burst lasts long enough for kills to land while uploads still arrive.
 const PARALLEL_UPLOADS = 2;
-const counts = { passed: 0, failed: 0 };
-const log = (line: string) => console.log(`[crash] ${line}`);
-function check(name: string, problems: string[]) {
-  if (problems.length === 0) counts.passed++;
-  else counts.failed++;
-  const detail = problems.length ? `: ${problems.slice(0, 5).join('; ')}` : '';
-  log(`${problems.length === 0 ? 'ok  ' : 'FAIL'} ${name}${detail}`);
-}
+const { log, check, finish } = createVerdicts('crash');
 
 await ensureServices();
 await prepareTemplateDatabase();
@@ -258,5 +252,4 @@ try {
   await redis.stop();
   receiver.close();
 }
-log(`crash: ${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed > 0 ? 1 : 0);
+finish();

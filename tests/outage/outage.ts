@@ -12,6 +12,7 @@ import { ensureServices } from '../../scripts/services.mjs';
 import { generateImages } from '../scale/scale-images';
 import { problemsOf, runOutage, summaryOf, type OutageTarget } from './outage-run';
 import { startOutageStack } from './outage-stack';
+import { createVerdicts } from '../chaos/verdicts';
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +40,7 @@ if (
 
 /** A process must work again this soon after the restore (JOB_INFRA_MAX_DELAY_MS is the longest wait). */
 const RECOVERY_BOUND_MS = 60_000;
-const counts = { passed: 0, failed: 0 };
-const log = (line: string) => console.log(`[outage] ${line}`);
+const { log, check, finish } = createVerdicts('outage');
 
 await ensureServices();
 await prepareTemplateDatabase();
@@ -67,16 +67,11 @@ for (const [n, target] of targets.entries()) {
     const problems = problemsOf(report, { refusalMs: 10_000, recoveryMs: RECOVERY_BOUND_MS });
     if (target === 'postgres' && report.during.some((a) => a.status !== 503))
       problems.push('an upload during the Postgres outage was not refused with 503');
-    if (problems.length === 0) counts.passed++;
-    else counts.failed++;
-    log(
-      `${problems.length === 0 ? 'ok  ' : 'FAIL'} ${target} ${seconds} s${problems.length ? `: ${problems.slice(0, 6).join('; ')}` : ''}`,
-    );
+    check(`${target} ${seconds} s`, problems, 6);
     if (problems.length)
       for (const proc of stack.processes) log(`--- ${proc.name} log tail ---\n${proc.logs().slice(-3_000)}`);
   } finally {
     await stack.stop();
   }
 }
-log(`outage: ${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed > 0 ? 1 : 0);
+finish();
