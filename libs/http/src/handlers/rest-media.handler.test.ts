@@ -3,23 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { toRestMedia } from './rest-media.handler';
 
 const PUBLIC_URL = 'https://fjord.example';
-const image: MediaDto = {
+/** What the REST body shows of a media as it is. */
+const restFields = {
   id: '0b4f3c5e-8d7a-4e6f-9a1b-2c3d4e5f6a7b',
-  kind: 'IMAGE',
-  status: 'READY',
+  kind: 'IMAGE' as const,
+  status: 'READY' as const,
   originalName: 'cat.jpg',
   mimeType: 'image/jpeg',
   sizeBytes: 1234,
   width: 640,
   height: 480,
+  error: null,
+  createdAt: '2026-12-01T10:00:00.000Z',
+  finishedAt: '2026-12-01T10:00:02.000Z',
+};
+const image: MediaDto = {
+  ...restFields,
   durationMs: null,
   videoCodec: null,
   audioCodec: null,
   bitrate: null,
   rotation: null,
-  error: null,
-  createdAt: '2026-12-01T10:00:00.000Z',
-  finishedAt: '2026-12-01T10:00:02.000Z',
   originalUrl: '/files/x/original',
   thumbnailUrl: '/files/x/thumb-webp',
   posterUrl: null,
@@ -42,17 +46,7 @@ describe('toRestMedia', () => {
   it('an image: the schema fields only (no page URLs, no video facts), rendition URLs absolute', () => {
     const body = toRestMedia(image, PUBLIC_URL);
     expect(JSON.parse(JSON.stringify(body))).toEqual({
-      id: image.id,
-      kind: 'IMAGE',
-      status: 'READY',
-      originalName: 'cat.jpg',
-      mimeType: 'image/jpeg',
-      sizeBytes: 1234,
-      width: 640,
-      height: 480,
-      error: null,
-      createdAt: image.createdAt,
-      finishedAt: image.finishedAt,
+      ...restFields,
       renditions: [
         {
           name: 'thumb-webp',
