@@ -69,6 +69,24 @@ export default [
     },
   },
   {
+    // @nx/enforce-module-boundaries refuses a deep import into an app, but not a bare one
+    // ('@fjord/worker-db') nor a path through an app's folder: nothing reaches an app's code, apps included.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@fjord/)?(web|cli|worker-[a-z-]+)(/|$)|(^|/)apps/',
+              message: 'Apps are entrypoints: import the lib that holds this code (move it there if needed).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Config is parsed once in @fjord/config; everything else reads it from there.
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts'],
     ignores: ['libs/config/**', 'libs/testing/**', '**/*.test.ts', 'apps/web/next.config.ts', 'apps/cli/**'],

@@ -5,11 +5,12 @@
 //   chaos       the same, with one transcode replica SIGKILLed mid-burst;
 //   throughput  a smaller burst with 1, then 2 transcode replicas: jobs/s and the ratio, printed only.
 // Options: --replicas N (2)  --uploads N (300)  --throughput-uploads N (120)  --only burst,chaos,throughput
-// Last line: `scale: N passed, N failed`.
+// Last line: `[scale] scale: N passed, N failed` (tests/chaos/verdicts.ts).
 import { parseArgs } from 'node:util';
 import { prepareTemplateDatabase } from '@fjord/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { ensureServices } from '../../scripts/services.mjs';
+import { createVerdicts } from '../chaos/verdicts';
 import { runBurst, type BurstResult } from './scale-burst';
 import {
   checkExactlyOnce,
@@ -51,15 +52,12 @@ for (const phase of phases) {
   }
 }
 
-const counts = { passed: 0, failed: 0 };
-const log = (line: string) => console.log(`[scale] ${line}`);
+const { log, check, finish } = createVerdicts('scale');
 
 function report(checks: Check[]): void {
   for (const c of checks) {
-    if (c.problems.length === 0) counts.passed++;
-    else counts.failed++;
-    console.log(`  ${c.problems.length === 0 ? '✓' : '✗'} ${c.name}${c.info ? `\n      ${c.info}` : ''}`);
-    for (const p of c.problems) console.log(`      ${p}`);
+    check(c.name, c.problems, c.problems.length);
+    if (c.info) log(`      ${c.info}`);
   }
 }
 
@@ -121,9 +119,7 @@ try {
     report(checks);
   }
 } catch (error) {
-  counts.failed++;
-  console.error(`[scale] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  check('the run finished', [error instanceof Error ? (error.stack ?? error.message) : String(error)]);
 }
 log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`scale: ${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed > 0 ? 1 : 0);
+finish();

@@ -11,6 +11,7 @@ import {
   GENERAL_FAILURE_MESSAGE,
   handleJob,
   notifyMediaJob,
+  safePublish,
   UnrecoverableError,
   type Job,
   type MediaEventPublisher,
@@ -69,7 +70,8 @@ const notifyJob: typeof notifyMediaJob = {
  * was handed to another worker cannot send a second copy while the first is still sending.
  */
 export function createNotifyProcessor(deps: NotifyProcessorDeps) {
-  const { db, mailer, events, logger } = deps;
+  const { db, mailer, logger } = deps;
+  const publish = safePublish(deps.events, logger);
   const leaseMs = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;
 
   /** 5xx to RCPT/DATA fails at once and for good, recorded on the row; anything else waits and retries. */
@@ -98,7 +100,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
         { mediaId, requestId },
         'flow ended before finalize recorded an outcome; media marked FAILED',
       );
-      await events.publish({ mediaId, type: 'failed' }).catch(() => undefined);
+      await publish({ mediaId, type: 'failed' });
     }
 
     const media = await db.media.findUnique({
@@ -175,7 +177,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
     });
     await appendJobLog(job, `${kind} sent (${messageId})`);
     logger.info({ mediaId, requestId, kind }, 'notification sent');
-    await events.publish({ mediaId, type: 'notified' }).catch(() => undefined);
+    await publish({ mediaId, type: 'notified' });
     return { kind, messageId, sent: true };
   });
 }

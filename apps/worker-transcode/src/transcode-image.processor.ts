@@ -50,30 +50,26 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       // A corrupt file fails at once with its human reason; runWorker decides (ADR 0013).
       const rendered = await renderImageVariant({ input, variant, avifEffort: deps.avifEffort });
 
-      const storageKey = renditionKey(
-        mediaId,
-        variant.name,
-        EXT_BY_FORMAT[rendered.format] ?? rendered.format,
-        data.run,
-        attemptTag(job),
-      );
+      const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
+      const ext = EXT_BY_FORMAT[format] ?? format;
+      const storageKey = renditionKey(mediaId, variant.name, ext, data.run, attemptTag(job));
       const { bytes } = await putFencedOutput({ job, storage, key: storageKey, source: () => rendered.data });
       await appendJobLog(
         job,
-        `wrote ${storageKey}: ${rendered.width}×${rendered.height}, ${bytes} bytes in ${Date.now() - startedAt} ms`,
+        `wrote ${storageKey}: ${width}×${height}, ${bytes} bytes in ${Date.now() - startedAt} ms`,
       );
-      logger.info({ ...log, width: rendered.width, height: rendered.height, bytes }, 'variant rendered');
+      logger.info({ ...log, width, height, bytes }, 'variant rendered');
       await publish({ mediaId, type: 'variant-done', variant: variant.name });
       return {
         variant: variant.name,
-        format: rendered.format,
-        mimeType: rendered.mimeType,
-        width: rendered.width,
-        height: rendered.height,
+        format,
+        mimeType,
+        width,
+        height,
         bytes,
         storageKey,
-        sourceWidth: rendered.sourceWidth,
-        sourceHeight: rendered.sourceHeight,
+        sourceWidth,
+        sourceHeight,
       };
     },
     { onFailedForGood: announceFailedVariant(publish) },

@@ -1,23 +1,15 @@
 import {
-  assertJobLockHeld,
-  isJobLockHeld,
-  JobLockLostError,
+  safePublish,
+  writeFenced,
   type Job,
   type MediaEventPublisher,
-  type QueueLogger,
   type TranscodeJobData,
 } from '@fjord/queue';
 import type { BlobSource, BlobStore, PutResult } from '@fjord/storage';
 
+// The video processor imports it from here (it moved to @fjord/queue for every worker).
+export { safePublish };
 export type Publish = MediaEventPublisher['publish'];
-
-/** Live events are best effort: a lost one costs the page a refresh, never the job. */
-export function safePublish(events: Pick<MediaEventPublisher, 'publish'>, logger: QueueLogger): Publish {
-  return (event) =>
-    events
-      .publish(event)
-      .catch((err: unknown) => logger.warn({ err, mediaId: event.mediaId }, 'publish failed'));
-}
 
 /** The hook runWorker calls once a transcode job has failed for good. */
 export function announceFailedVariant(publish: Publish) {
@@ -26,23 +18,17 @@ export function announceFailedVariant(publish: Publish) {
   };
 }
 
-/**
- * Stores one attempt's output, fenced (docs/adr/0014-fenced-job-attempts.md): the key is this attempt's
- * own (renditionKey with attemptTag), nothing is written once another worker owns the job, and a write
- * that lost the lock meanwhile is taken back, so a worker woken past its lock leaves no file behind.
- */
-export async function putFencedOutput(input: {
+/** Stores one attempt's output under its own key (renditionKey with attemptTag), fenced: writeFenced. */
+export function putFencedOutput(input: {
   job: Job;
   storage: Pick<BlobStore, 'put' | 'delete'>;
   key: string;
   source: () => BlobSource;
 }): Promise<PutResult> {
   const { job, storage, key } = input;
-  await assertJobLockHeld(job);
-  const stored = await storage.put(key, input.source());
-  if (!(await isJobLockHeld(job))) {
-    await storage.delete(key).catch(() => undefined);
-    throw new JobLockLostError(job.id);
-  }
-  return stored;
+  return writeFenced(
+    job,
+    () => storage.put(key, input.source()),
+    () => storage.delete(key),
+  );
 }

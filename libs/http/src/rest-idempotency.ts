@@ -46,6 +46,19 @@ export function jsonParts(value: unknown): [string, string][] {
   return [['json', JSON.stringify(canonical(value)) ?? '']];
 }
 
+type IdempotentBody = NonNullable<Parameters<typeof withIdempotency>[0]['body']>;
+
+/** withIdempotency bound to one store, as every REST handler calls it. */
+export function createIdempotent(store: IdempotencyStore) {
+  return (
+    req: Request,
+    apiKeyId: string,
+    parts: [string, string][],
+    run: () => Promise<Response>,
+    body?: IdempotentBody,
+  ) => withIdempotency({ store, req, apiKeyId, parts, body }, run);
+}
+
 /**
  * Runs `run` at most once per (API key, route, Idempotency-Key): a repeat gets the stored first response
  * (with `Idempotency-Replayed: true`), a different body 422, a concurrent duplicate 409. Client errors

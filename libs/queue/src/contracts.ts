@@ -141,11 +141,14 @@ export const TranscodeJobResultSchema = z.object({
 });
 export type TranscodeJobResult = z.infer<typeof TranscodeJobResultSchema>;
 
-export const FinalizeJobDataSchema = z.object({
+/** What finalize and notify carry: the media, and the upload's request id for the logs. */
+const MediaStepJobDataSchema = z.object({
   v: z.literal(1),
   mediaId: z.uuid(),
   requestId: z.string().optional(),
 });
+
+export const FinalizeJobDataSchema = MediaStepJobDataSchema;
 export type FinalizeJobData = z.infer<typeof FinalizeJobDataSchema>;
 
 export const FinalizeJobResultSchema = z.object({
@@ -155,11 +158,7 @@ export const FinalizeJobResultSchema = z.object({
 });
 export type FinalizeJobResult = z.infer<typeof FinalizeJobResultSchema>;
 
-export const NotifyJobDataSchema = z.object({
-  v: z.literal(1),
-  mediaId: z.uuid(),
-  requestId: z.string().optional(),
-});
+export const NotifyJobDataSchema = MediaStepJobDataSchema;
 export type NotifyJobData = z.infer<typeof NotifyJobDataSchema>;
 
 export const NotifyJobResultSchema = z.object({

@@ -32,6 +32,7 @@ export { getMediaProgress, type MediaProgress, type VariantProgress } from './me
 export {
   createMediaEventPublisher,
   createMediaEventSubscriber,
+  safePublish,
   waitForMediaEvent,
   type MediaEventHandler,
   type MediaEventPublisher,
@@ -52,5 +53,6 @@ export {
   isJobLockHeld,
   isJobLockLostError,
   JobLockLostError,
+  writeFenced,
 } from './job-lock-fence';
 export { DelayedError } from 'bullmq';

@@ -41,6 +41,23 @@ export async function assertJobLockHeld(job: Job): Promise<void> {
 }
 
 /**
+ * One attempt's side effect, fenced (docs/adr/0014-fenced-job-attempts.md): nothing is written once
+ * another worker owns the job, and a write that lost the lock meanwhile is taken back (best effort), so a
+ * worker woken past its lock leaves nothing behind. Name what it writes with `attemptTag`.
+ */
+export async function writeFenced<T>(
+  job: Job,
+  write: () => Promise<T>,
+  undo: () => Promise<unknown>,
+): Promise<T> {
+  await assertJobLockHeld(job);
+  const written = await write();
+  if (await isJobLockHeld(job)) return written;
+  await undo().catch(() => undefined);
+  throw new JobLockLostError(job.id);
+}
+
+/**
  * A name part unique to this start of the job (BullMQ counts every start, stalled restarts included), so
  * two attempts of one job never write the same blob: a late attempt cannot overwrite the accepted one's.
  */

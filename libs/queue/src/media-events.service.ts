@@ -21,6 +21,17 @@ export type MediaEventSubscriber = {
   close(): Promise<void>;
 };
 
+/** Live events are best effort: a lost one costs the page a refresh, never the job (it is logged). */
+export function safePublish(
+  events: Pick<MediaEventPublisher, 'publish'>,
+  logger: QueueLogger,
+): MediaEventPublisher['publish'] {
+  return (event) =>
+    events
+      .publish(event)
+      .catch((err: unknown) => logger.warn({ err, mediaId: event.mediaId }, 'publish failed'));
+}
+
 /** Fire-and-forget status announcements; live UI only, never the source of truth (that is Postgres). */
 export function createMediaEventPublisher(
   config: EventsConfig,

@@ -18,5 +18,10 @@ export { startS3TestServer, type S3RequestSeen, type S3TestServer } from './s3-t
 export { mountTmpfs, type TmpfsMount, type TmpfsResult } from './tmpfs-mount';
 export { startOwnRedisServer, type OwnRedisServer } from './own-redis-server';
 export { closedLoopbackPort, listenOnLoopback } from './loopback';
-export { createReadyMedia, type ReadyMediaOverrides } from './test-media';
+export {
+  createReadyMedia,
+  createTestRendition,
+  type ReadyMediaOverrides,
+  type TestRenditionOverrides,
+} from './test-media';
 export { toWebRequest } from './node-request';

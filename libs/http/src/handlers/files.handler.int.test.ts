@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '@fjord/auth';
-import { createTestUser, startS3TestServer, type S3TestServer } from '@fjord/testing';
+import { createTestRendition, createTestUser, startS3TestServer, type S3TestServer } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
 import { createFilesHandler } from './files.handler';
 
@@ -27,18 +27,7 @@ describe.each(['local', 's3'] as const)('GET /files/:mediaId/:name (%s storage)'
     }));
     const storageKey = `media/${mediaId}/r/thumb-webp.webp`;
     await h.services.storage.put(storageKey, RENDITION);
-    await h.db.rendition.create({
-      data: {
-        mediaId,
-        name: 'thumb-webp',
-        format: 'webp',
-        mimeType: 'image/webp',
-        width: 10,
-        height: 10,
-        bytes: 100,
-        storageKey,
-      },
-    });
+    await createTestRendition(h.db, { mediaId, width: 10, height: 10, bytes: 100, storageKey });
   });
 
   afterAll(async () => {

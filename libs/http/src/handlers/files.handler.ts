@@ -25,7 +25,7 @@ async function resolveFile(
   /** null: a signed URL already proved access to exactly this file. */
   viewer: { id: string; role: 'USER' | 'ADMIN' } | null,
   params: FileParams,
-) {
+): Promise<ResolvedFile | null> {
   if (!isUuid(params.mediaId)) return null;
   const media = await deps.db.media.findFirst({
     where: viewer ? mediaVisibleTo(viewer, params.mediaId) : { id: params.mediaId },
@@ -33,25 +33,15 @@ async function resolveFile(
   });
   if (!media) return null;
   if (params.name === 'original') {
-    const file: ResolvedFile = {
-      storageKey: media.storageKey,
-      mimeType: media.mimeType,
-      etag: `"${media.sha256}"`,
-      downloadName: media.originalName,
-    };
-    return file;
+    const { storageKey, mimeType, sha256, originalName: downloadName } = media;
+    return { storageKey, mimeType, etag: `"${sha256}"`, downloadName };
   }
   const rendition = await deps.db.rendition.findUnique({
     where: { mediaId_name: { mediaId: media.id, name: params.name } },
     select: { id: true, storageKey: true, mimeType: true, bytes: true },
   });
-  if (!rendition) return null;
   // A rendition key is written once per (media, variant); its row id and size pin the bytes.
-  return {
-    storageKey: rendition.storageKey,
-    mimeType: rendition.mimeType,
-    etag: `"${rendition.id}-${rendition.bytes}"`,
-  };
+  return rendition && { ...rendition, etag: `"${rendition.id}-${rendition.bytes}"` };
 }
 
 /** The viewer from a signed URL (null = anyone holding it), a session or an API key; a Response refuses. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaListSchema, RenditionListSchema } from '@fjord/api';
+import { createReadyMedia, createTestRendition } from '@fjord/testing';
 import { createRestHandlers } from '../rest-handlers';
 import { createWebHarness, withContract } from '../test/web-test-harness';
 import { createRestApi } from '../rest-api';
@@ -17,23 +18,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function seedMedia(
-  ownerId: string,
-  opts: { status?: 'READY' | 'FAILED' | 'QUEUED'; createdAt: string },
-) {
-  const media = await h.db.media.create({
-    data: {
-      ownerId,
-      kind: 'IMAGE',
-      status: opts.status ?? 'READY',
-      originalName: 'x.png',
-      mimeType: 'image/png',
-      sizeBytes: 4n,
-      sha256: 'a'.repeat(64),
-      storageKey: `media/${ownerId}/orig`,
-      createdAt: new Date(opts.createdAt),
-    },
-  });
+async function seedMedia(ownerId: string, opts: { status?: 'READY' | 'FAILED'; createdAt: string }) {
+  const media = await createReadyMedia(h.db, { ownerId, ...opts, createdAt: new Date(opts.createdAt) });
   return media.id;
 }
 
@@ -91,18 +77,8 @@ describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
     const { user, auth } = await h.createUserWithKey({ scopes: ['media:read'] });
     const id = await seedMedia(user.id, { createdAt: '2026-02-01T00:00:00Z' });
     const threeGiB = 3 * 1024 ** 3;
-    await h.db.rendition.create({
-      data: {
-        mediaId: id,
-        name: 'mp4-1080p',
-        format: 'mp4',
-        mimeType: 'video/mp4',
-        width: 1920,
-        height: 1080,
-        bytes: threeGiB,
-        storageKey: `media/${id}/r/mp4-1080p.mp4`,
-      },
-    });
+    const mp4 = { format: 'mp4', mimeType: 'video/mp4', storageKey: `media/${id}/r/mp4-1080p.mp4` };
+    await createTestRendition(h.db, { mediaId: id, name: 'mp4-1080p', ...mp4, bytes: threeGiB });
     const res = await rest.listRenditions(
       new Request(`${BASE}/api/v1/media/${id}/renditions`, { headers: auth }),
       id,
@@ -114,20 +90,8 @@ describe('GET /api/v1/media/:id/renditions and signed downloads', () => {
   it('returns URLs that download with no credentials, and refuse when tampered or expired', async () => {
     const { user, auth } = await h.createUserWithKey({ scopes: ['media:read'] });
     const id = await seedMedia(user.id, { createdAt: '2026-02-01T00:00:00Z' });
-    const key = `media/${id}/r/thumb-webp.webp`;
-    await h.services.storage.put(key, Buffer.from('RIFFxxxxWEBP'));
-    await h.db.rendition.create({
-      data: {
-        mediaId: id,
-        name: 'thumb-webp',
-        format: 'webp',
-        mimeType: 'image/webp',
-        width: 1,
-        height: 1,
-        bytes: 12,
-        storageKey: key,
-      },
-    });
+    const { storageKey } = await createTestRendition(h.db, { mediaId: id });
+    await h.services.storage.put(storageKey, Buffer.from('RIFFxxxxWEBP'));
 
     const res = await rest.listRenditions(
       new Request(`${BASE}/api/v1/media/${id}/renditions`, { headers: auth }),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaJobId } from '@fjord/queue';
+import { createTestRendition } from '@fjord/testing';
 import { createWebHarness, multipart, TINY_PNG } from '../test/web-test-harness';
 import { createRestHandlers } from '../rest-handlers';
 
@@ -110,18 +111,7 @@ describe('GET /api/v1/media/:id', () => {
     const created = (await (await post(multipart(TINY_PNG, 'a.png', 'image/png'), owner.auth)).json()) as {
       id: string;
     };
-    await h.db.rendition.create({
-      data: {
-        mediaId: created.id,
-        name: 'thumb-webp',
-        format: 'webp',
-        mimeType: 'image/webp',
-        width: 1,
-        height: 1,
-        bytes: 44,
-        storageKey: `media/${created.id}/r/thumb-webp.webp`,
-      },
-    });
+    await createTestRendition(h.db, { mediaId: created.id, bytes: 44 });
     const res = await get(created.id, owner.auth);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({

@@ -2,6 +2,7 @@ import {
   findMediaForViewer,
   listMediaForOwner,
   MediaListQuerySchema,
+  RestMediaSchema,
   type MediaDto,
   type IdempotencyStore,
   type MediaList,
@@ -14,10 +15,10 @@ import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
 import { mediaNotFound } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
-import { parseRestInput, type createRestApi } from '../rest-api';
+import { parseRestInput, type ApiKeyPrincipal, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
 import { viewerOf } from '../request-auth';
-import { formDataParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
+import { createIdempotent, formDataParts, smallBodyParts } from '../rest-idempotency';
 import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './stream-upload.handler';
 
 export type RestMediaDeps = {
@@ -33,48 +34,32 @@ export type RestMediaDeps = {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
+/** The REST shape (parsing keeps the schema's fields only): video facts grouped, URLs absolute. */
+export function toRestMedia(media: MediaDto, publicUrl: string): RestMedia {
+  const { durationMs, videoCodec, audioCodec, bitrate, rotation } = media;
+  const video =
+    media.kind === 'VIDEO' ? { durationMs, videoCodec, audioCodec, bitrate, rotation } : undefined;
+  const renditions = media.renditions.map((r) => ({
+    ...r,
+    bitrate: r.bitrate || undefined,
+    durationMs: r.bitrate ? (r.durationMs ?? null) : undefined,
+    url: new URL(r.url, publicUrl).toString(),
+  }));
+  return RestMediaSchema.parse({ ...media, video, renditions });
+}
+
 /**
  * REST for services: API keys only (a cookie never authorises these, so there is nothing to forge), each
  * acting as its owner on the owner's media, whatever the owner's role (viewerOf).
  */
 export function createRestMediaHandlers(deps: RestMediaDeps) {
-  const absolute = (path: string) => new URL(path, deps.config.FJORD_PUBLIC_URL).toString();
   const ingestStream = createStreamIngest(deps);
+  const once = createIdempotent(deps.idempotency);
 
-  function toRestMedia(media: MediaDto): RestMedia {
-    return {
-      id: media.id,
-      kind: media.kind,
-      status: media.status,
-      originalName: media.originalName,
-      mimeType: media.mimeType,
-      sizeBytes: media.sizeBytes,
-      width: media.width,
-      height: media.height,
-      error: media.error,
-      createdAt: media.createdAt,
-      finishedAt: media.finishedAt,
-      ...(media.kind === 'VIDEO'
-        ? {
-            video: {
-              durationMs: media.durationMs,
-              videoCodec: media.videoCodec,
-              audioCodec: media.audioCodec,
-              bitrate: media.bitrate,
-              rotation: media.rotation,
-            },
-          }
-        : {}),
-      renditions: media.renditions.map((r) => ({
-        name: r.name,
-        format: r.format,
-        width: r.width,
-        height: r.height,
-        bytes: r.bytes,
-        ...(r.bitrate ? { bitrate: r.bitrate, durationMs: r.durationMs ?? null } : {}),
-        url: absolute(r.url),
-      })),
-    };
+  /** The key owner's media (viewerOf), else a 404 that does not say whether it exists. */
+  async function withMedia(principal: ApiKeyPrincipal, id: string, run: (m: MediaDto) => Promise<Response>) {
+    const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
+    return media ? run(media) : mediaNotFound();
   }
 
   /**
@@ -99,32 +84,26 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           ['filename', readStreamFilename(req)],
           ['sha-256', sha256],
         ];
-        return withIdempotency({ store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts }, () =>
-          ingestStream(req, principal),
-        );
+        return once(req, principal.apiKeyId, parts, () => ingestStream(req, principal));
       }
       const form = await readLimitedFormData(req, deps.config.UPLOAD_MAX_BYTES);
-      const parts = await formDataParts(form);
-      return withIdempotency(
-        { store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts },
-        async () => {
-          const file = form.get('file');
-          if (!(file instanceof File))
-            throw new AppError('bad_request', 'Send the file in a multipart field named "file".');
-          const unknown = [...new Set(form.keys())].filter((name) => name !== 'file');
-          if (unknown.length > 0 || form.getAll('file').length > 1) {
-            throw new AppError('bad_request', 'Send exactly one multipart field, "file".', { unknown });
-          }
-          const media = await deps.ingest.ingestUpload({
-            ownerId: principal.user.id,
-            filename: file.name || 'upload',
-            declaredType: file.type || undefined,
-            body: file.stream(),
-            requestId: req.headers.get('x-request-id') ?? undefined,
-          });
-          return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);
-        },
-      );
+      return once(req, principal.apiKeyId, await formDataParts(form), async () => {
+        const file = form.get('file');
+        if (!(file instanceof File))
+          throw new AppError('bad_request', 'Send the file in a multipart field named "file".');
+        const unknown = [...new Set(form.keys())].filter((name) => name !== 'file');
+        if (unknown.length > 0 || form.getAll('file').length > 1) {
+          throw new AppError('bad_request', 'Send exactly one multipart field, "file".', { unknown });
+        }
+        const media = await deps.ingest.ingestUpload({
+          ownerId: principal.user.id,
+          filename: file.name || 'upload',
+          declaredType: file.type || undefined,
+          body: file.stream(),
+          requestId: req.headers.get('x-request-id') ?? undefined,
+        });
+        return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);
+      });
     });
 
   /** GET /api/v1/media — the key owner's media, newest first, with filters. */
@@ -143,38 +122,38 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
         },
       });
-      const body: MediaList = { items: page.items.map(toRestMedia), nextCursor: page.nextCursor };
+      const body: MediaList = {
+        items: page.items.map((m) => toRestMedia(m, deps.config.FJORD_PUBLIC_URL)),
+        nextCursor: page.nextCursor,
+      };
       return Response.json(body, { headers: NO_STORE });
     });
 
   /** GET /api/v1/media/:id */
   const getMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'media:read', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-      if (!media) return mediaNotFound();
-      return Response.json(toRestMedia(media), { headers: NO_STORE });
-    });
+    deps.restApi(req, 'media:read', (principal) =>
+      withMedia(principal, id, async (media) =>
+        Response.json(toRestMedia(media, deps.config.FJORD_PUBLIC_URL), { headers: NO_STORE }),
+      ),
+    );
 
   /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */
   const deleteMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'media:write', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-      if (!media) return mediaNotFound();
-      await deps.deleteMedia(media.id);
-      return new Response(null, { status: 204, headers: NO_STORE });
-    });
+    deps.restApi(req, 'media:write', (principal) =>
+      withMedia(principal, id, async (media) => {
+        await deps.deleteMedia(media.id);
+        return new Response(null, { status: 204, headers: NO_STORE });
+      }),
+    );
 
   /** POST /api/v1/media/:id/reprocess — 409 while its flow still runs; Idempotency-Key. */
   const reprocessMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:write', async (principal) =>
-      withIdempotency(
-        { store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts: await smallBodyParts(req) },
-        async () => {
-          const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-          if (!media) return mediaNotFound();
+      once(req, principal.apiKeyId, await smallBodyParts(req), () =>
+        withMedia(principal, id, async (media) => {
           await deps.reprocessMedia(media.id);
           return mediaCreatedResponse({ ...media, status: 'QUEUED' }, deps.config.FJORD_PUBLIC_URL);
-        },
+        }),
       ),
     );
 

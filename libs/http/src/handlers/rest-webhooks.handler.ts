@@ -3,7 +3,7 @@ import { AppError } from '@fjord/errors';
 import type { WebhookService } from '@fjord/webhooks';
 import { jsonError } from '../http-error';
 import { parseRestInput, type createRestApi } from '../rest-api';
-import { jsonParts, smallBodyParts, withIdempotency } from '../rest-idempotency';
+import { createIdempotent, jsonParts, smallBodyParts } from '../rest-idempotency';
 
 const MAX_JSON_BYTES = 16 * 1024;
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -28,13 +28,7 @@ export function createRestWebhookHandlers(deps: {
   idempotency: IdempotencyStore;
 }) {
   const { webhooks, restApi } = deps;
-  const once = (
-    req: Request,
-    apiKeyId: string,
-    parts: [string, string][],
-    run: () => Promise<Response>,
-    body?: Parameters<typeof withIdempotency>[0]['body'],
-  ) => withIdempotency({ store: deps.idempotency, req, apiKeyId, parts, body }, run);
+  const once = createIdempotent(deps.idempotency);
 
   // The stored response never holds the signing secret (it stays sealed in its row); a replay
   // re-reads it from the endpoint, so a client whose first response was lost still gets it (ADR 0008).

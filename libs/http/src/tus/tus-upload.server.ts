@@ -57,13 +57,8 @@ const INTERNAL = 'Something went wrong on our side. Please try again.';
 
 /** tus's own refusals (`ERRORS.*`): a status and a fixed sentence, never a path. */
 function isTusError(err: unknown): err is { status_code: number; body: string } {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    !(err instanceof Error) &&
-    typeof (err as { status_code?: unknown }).status_code === 'number' &&
-    typeof (err as { body?: unknown }).body === 'string'
-  );
+  const e = err as { status_code?: unknown; body?: unknown } | null | undefined;
+  return !(err instanceof Error) && typeof e?.status_code === 'number' && typeof e.body === 'string';
 }
 
 /**
@@ -75,6 +70,7 @@ function isTusError(err: unknown): err is { status_code: number; body: string } 
 export function createTusUploadServer(deps: TusUploadDeps) {
   const { db, ingest, config, logger } = deps;
   const redis = deps.queues.connection;
+  const finishedKey = (uploadId: string) => finishedUploadKey(config.QUEUE_PREFIX, uploadId);
   const directory = path.join(config.dataDir, 'tus');
   // tus refuses (410) and the sweep removes an upload TUS_UPLOAD_EXPIRY_MS after its creation.
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: config.TUS_UPLOAD_EXPIRY_MS });
@@ -134,7 +130,6 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     // Only ids we hand out reach the file system: `<id>.json`, `..`, encoded slashes are all not found.
     getFileIdFromRequest: (_req, lastPath) =>
       lastPath && TUS_UPLOAD_ID.test(lastPath) ? lastPath : undefined,
-    // tus's own writes (creating an upload, appending a PATCH) on a full disk: 507, not a bare 500.
     async onIncomingRequest(req, uploadId) {
       const principal = await principalOf(req);
       if (req.method === 'POST') return; // creating: nothing to own yet
@@ -186,12 +181,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
         logger.info({ mediaId: media.id, uploadId: upload.id }, 'resumable upload finished');
         const finished: FinishedUpload = { ownerId, mediaId: media.id, size: upload.size ?? upload.offset };
         await redis
-          .set(
-            finishedUploadKey(config.QUEUE_PREFIX, upload.id),
-            JSON.stringify(finished),
-            'EX',
-            FINISHED_UPLOAD_TTL_SECONDS,
-          )
+          .set(finishedKey(upload.id), JSON.stringify(finished), 'EX', FINISHED_UPLOAD_TTL_SECONDS)
           .catch((err: unknown) =>
             logger.warn({ err, uploadId: upload.id }, 'tus: could not remember the finished upload'),
           );
@@ -215,7 +205,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     const { pathname } = new URL(req.url);
     const uploadId = pathname.startsWith(`${TUS_PATH}/`) ? pathname.slice(TUS_PATH.length + 1) : '';
     if (!TUS_UPLOAD_ID.test(uploadId)) return null;
-    const stored = await redis.get(finishedUploadKey(config.QUEUE_PREFIX, uploadId)).catch(() => null);
+    const stored = await redis.get(finishedKey(uploadId)).catch(() => null);
     if (!stored) return null;
     const finished = JSON.parse(stored) as FinishedUpload;
     const principal = await authenticateRequest(req, db, { allowSession: true });

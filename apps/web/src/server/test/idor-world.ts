@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { mediaFileUrl } from '@fjord/api';
 import { API_KEY_SCOPES, createApiKey, createSession, signFilePath } from '@fjord/auth';
-import { createTestUser } from '@fjord/testing';
+import { createTestRendition, createTestUser } from '@fjord/testing';
 import { createWebhookService } from '@fjord/webhooks';
 import { BASE, bearer, callRoute, cookieOf, type Auth } from './route-client';
 import { TINY_PNG, type createWebHarness } from '@fjord/http/testing';
@@ -60,20 +60,9 @@ export async function createIdorWorld(h: Awaited<ReturnType<typeof createWebHarn
       filename: 'dot.png',
       body: TINY_PNG,
     });
-    await h.services.storage.put(`media/${id}/r/thumb-webp.webp`, Buffer.from('RIFFxxxxWEBP'));
     await h.db.media.update({ where: { id }, data: { status: 'READY', finishedAt: new Date() } });
-    await h.db.rendition.create({
-      data: {
-        mediaId: id,
-        name: 'thumb-webp',
-        format: 'webp',
-        mimeType: 'image/webp',
-        width: 1,
-        height: 1,
-        bytes: 12,
-        storageKey: `media/${id}/r/thumb-webp.webp`,
-      },
-    });
+    const { storageKey } = await createTestRendition(h.db, { mediaId: id });
+    await h.services.storage.put(storageKey, Buffer.from('RIFFxxxxWEBP'));
     return id;
   };
   w.mediaId = await ready();
