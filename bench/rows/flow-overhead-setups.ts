@@ -95,7 +95,7 @@ export async function createFjordFlowSetup(flows: number, timeoutMs: number): Pr
     async run() {
       // The root (notify) completes last: one per flow.
       const done = countCompletions([workers[2]!.worker], flows, timeoutMs);
-      await inBatches(flows, () => enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), variants }));
+      await inBatches(flows, () => enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), run: 1, variants }));
       await done;
     },
     async close() {

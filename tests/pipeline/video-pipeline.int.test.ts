@@ -238,7 +238,12 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
         variantsTotal: VIDEO_VARIANTS.length,
       },
     });
-    await p.enqueuer.enqueueMediaFlow({ mediaId: id, kind: 'VIDEO', variants: variantNamesFor('VIDEO') });
+    await p.enqueuer.enqueueMediaFlow({
+      mediaId: id,
+      run: 1,
+      kind: 'VIDEO',
+      variants: variantNamesFor('VIDEO'),
+    });
     const failed = await p.waitForStatus(id, ['READY', 'FAILED'], 60_000);
     expect(failed).toMatchObject({
       status: 'FAILED',

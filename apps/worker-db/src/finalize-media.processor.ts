@@ -5,6 +5,7 @@ import {
   finalizeMediaJob,
   GENERAL_FAILURE_MESSAGE,
   handleJob,
+  runGuardOf,
   TranscodeJobResultSchema,
   type MediaEventPublisher,
   type QueueLogger,
@@ -58,7 +59,9 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     return stale.length;
   }
 
-  return handleJob(finalizeMediaJob, async ({ mediaId, requestId }, job) => {
+  return handleJob(finalizeMediaJob, async (data, job) => {
+    const { mediaId, requestId } = data;
+    const guard = runGuardOf(data);
     const [values, ignored] = await Promise.all([job.getChildrenValues(), job.getIgnoredChildrenFailures()]);
     const results = Object.values(values).map((v) => TranscodeJobResultSchema.parse(v));
     const failures = Object.values(ignored);
@@ -66,9 +69,30 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
 
     const media = await db.media.findUnique({
       where: { id: mediaId },
-      select: { status: true, variantsTotal: true },
+      select: { status: true, variantsTotal: true, run: true },
     });
     if (!media) return { mediaId, status: 'FAILED', error: 'The media was deleted' };
+    // A run a re-drive or reprocess replaced (ADR 0015): its outcome is not the media's. What it rendered
+    // is under its own keys, which no row can point at: take them back. Ends the job, no retry.
+    const discardStaleRun = async (currentRun: number) => {
+      const deletedFiles = await deleteUnreferenced(
+        mediaId,
+        results.map((r) => r.storageKey),
+      );
+      await appendJobLog(job, `stale run ${guard.run} (media is on run ${currentRun}): nothing recorded`);
+      logger.warn(
+        { mediaId, requestId, run: guard.run, currentRun, deletedFiles },
+        'finalize of a stale run: no effect',
+      );
+      return { mediaId, status: 'STALE' as const };
+    };
+    /** After a guarded write that changed nothing: the run that took over meanwhile, if one did. */
+    const replacingRun = async (): Promise<number | undefined> => {
+      if (guard.run === undefined) return undefined;
+      const row = await db.media.findUnique({ where: { id: mediaId }, select: { run: true } });
+      return row && row.run !== guard.run ? row.run : undefined;
+    };
+    if (guard.run !== undefined && guard.run !== media.run) return discardStaleRun(media.run);
     if (media.status === 'READY') {
       await emitWebhook({ event: 'media.ready', mediaId });
       return { mediaId, status: 'READY' };
@@ -80,7 +104,10 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const isMissingVariants = results.length < media.variantsTotal;
     if (failures.length > 0 || isMissingVariants || results.length === 0) {
       const error = describeFailures(failures);
-      await transitionMedia(db, mediaId, 'fail', { error });
+      if (!(await transitionMedia(db, mediaId, 'fail', { error }, guard))) {
+        const replacing = await replacingRun();
+        if (replacing !== undefined) return discardStaleRun(replacing);
+      }
       // What this run's successful children wrote is never shown: the previous renditions (if any) stay.
       await deleteUnreferenced(
         mediaId,
@@ -99,20 +126,26 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const rendered = results.filter((r) => !r.skipped);
     const previous = await db.rendition.findMany({ where: { mediaId }, select: { storageKey: true } });
     const isReady = await db.$transaction(async (tx) => {
-      const ready = await transitionMedia(tx, mediaId, 'finish', {
-        width: source.sourceWidth,
-        height: source.sourceHeight,
-        ...(video
-          ? {
-              durationMs: video.durationMs,
-              videoCodec: video.videoCodec,
-              audioCodec: video.audioCodec,
-              bitrate: video.bitrate,
-              rotation: video.rotation,
-            }
-          : {}),
-      });
-      // Deleted, or finished by another run meanwhile: this run's set is not the media's.
+      const ready = await transitionMedia(
+        tx,
+        mediaId,
+        'finish',
+        {
+          width: source.sourceWidth,
+          height: source.sourceHeight,
+          ...(video
+            ? {
+                durationMs: video.durationMs,
+                videoCodec: video.videoCodec,
+                audioCodec: video.audioCodec,
+                bitrate: video.bitrate,
+                rotation: video.rotation,
+              }
+            : {}),
+        },
+        guard,
+      );
+      // Deleted, finished, or replaced by another run meanwhile: this run's set is not the media's.
       if (!ready) return false;
       await tx.rendition.deleteMany({ where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } } });
       for (const r of rendered) {
@@ -135,7 +168,11 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
       }
       return true;
     });
-    if (!isReady) return { mediaId, status: 'FAILED', error: 'The media was deleted while it was finalized' };
+    if (!isReady) {
+      const replacing = await replacingRun();
+      if (replacing !== undefined) return discardStaleRun(replacing);
+      return { mediaId, status: 'FAILED', error: 'The media was deleted while it was finalized' };
+    }
     const deletedFiles = await deleteUnreferenced(
       mediaId,
       previous.map((r) => r.storageKey),

@@ -1,5 +1,5 @@
 import { getConfig } from '@fjord/config';
-import { createDbClient } from '@fjord/db';
+import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createLogger } from '@fjord/observability';
 import {
   QueueName,
@@ -41,6 +41,7 @@ const finalize = await runWorker({
   config,
   logger,
   healthPort: config.HEALTH_PORT ?? 9102,
+  isDependencyReady: () => isDatabaseReachable(db),
   handleSignals: false,
 });
 const maintenance = await runWorker({

@@ -112,7 +112,7 @@ describe('maintenance sweep', () => {
     const deadFlow = await createMedia('PROCESSING');
     await completeNotifyJob(deadFlow); // its root finished, yet the row never reached an outcome
     const live = await createMedia('PROCESSING');
-    await enqueuer.enqueueMediaFlow({ mediaId: live, variants: ['thumb-webp'] });
+    await enqueuer.enqueueMediaFlow({ mediaId: live, run: 1, variants: ['thumb-webp'] });
     const recent = await createMedia('QUEUED', 0);
 
     const { requeued } = await sweeper()();
@@ -121,10 +121,12 @@ describe('maintenance sweep', () => {
       expect(await db.media.findUniqueOrThrow({ where: { id } })).toMatchObject({
         status: 'QUEUED',
         startedAt: null,
+        run: 1, // created on run 0 here: the claim started run 1
       });
       expect(await queues.email.getJobState(mediaJobId(id, 'notify'))).toBe('waiting-children');
       const child = await queues.transcode.getJob(mediaJobId(id, 'transcode', 'thumb-webp'));
-      expect((child?.data as TranscodeJobData).run).toMatch(/^[a-z0-9]+$/); // a fresh run's own keys
+      expect((child?.data as TranscodeJobData).run).toBe(1); // the new run's own keys and fence
+      expect((await queues.db.getJob(mediaJobId(id, 'finalize')))?.data.run).toBe(1);
     }
     expect((await db.media.findUniqueOrThrow({ where: { id: live } })).status).toBe('PROCESSING');
     expect(await queues.email.getJob(mediaJobId(recent, 'notify'))).toBeUndefined();

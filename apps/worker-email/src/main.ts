@@ -1,5 +1,5 @@
 import { getConfig } from '@fjord/config';
-import { createDbClient } from '@fjord/db';
+import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createMailer } from '@fjord/email';
 import { createLogger } from '@fjord/observability';
 import { QueueName, createMediaEventPublisher, runWorker } from '@fjord/queue';
@@ -18,6 +18,7 @@ await runWorker({
   config,
   logger,
   healthPort: config.HEALTH_PORT ?? 9103,
+  isDependencyReady: () => isDatabaseReachable(db),
   onClose: async () => {
     await events.close();
     await mailer.close();

@@ -11,6 +11,7 @@ import {
   GENERAL_FAILURE_MESSAGE,
   handleJob,
   notifyMediaJob,
+  runGuardOf,
   safePublish,
   UnrecoverableError,
   type Job,
@@ -94,8 +95,28 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
     throw new SendDeferredError(reason, { cause: input.err });
   }
 
-  return handleJob(notifyJob, async ({ mediaId, requestId }, job) => {
-    if (await transitionMedia(db, mediaId, 'fail', { error: GENERAL_FAILURE_MESSAGE })) {
+  return handleJob(notifyJob, async (data, job) => {
+    const { mediaId, requestId } = data;
+    const guard = runGuardOf(data);
+    // A run a re-drive or reprocess replaced (ADR 0015): the current run owes the email, not this one.
+    // Checked before the `fail` below (guarded on the run too) and again after it, for a run that
+    // changed in between.
+    const isStale = (row: { run: number } | null) =>
+      guard.run !== undefined && !!row && row.run !== guard.run;
+    const skipStaleRun = async (row: { run: number; status: string }) => {
+      await appendJobLog(job, `stale run ${guard.run} (media is on run ${row.run}): nothing sent`);
+      logger.warn(
+        { mediaId, requestId, run: guard.run, currentRun: row.run },
+        'notify of a stale run: no effect',
+      );
+      const kind = row.status === 'READY' ? 'MEDIA_READY' : 'MEDIA_FAILED';
+      return { kind, messageId: notificationMessageId(mediaId, kind), sent: false, stale: true as const };
+    };
+    if (guard.run !== undefined) {
+      const row = await db.media.findUnique({ where: { id: mediaId }, select: { run: true, status: true } });
+      if (row && isStale(row)) return skipStaleRun(row);
+    }
+    if (await transitionMedia(db, mediaId, 'fail', { error: GENERAL_FAILURE_MESSAGE }, guard)) {
       logger.warn(
         { mediaId, requestId },
         'flow ended before finalize recorded an outcome; media marked FAILED',
@@ -108,6 +129,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
       select: {
         id: true,
         status: true,
+        run: true,
         originalName: true,
         error: true,
         owner: { select: { email: true, name: true } },
@@ -115,6 +137,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
       },
     });
     if (!media) throw new UnrecoverableError('The media was deleted before its notification was sent');
+    if (isStale(media)) return skipStaleRun(media);
 
     const kind = media.status === 'READY' ? 'MEDIA_READY' : 'MEDIA_FAILED';
     const messageId = notificationMessageId(mediaId, kind);

@@ -1,5 +1,5 @@
 import { getConfig } from '@fjord/config';
-import { createDbClient } from '@fjord/db';
+import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { configureSharp } from '@fjord/media';
 import { createLogger } from '@fjord/observability';
 import { QueueName, createMediaEventPublisher, createMediaEventSubscriber, runWorker } from '@fjord/queue';
@@ -47,6 +47,7 @@ await runWorker({
   config,
   logger,
   healthPort: config.HEALTH_PORT ?? 9101,
+  isDependencyReady: () => isDatabaseReachable(db),
   // A long ffmpeg run must not hold up a shutdown: stop it, the job is retried.
   onClosing: () => cancels.cancelAll('shutdown'),
   onClose: async () => {

@@ -5,6 +5,8 @@ import {
   attemptTag,
   findImageVariant,
   handleJob,
+  runFolder,
+  runGuardOf,
   transcodeImageJob,
   UnrecoverableError,
   type MediaEventPublisher,
@@ -39,7 +41,10 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
       if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
 
-      if (await transitionMedia(db, mediaId, 'start')) await publish({ mediaId, type: 'processing' });
+      // A stale run (ADR 0015) renders into its own folder and moves nothing; its finalize discards it.
+      if (await transitionMedia(db, mediaId, 'start', {}, runGuardOf(data))) {
+        await publish({ mediaId, type: 'processing' });
+      }
 
       await appendJobLog(
         job,
@@ -52,7 +57,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
 
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;
-      const storageKey = renditionKey(mediaId, variant.name, ext, data.run, attemptTag(job));
+      const storageKey = renditionKey(mediaId, variant.name, ext, runFolder(data.run), attemptTag(job));
       const { bytes } = await putFencedOutput({ job, storage, key: storageKey, source: () => rendered.data });
       await appendJobLog(
         job,

@@ -11,6 +11,8 @@ import {
   attemptTag,
   findVideoVariant,
   handleJob,
+  runFolder,
+  runGuardOf,
   transcodeVideoJob,
   UnrecoverableError,
   type MediaEventPublisher,
@@ -55,7 +57,9 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
     if (!variant) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
     const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
     if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-    if (await transitionMedia(db, mediaId, 'start')) await publish({ mediaId, type: 'processing' });
+    if (await transitionMedia(db, mediaId, 'start', {}, runGuardOf(data))) {
+      await publish({ mediaId, type: 'processing' });
+    }
 
     const cancel = cancels.register(mediaId);
     let copy: LocalCopy | undefined;
@@ -109,7 +113,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
         },
       });
       try {
-        const storageKey = renditionKey(mediaId, variant.name, out.ext, data.run, attemptTag(job));
+        const storageKey = renditionKey(mediaId, variant.name, out.ext, runFolder(data.run), attemptTag(job));
         const { bytes } = await putFencedOutput({
           job,
           storage,

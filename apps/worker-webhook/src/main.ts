@@ -1,5 +1,5 @@
 import { getConfig } from '@fjord/config';
-import { createDbClient } from '@fjord/db';
+import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createLogger } from '@fjord/observability';
 import { QueueName, runWorker } from '@fjord/queue';
 import { loadSecretCipher, sealWebhookSecrets } from '@fjord/webhooks';
@@ -27,6 +27,7 @@ await runWorker({
   config,
   logger,
   healthPort: config.HEALTH_PORT ?? 9104,
+  isDependencyReady: () => isDatabaseReachable(db),
   onClose: async () => {
     await db.$disconnect();
   },

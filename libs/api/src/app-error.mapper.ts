@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { AppErrorCode } from '@fjord/errors';
-import { AppError } from '@fjord/errors';
+import { AppError, isAppError, isInfrastructureError, unavailableError } from '@fjord/errors';
 
 type TRPCCode = TRPCError['code'];
 
@@ -36,4 +36,13 @@ export function applyAppErrorHeaders(err: AppError, resHeaders: Headers): void {
   if (isRetryable && typeof retryAfter === 'number' && retryAfter > 0) {
     resHeaders.set('Retry-After', String(Math.ceil(retryAfter)));
   }
+}
+
+/**
+ * The AppError a procedure's failure stands for: its own, or `unavailable` (503 + Retry-After) when
+ * Postgres, Redis or S3 is away — the client should come back, not report a bug. Else undefined.
+ */
+export function appErrorOf(err: unknown): AppError | undefined {
+  if (isAppError(err)) return err;
+  return isInfrastructureError(err) ? unavailableError(err) : undefined;
 }

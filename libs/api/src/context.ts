@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readSessionCookie, resolveSession, serializeSessionCookie, type AuthUser } from '@fjord/auth';
+import { appErrorOf, applyAppErrorHeaders, toTRPCError } from './app-error.mapper';
 import { clientIpOf } from './auth/client-ip';
 import type { ApiServices } from './services';
 
@@ -24,7 +25,9 @@ export async function createContext(opts: {
 }): Promise<ApiContext> {
   const { req, resHeaders, services } = opts;
   const sessionToken = readSessionCookie(req.headers.get('cookie'));
-  const session = sessionToken ? await resolveSession(services.db, sessionToken) : null;
+  const session = sessionToken
+    ? await resolveSessionOrUnavailable(services.db, sessionToken, resHeaders)
+    : null;
   if (session?.isRenewed && sessionToken) {
     resHeaders.append(
       'Set-Cookie',
@@ -46,4 +49,20 @@ export async function createContext(opts: {
     clientIp: clientIpOf(req.headers),
     requestId,
   };
+}
+
+/** The session lookup runs before any procedure: Postgres away answers 503 + Retry-After here too. */
+async function resolveSessionOrUnavailable(
+  db: ApiServices['db'],
+  token: string,
+  resHeaders: Headers,
+): ReturnType<typeof resolveSession> {
+  try {
+    return await resolveSession(db, token);
+  } catch (err) {
+    const appError = appErrorOf(err);
+    if (!appError) throw err;
+    applyAppErrorHeaders(appError, resHeaders);
+    throw toTRPCError(appError);
+  }
 }

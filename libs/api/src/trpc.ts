@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { isAppError } from '@fjord/errors';
 import { z, ZodError } from 'zod';
-import { applyAppErrorHeaders, toTRPCError } from './app-error.mapper';
+import { appErrorOf, applyAppErrorHeaders, toTRPCError } from './app-error.mapper';
 import type { ApiContext } from './context';
 import { writeAudit, type AuditEntry } from './admin/audit-log.service';
 
@@ -33,9 +33,10 @@ const t = initTRPC.context<ApiContext>().create({
 
 const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && isAppError(result.error.cause)) {
-    applyAppErrorHeaders(result.error.cause, ctx.resHeaders);
-    throw toTRPCError(result.error.cause);
+  const appError = result.ok ? undefined : appErrorOf(result.error.cause);
+  if (appError) {
+    applyAppErrorHeaders(appError, ctx.resHeaders);
+    throw toTRPCError(appError);
   }
   return result;
 });

@@ -8,3 +8,9 @@ export function createDbClient(opts: { url: string; max?: number }): DbClient {
   const adapter = new PrismaPg({ connectionString: opts.url, max: opts.max ?? 10 });
   return new PrismaClient({ adapter });
 }
+
+/** A readiness probe's check: Postgres answers a `SELECT 1` (the caller bounds how long it waits). */
+export async function isDatabaseReachable(db: Pick<DbClient, '$queryRaw'>): Promise<boolean> {
+  await db.$queryRaw`SELECT 1`;
+  return true;
+}

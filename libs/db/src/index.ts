@@ -1,4 +1,4 @@
-export { createDbClient, type DbClient } from './client';
+export { createDbClient, isDatabaseReachable, type DbClient } from './client';
 export * from './generated/prisma/enums';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/models';

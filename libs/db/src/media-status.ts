@@ -46,18 +46,21 @@ function stampsFor(transition: MediaTransition, now: Date): Prisma.MediaUpdateMa
 type MediaWriter = { media: Pick<Prisma.TransactionClient['media'], 'updateMany'> };
 
 /**
- * The one guarded write of Media.status: `updateMany where status in <from>`. true when it applied; false
- * when the media is gone or already elsewhere. Works on the client or inside an interactive transaction.
+ * The one guarded write of Media.status: `updateMany where status in <from>` (and, given `run`, only while
+ * that is still the media's processing run: a stale run's job changes nothing, docs/adr/0015). true when
+ * it applied; false when the media is gone, already elsewhere or on another run. Works on the client or
+ * inside an interactive transaction.
  */
 export async function transitionMedia(
   db: MediaWriter,
   mediaId: string,
   transition: MediaTransition,
   data: Omit<Prisma.MediaUpdateManyMutationInput, 'status'> = {},
+  guard: { run?: number } = {},
 ): Promise<boolean> {
   const { from, to } = MEDIA_TRANSITIONS[transition];
   const { count } = await db.media.updateMany({
-    where: { id: mediaId, status: { in: [...from] } },
+    where: { id: mediaId, status: { in: [...from] }, ...(guard.run === undefined ? {} : { run: guard.run }) },
     data: { ...stampsFor(transition, new Date()), ...data, status: to },
   });
   return count > 0;

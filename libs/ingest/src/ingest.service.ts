@@ -32,6 +32,9 @@ export type IngestDeps = {
   logger: QueueLogger;
 };
 
+/** An upload's row is written on its first processing run (ADR 0015). */
+const FIRST_RUN = 1;
+
 const ACCEPTED =
   'Fjord accepts JPEG, PNG, WebP, GIF, AVIF and TIFF images and MP4, MOV, WebM and MKV videos.';
 
@@ -106,6 +109,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
           sha256: stored.sha256,
           storageKey,
           variantsTotal: variants.length,
+          run: FIRST_RUN,
           queuedAt: new Date(),
         },
         select: { id: true },
@@ -117,7 +121,13 @@ export function createIngestService(deps: IngestDeps): IngestService {
 
     let status: IngestUploadResult['status'] = 'UPLOADED';
     try {
-      await enqueuer.enqueueMediaFlow({ mediaId: id, kind: type.kind, variants, requestId: input.requestId });
+      await enqueuer.enqueueMediaFlow({
+        mediaId: id,
+        kind: type.kind,
+        variants,
+        requestId: input.requestId,
+        run: FIRST_RUN,
+      });
       // A worker may have started it already (PROCESSING): then this changes nothing, as it should.
       await transitionMedia(db, id, 'queue');
       status = 'QUEUED';

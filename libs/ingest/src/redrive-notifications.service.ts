@@ -1,11 +1,5 @@
 import type { DbClient } from '@fjord/db';
-import {
-  mediaJobId,
-  jobOf,
-  notifyMediaJob,
-  type QueueLogger,
-  type Queues,
-} from '@fjord/queue';
+import { mediaJobId, jobOf, notifyMediaJob, type QueueLogger, type Queues } from '@fjord/queue';
 import type { Config } from '@fjord/config';
 
 export type RedriveNotificationsDeps = {
@@ -58,12 +52,12 @@ export async function redriveNotifications(
         { status: 'FAILED', finishedAt, notifications: isSentOrInFlight('MEDIA_FAILED') },
       ],
     },
-    select: { id: true },
+    select: { id: true, run: true },
     orderBy: { finishedAt: 'asc' },
     take: deps.batchSize ?? 100,
   });
   const renotified: string[] = [];
-  for (const { id } of owed) {
+  for (const { id, run } of owed) {
     const jobId = mediaJobId(id, 'notify');
     try {
       // Any job under that id (waiting, retrying, failed for the console) is not lost: leave it be.
@@ -71,7 +65,8 @@ export async function redriveNotifications(
       const job = jobOf(
         notifyMediaJob,
         deps.config,
-        { v: 1, mediaId: id, requestId: `reconciler-${id}` },
+        // The run that finished the media (0: a row from before runs were numbered, no run check).
+        { v: 1, mediaId: id, requestId: `reconciler-${id}`, ...(run > 0 ? { run } : {}) },
         { jobId },
       );
       await queues.email.add(job.name, job.data, job.opts);

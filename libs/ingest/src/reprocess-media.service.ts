@@ -4,7 +4,6 @@ import {
   mediaFlowJobIds,
   mediaFlowStateOf,
   mediaJobId,
-  newProcessingRun,
   variantNamesFor,
   type MediaFlowEnqueuer,
   type QueueAdmin,
@@ -47,19 +46,28 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
   return async function reprocessMedia(mediaId: string): Promise<{ removedJobs: number }> {
     const media = await deps.db.media.findUnique({
       where: { id: mediaId },
-      select: { id: true, kind: true },
+      select: { id: true, kind: true, run: true },
     });
     if (!media) throw new AppError('not_found', 'This media does not exist.');
     await assertFlowNotRunning(deps, mediaId);
     const removedJobs = await removeFinishedFlowJobs(deps, mediaId);
     const variants = variantNamesFor(media.kind);
-    if (!(await transitionMedia(deps.db, mediaId, 'reprocess', { variantsTotal: variants.length }))) {
+    // A new run: jobs of the previous one that still arrive change nothing (ADR 0015).
+    const run = media.run + 1;
+    const isQueued = await transitionMedia(
+      deps.db,
+      mediaId,
+      'reprocess',
+      { variantsTotal: variants.length, run },
+      { run: media.run },
+    );
+    if (!isQueued) {
       throw new AppError(
         'conflict',
         'This media is still being processed; wait until its flow has finished.',
       );
     }
-    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run: newProcessingRun() });
+    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run });
     return { removedJobs };
   };
 }

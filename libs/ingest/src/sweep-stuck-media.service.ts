@@ -1,7 +1,6 @@
 import type { DbClient } from '@fjord/db';
 import {
   getMediaFlowState,
-  newProcessingRun,
   removeMediaFlowJobs,
   variantNamesFor,
   type MediaFlowEnqueuer,
@@ -51,7 +50,7 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
             }
           : {}),
       },
-      select: { id: true, kind: true, status: true, updatedAt: true },
+      select: { id: true, kind: true, status: true, updatedAt: true, run: true },
       orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
       take: batchSize,
     });
@@ -74,14 +73,22 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
 
 async function redriveMedia(
   deps: SweepStuckMediaDeps,
-  media: { id: string; kind: 'IMAGE' | 'VIDEO'; status: string; updatedAt: Date },
+  media: { id: string; kind: 'IMAGE' | 'VIDEO'; status: string; updatedAt: Date; run: number },
 ): Promise<boolean> {
   if ((await getMediaFlowState(deps.queues, media.id)) === 'live') return false;
   const variants = variantNamesFor(media.kind);
-  // The claim: only the replica whose update still sees the row as it was read goes on.
+  // The claim: only the replica whose update still sees the row as it was read goes on, and it starts a
+  // new run, so whatever the dead flow still delivers (a late job, a late web request's flow) is stale.
+  const run = media.run + 1;
   const { count } = await deps.db.media.updateMany({
-    where: { id: media.id, status: media.status as (typeof UNFINISHED)[number], updatedAt: media.updatedAt },
+    where: {
+      id: media.id,
+      status: media.status as (typeof UNFINISHED)[number],
+      updatedAt: media.updatedAt,
+      run: media.run,
+    },
     data: {
+      run,
       status: 'QUEUED',
       error: null,
       queuedAt: new Date(),
@@ -101,7 +108,7 @@ async function redriveMedia(
     kind: media.kind,
     variants,
     requestId: `reconciler-${media.id}`,
-    run: newProcessingRun(),
+    run,
   });
   return enqueued;
 }

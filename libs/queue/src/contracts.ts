@@ -91,9 +91,21 @@ export function variantNamesFor(kind: MediaKindName): string[] {
   return (kind === 'VIDEO' ? VIDEO_VARIANTS : IMAGE_VARIANTS).map((v) => v.name);
 }
 
-/** A fresh processing-run id (see TranscodeJobData.run): time-ordered, unique enough per media. */
-export function newProcessingRun(now = Date.now()): string {
-  return `${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+/**
+ * The media's processing run (`Media.run`), carried by every job of its flow: the guarded update that
+ * starts a flow (upload, re-drive, reprocess) increments it, and a job whose run is no longer the media's
+ * changes nothing (docs/adr/0015-media-runs.md). Optional only for jobs queued before runs existed.
+ */
+export const MediaRunSchema = z.number().int().positive();
+
+/** The guard a job's writes take (`transitionMedia`'s): its run, if it has a numbered one. */
+export function runGuardOf(data: { run?: number | string | undefined }): { run?: number } {
+  return typeof data.run === 'number' ? { run: data.run } : {};
+}
+
+/** The storage folder of a run's renditions (`renditionKey`'s run part); a legacy job names its own. */
+export function runFolder(run: number | string | undefined): string | undefined {
+  return run === undefined ? undefined : String(run);
 }
 
 export const TranscodeJobDataSchema = z.object({
@@ -103,13 +115,11 @@ export const TranscodeJobDataSchema = z.object({
   /** Follows one upload through every service's logs. */
   requestId: z.string().optional(),
   /**
-   * The processing run (a reprocess starts a new one): renditions are written under their run's own keys,
-   * so the previous run's files stay intact and visible until finalize commits the new set.
+   * The processing run: renditions are written under their run's own keys, so the previous run's files
+   * stay intact and visible until finalize commits the new set. A string: a job queued before runs were
+   * numbered (a random folder name, no run check).
    */
-  run: z
-    .string()
-    .regex(/^[a-z0-9]{1,32}$/)
-    .optional(),
+  run: z.union([MediaRunSchema, z.string().regex(/^[a-z0-9]{1,32}$/)]).optional(),
 });
 export type TranscodeJobData = z.infer<typeof TranscodeJobDataSchema>;
 
@@ -146,6 +156,7 @@ const MediaStepJobDataSchema = z.object({
   v: z.literal(1),
   mediaId: z.uuid(),
   requestId: z.string().optional(),
+  run: MediaRunSchema.optional(),
 });
 
 export const FinalizeJobDataSchema = MediaStepJobDataSchema;
@@ -153,7 +164,8 @@ export type FinalizeJobData = z.infer<typeof FinalizeJobDataSchema>;
 
 export const FinalizeJobResultSchema = z.object({
   mediaId: z.uuid(),
-  status: z.enum(['READY', 'FAILED']),
+  /** STALE: the job's run is no longer the media's; nothing was changed. */
+  status: z.enum(['READY', 'FAILED', 'STALE']),
   error: z.string().optional(),
 });
 export type FinalizeJobResult = z.infer<typeof FinalizeJobResultSchema>;
@@ -166,6 +178,8 @@ export const NotifyJobResultSchema = z.object({
   messageId: z.string(),
   /** false when an earlier attempt already sent it: the outbox row made this a no-op. */
   sent: z.boolean(),
+  /** The job's run is no longer the media's: nothing was recorded or sent. */
+  stale: z.literal(true).optional(),
 });
 export type NotifyJobResult = z.infer<typeof NotifyJobResultSchema>;
 

@@ -40,19 +40,20 @@ describe('enqueueMediaFlow', () => {
 
   it('builds notify ← finalize ← one transcode per variant, and a re-enqueue is a no-op', async () => {
     const mediaId = randomUUID();
-    expect(await enqueuer.enqueueMediaFlow({ mediaId, variants, requestId: 'req-1' })).toEqual({
+    expect(await enqueuer.enqueueMediaFlow({ mediaId, run: 1, variants, requestId: 'req-1' })).toEqual({
       enqueued: true,
     });
-    expect(await enqueuer.enqueueMediaFlow({ mediaId, variants, requestId: 'req-2' })).toEqual({
+    expect(await enqueuer.enqueueMediaFlow({ mediaId, run: 2, variants, requestId: 'req-2' })).toEqual({
       enqueued: false,
     });
 
     const finalize = await queues.db.getJob(mediaJobId(mediaId, 'finalize'));
     expect(await finalize?.getState()).toBe('waiting-children');
-    expect(finalize?.data).toEqual({ v: 1, mediaId, requestId: 'req-1' });
-    expect(await queues.email.getJob(mediaJobId(mediaId, 'notify'))).toBeDefined();
+    expect(finalize?.data).toEqual({ v: 1, mediaId, requestId: 'req-1', run: 1 }); // every job: its run
+    expect((await queues.email.getJob(mediaJobId(mediaId, 'notify')))?.data.run).toBe(1);
     for (const variant of variants) {
       const child = await queues.transcode.getJob(mediaJobId(mediaId, 'transcode', variant));
+      expect(child?.data).toMatchObject({ run: 1, variant });
       expect(child?.opts.attempts).toBe(2);
       expect(child?.opts.ignoreDependencyOnFailure).toBe(true);
     }
@@ -64,7 +65,7 @@ describe('enqueueMediaFlow', () => {
 
   it('rejects unknown variants before touching Redis', async () => {
     await expect(
-      enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), variants: ['huge-bmp'] }),
+      enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), run: 1, variants: ['huge-bmp'] }),
     ).rejects.toThrow(/unknown image variant/);
   });
 
@@ -102,7 +103,7 @@ describe('enqueueMediaFlow', () => {
       }),
     );
 
-    await enqueuer.enqueueMediaFlow({ mediaId, variants });
+    await enqueuer.enqueueMediaFlow({ mediaId, run: 1, variants });
     const notify = await waitFor(
       async () => {
         const id = mediaJobId(mediaId, 'notify');
@@ -139,9 +140,9 @@ describe('video flow and per-variant progress (no workers: jobs stay waiting)', 
   it('a video flow uses transcode-video jobs, and progress reports each rendition’s percentage', async () => {
     const mediaId = randomUUID();
     const names = variantNamesFor('VIDEO');
-    await enqueuer.enqueueMediaFlow({ mediaId, kind: 'VIDEO', variants: names });
+    await enqueuer.enqueueMediaFlow({ mediaId, run: 1, kind: 'VIDEO', variants: names });
     await expect(
-      enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), kind: 'VIDEO', variants }),
+      enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), run: 1, kind: 'VIDEO', variants }),
     ).rejects.toThrow(/unknown video variant/);
     const v360 = await queues.transcode.getJob(mediaJobId(mediaId, 'transcode', 'v360-mp4'));
     expect(v360?.name).toBe(JobName.transcodeVideo);

@@ -19,8 +19,11 @@ export type EnqueueMediaFlowInput = {
   kind?: MediaKindName;
   variants: string[];
   requestId?: string;
-  /** Processing run: renditions go under run-specific keys (reprocess), see TranscodeJobData.run. */
-  run?: string;
+  /**
+   * The media's processing run (`Media.run`, written by the guarded update that started this flow): every
+   * job carries it, renditions go under its keys, and a job of an older run changes nothing (ADR 0015).
+   */
+  run: number;
 };
 export type EnqueueMediaFlowResult = { enqueued: boolean };
 
@@ -59,7 +62,7 @@ export function createMediaFlowEnqueuer(deps: {
     if ((await getMediaFlowState(queues, mediaId)) !== 'missing') return { enqueued: false };
     const notifyId = mediaJobId(mediaId, 'notify');
 
-    const base = { v: 1 as const, mediaId, ...(requestId ? { requestId } : {}) };
+    const base = { v: 1 as const, mediaId, run: input.run, ...(requestId ? { requestId } : {}) };
     const transcode = kind === 'VIDEO' ? transcodeVideoJob : transcodeImageJob;
     const child = { ignoreDependencyOnFailure: true };
     await producer.add({
@@ -71,7 +74,7 @@ export function createMediaFlowEnqueuer(deps: {
             jobOf(
               transcode,
               config,
-              { ...base, variant, ...(input.run ? { run: input.run } : {}) },
+              { ...base, variant },
               {
                 jobId: mediaJobId(mediaId, 'transcode', variant),
                 ...child,

@@ -21,6 +21,11 @@ export type RunWorkerOptions<R> = {
   logger: QueueLogger;
   /** 0 or undefined = no health server. */
   healthPort?: number;
+  /**
+   * What else the worker's jobs need (e.g. Postgres: `SELECT 1`): /health/ready answers 503 while it
+   * rejects or answers false, within the probe's 1 s bound like the Redis check.
+   */
+  isDependencyReady?: () => Promise<boolean>;
   /** Exit the process on SIGTERM/SIGINT after a graceful close (true for entrypoints, false in tests). */
   handleSignals?: boolean;
   /** Called when a close starts, before waiting for active jobs (e.g. to stop long child processes). */
@@ -121,7 +126,10 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
       },
       // Not ready while the connection is away, rather than a ping queued until Redis returns.
       isReady: async () =>
-        worker.isRunning() && connection.status === 'ready' && (await connection.ping()) === 'PONG',
+        worker.isRunning() &&
+        connection.status === 'ready' &&
+        (await connection.ping()) === 'PONG' &&
+        (await (opts.isDependencyReady?.() ?? Promise.resolve(true))),
     });
   }
 

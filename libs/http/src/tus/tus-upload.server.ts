@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import type { IngestService } from '@fjord/ingest';
-import { httpStatusForCode, isAppError } from '@fjord/errors';
+import { httpStatusForCode, isAppError, isInfrastructureError, unavailableError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
@@ -43,6 +43,13 @@ const errorBody = (code: string, message: string) => JSON.stringify({ error: { c
 function refuse(status_code: number, code: string, message: string): never {
   throw { status_code, body: errorBody(code, message) };
 }
+
+/** Postgres, Redis or S3 away (the owner lookup, the INSERT): 503 `unavailable`, Retry-After in `handle`. */
+function refuseUnavailable(): never {
+  const err = unavailableError();
+  refuse(httpStatusForCode(err.code), err.code, err.message);
+}
+const UNAVAILABLE_RETRY_AFTER = String(unavailableError().details?.['retryAfterSeconds'] ?? 5);
 
 const TUS_ERROR_CODES: Record<number, string> = {
   403: 'forbidden',
@@ -138,6 +145,14 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     // Whatever failed, the client reads Fjord's JSON and never a path or an internal message.
     async onResponseError(_req, err) {
       if (isTusError(err) && err.body.startsWith('{')) return undefined; // one of ours (refuse)
+      if (isInfrastructureError(err)) {
+        logger.error({ err }, 'tus: a dependency is unavailable; answered 503');
+        const unavailable = unavailableError();
+        return {
+          status_code: httpStatusForCode(unavailable.code),
+          body: errorBody(unavailable.code, unavailable.message),
+        };
+      }
       // tus's own writes (creating an upload, appending a PATCH) on a full disk: 507, not a bare 500.
       if (await isTusStorageFull(err, directory)) {
         logger.error({ err, directory }, 'tus: the upload directory is full');
@@ -191,6 +206,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
       } catch (err) {
         if (isAppError(err)) refuse(httpStatusForCode(err.code), err.code, err.message);
         logger.error({ err, uploadId: upload.id }, 'resumable upload could not be ingested');
+        if (isInfrastructureError(err)) refuseUnavailable();
         refuse(500, 'internal', INTERNAL);
       } finally {
         await datastore.remove(upload.id).catch(() => undefined);
@@ -229,7 +245,11 @@ export function createTusUploadServer(deps: TusUploadDeps) {
       const finished = await answerFinished(req);
       if (finished) return finished;
     }
-    return server.handleWeb(req);
+    const res = await server.handleWeb(req);
+    // tus sets no headers from onResponseError: the client is told when to come back here.
+    if (res.status === 503 && !res.headers.has('Retry-After'))
+      res.headers.set('Retry-After', UNAVAILABLE_RETRY_AFTER);
+    return res;
   }
 
   return { server, directory, handle, sweep, close: () => clearInterval(sweeper) };

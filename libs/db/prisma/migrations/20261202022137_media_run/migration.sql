@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Media" ADD COLUMN     "run" INTEGER NOT NULL DEFAULT 0;
