@@ -6,6 +6,7 @@ import { mediaHelp, runMediaCommand } from './commands/media.command';
 import { dbMigrateHelp, runDbMigrate } from './commands/db-migrate.command';
 import { runUserCreate, userCreateHelp } from './commands/user-create.command';
 import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
+import { runUserErase, userEraseHelp } from './commands/user-erase.command';
 
 const HELP = `Fjord command line (npm run fjord -- <command>)
 
@@ -14,6 +15,8 @@ ${bootstrapHelp}
 ${userCreateHelp}
 
 ${userInviteHelp}
+
+${userEraseHelp}
 
 ${apiKeyCreateHelp}
 
@@ -41,6 +44,8 @@ async function dispatch(argv: string[]): Promise<void> {
       return wantsHelp ? console.log(userCreateHelp) : runUserCreate(rest);
     case 'user invite':
       return wantsHelp ? console.log(userInviteHelp) : runUserInvite(rest);
+    case 'user erase':
+      return wantsHelp ? console.log(userEraseHelp) : runUserErase(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
     case 'db migrate':

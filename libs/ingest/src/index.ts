@@ -32,3 +32,4 @@ export {
   type UserErasure,
 } from './erasure/erase-user.service';
 export { listOpenUploadIds, removeOpenUploads, TUS_UPLOAD_ID } from './erasure/tus-uploads';
+export { openUserErasure } from './erasure/standalone-erasure';

@@ -1,11 +1,5 @@
 import type { DbClient } from '@fjord/db';
-import {
-  mediaJobId,
-  jobOf,
-  notifyMediaJob,
-  type QueueLogger,
-  type Queues,
-} from '@fjord/queue';
+import { mediaJobId, jobOf, notifyMediaJob, type QueueLogger, type Queues } from '@fjord/queue';
 import type { Config } from '@fjord/config';
 
 export type RedriveNotificationsDeps = {
