@@ -7,6 +7,7 @@ import { dbMigrateHelp, runDbMigrate } from './commands/db-migrate.command';
 import { runUserCreate, userCreateHelp } from './commands/user-create.command';
 import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
 import { runUserErase, userEraseHelp } from './commands/user-erase.command';
+import { runUserExport, userExportHelp } from './commands/user-export.command';
 
 const HELP = `Fjord command line (npm run fjord -- <command>)
 
@@ -17,6 +18,8 @@ ${userCreateHelp}
 ${userInviteHelp}
 
 ${userEraseHelp}
+
+${userExportHelp}
 
 ${apiKeyCreateHelp}
 
@@ -46,6 +49,8 @@ async function dispatch(argv: string[]): Promise<void> {
       return wantsHelp ? console.log(userInviteHelp) : runUserInvite(rest);
     case 'user erase':
       return wantsHelp ? console.log(userEraseHelp) : runUserErase(rest);
+    case 'user export':
+      return wantsHelp ? console.log(userExportHelp) : runUserExport(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
     case 'db migrate':

@@ -33,3 +33,4 @@ export {
 } from './erasure/erase-user.service';
 export { listOpenUploadIds, removeOpenUploads, TUS_UPLOAD_ID } from './erasure/tus-uploads';
 export { openUserErasure } from './erasure/standalone-erasure';
+export { buildAccountDocument, createUserExport, type ExportUserDeps } from './export/export-user.service';

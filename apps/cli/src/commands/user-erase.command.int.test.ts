@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService } from '@fjord/ingest';
 import { createMediaFlowEnqueuer, createQueues, type Queues } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
+import { readTar } from '@fjord/ingest/testing';
 import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -35,7 +37,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-describe('fjord user erase', () => {
+describe('fjord user export / erase', () => {
   it('refuses without --yes, then erases the account, its media and their files', async () => {
     const config = testConfig({ DATABASE_URL: t.url });
     queues = createQueues(config);
@@ -51,6 +53,14 @@ describe('fjord user erase', () => {
       QUEUE_PREFIX: config.QUEUE_PREFIX,
       FJORD_DATA_DIR: config.dataDir,
     };
+
+    const out = path.join(config.dataDir, 'export.tar');
+    const exported = await runCli(['user', 'export', '--email', user.email, '--out', out], env);
+    expect(exported.output).toContain(`Exported ${user.email} to ${out}`);
+    expect(exported.code).toBe(0);
+    const names = readTar(await readFile(out)).map((f) => f.name);
+    expect(names).toEqual(['account.json', `media/${media.id}/original.png`]);
+    await rm(out);
 
     const refused = await runCli(['user', 'erase', '--email', user.email], env);
     expect(refused.code).toBe(2);
