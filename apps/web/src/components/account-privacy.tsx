@@ -33,6 +33,16 @@ export function AccountPrivacy() {
 
   return (
     <>
+      <h2>Download my data</h2>
+      <p className="muted">
+        One tar file with everything Fjord holds about you: account.json (account, media details, renditions,
+        webhooks and API keys without their secrets, sessions, audit events) and every original and rendition.
+        Also <code>GET /api/v1/export</code> with an API key that has the account:export scope.
+      </p>
+      <a className="button button--ghost" href="/api/v1/export" download>
+        Download my data
+      </a>
+
       <h2>Delete my account</h2>
       <p className="muted">
         Erases your account and everything in it: media, renditions, unfinished uploads, webhooks, API keys
