@@ -6,6 +6,8 @@ import { mediaHelp, runMediaCommand } from './commands/media.command';
 import { dbMigrateHelp, runDbMigrate } from './commands/db-migrate.command';
 import { runUserCreate, userCreateHelp } from './commands/user-create.command';
 import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
+import { runUserErase, userEraseHelp } from './commands/user-erase.command';
+import { runUserExport, userExportHelp } from './commands/user-export.command';
 
 const HELP = `Fjord command line (npm run fjord -- <command>)
 
@@ -14,6 +16,10 @@ ${bootstrapHelp}
 ${userCreateHelp}
 
 ${userInviteHelp}
+
+${userEraseHelp}
+
+${userExportHelp}
 
 ${apiKeyCreateHelp}
 
@@ -41,6 +47,10 @@ async function dispatch(argv: string[]): Promise<void> {
       return wantsHelp ? console.log(userCreateHelp) : runUserCreate(rest);
     case 'user invite':
       return wantsHelp ? console.log(userInviteHelp) : runUserInvite(rest);
+    case 'user erase':
+      return wantsHelp ? console.log(userEraseHelp) : runUserErase(rest);
+    case 'user export':
+      return wantsHelp ? console.log(userExportHelp) : runUserExport(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
     case 'db migrate':

@@ -12,6 +12,7 @@ import {
   startMaintenanceSchedule,
   sweepStuckMediaJob,
 } from '@fjord/queue';
+import { openUserErasure } from '@fjord/ingest';
 import { createBlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
 import { createFinalizeProcessor } from './finalize-media.processor';
@@ -24,6 +25,7 @@ const events = createMediaEventPublisher(config, { logger });
 const queues = createQueues(config, { logger });
 const enqueuer = createMediaFlowEnqueuer({ config, queues });
 const storage = createBlobStore(config);
+const erasure = openUserErasure({ config, db, queues, storage, logger });
 
 // Every replica keeps the one scheduler alive: re-created after Redis lost it (flush, empty restart).
 const schedule = await startMaintenanceSchedule({ queues, everyMs: config.SWEEPER_INTERVAL_MS, logger });
@@ -56,6 +58,7 @@ const maintenance = await runWorker({
       config,
       staleAfterMs: config.SWEEPER_STALE_AFTER_MS,
       logger,
+      eraseUser: erasure.eraseUser,
     }),
   ),
   concurrency: 1,
@@ -68,6 +71,7 @@ handleShutdownSignals(async () => {
   schedule.stop();
   await Promise.all([finalize.close(), maintenance.close()]);
   await enqueuer.close();
+  await erasure.close();
   await queues.close();
   await events.close();
   await db.$disconnect();

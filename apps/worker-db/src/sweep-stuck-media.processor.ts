@@ -1,4 +1,10 @@
-import { redriveNotifications, sweepOrphanBlobs, sweepStuckMedia } from '@fjord/ingest';
+import {
+  redriveNotifications,
+  resumeErasures,
+  sweepOrphanBlobs,
+  sweepStuckMedia,
+  type UserErasure,
+} from '@fjord/ingest';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import type { MediaFlowEnqueuer, QueueLogger, Queues } from '@fjord/queue';
@@ -23,6 +29,8 @@ export type SweepProcessorDeps = {
   storage?: Pick<BlobStore, 'list' | 'delete' | 'deletePrefix' | 'removePartial'>;
   staleAfterMs: number;
   logger: QueueLogger;
+  /** Finishes erasures a crash interrupted (docs/adr/0018); without it that step is skipped. */
+  eraseUser?: UserErasure;
 };
 
 export type SweepResult = {
@@ -33,6 +41,7 @@ export type SweepResult = {
   expiredSessions: number;
   /** Orphan files removed, when this run listed storage (at most every ORPHAN_SWEEP_INTERVAL_MS). */
   orphansRemoved?: number;
+  resumedErasures?: number;
 };
 
 /**
@@ -64,7 +73,10 @@ export function createSweepProcessor(deps: SweepProcessorDeps) {
     const keys = await deps.db.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } });
     const sessions = await deps.db.session.deleteMany({ where: { expiresAt: { lte: now } } });
     const orphansRemoved = await sweepOrphansWhenDue();
+    const { eraseUser } = deps;
+    const resumedErasures = eraseUser ? await resumeErasures({ ...deps, eraseUser }) : 0;
     return {
+      ...(resumedErasures > 0 ? { resumedErasures } : {}),
       ...(orphansRemoved === undefined ? {} : { orphansRemoved }),
       requeued,
       renotified,

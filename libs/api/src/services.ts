@@ -25,6 +25,11 @@ export type ApiServices = {
    * running ffmpeg, pending jobs, blobs, then the `media.deleted` webhook.
    */
   deleteMedia(mediaId: string): Promise<{ deleted: boolean; removedJobs: number }>;
+  /**
+   * Erases a person and everything of theirs (@fjord/ingest createUserErasure; docs/adr/0018): resumable,
+   * idempotent, audited without personal data. Authz is the caller's.
+   */
+  eraseUser(input: { userId: string; actorId?: string | null }): Promise<{ erased: boolean; media: number }>;
   /** Re-runs a finished flow (@fjord/ingest createMediaReprocessing); AppError conflict while it runs. */
   reprocessMedia(mediaId: string): Promise<{ removedJobs: number }>;
   events: Pick<MediaEventSubscriber, 'subscribe'>;

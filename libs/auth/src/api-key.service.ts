@@ -4,7 +4,7 @@ import { AppError } from '@fjord/errors';
 import { authUserSelect, type AuthUser } from './auth-user';
 import { createRandomToken, isEqualConstantTime, sha256Hex } from './crypto.util';
 
-export const API_KEY_SCOPES = ['media:read', 'media:write', 'webhooks:manage'] as const;
+export const API_KEY_SCOPES = ['media:read', 'media:write', 'webhooks:manage', 'account:export'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 /** Least privilege: a key made without explicit scopes can use media, not manage webhooks. */
 export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['media:read', 'media:write'];

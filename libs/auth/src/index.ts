@@ -43,7 +43,7 @@ export {
   type SignupMode,
   type CreatedInvite,
 } from './invite.service';
-export { changePassword, WRONG_CURRENT_PASSWORD } from './password-change.service';
+export { assertCurrentPassword, changePassword, WRONG_CURRENT_PASSWORD } from './password-change.service';
 export { createAuthService, type AuthService } from './auth.service';
 export {
   signFilePath,

@@ -5,6 +5,16 @@ import { hashPassword, verifyPassword } from './password.service';
 
 export const WRONG_CURRENT_PASSWORD = 'The current password is incorrect.';
 
+/** Throws bad_request unless `password` is the account's current one (re-authentication). */
+export async function assertCurrentPassword(db: DbClient, userId: string, password: string) {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user) throw new AppError('not_found', 'This account no longer exists.');
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    throw new AppError('bad_request', WRONG_CURRENT_PASSWORD);
+  }
+  return user;
+}
+
 /**
  * Sets a new password after checking the current one, and signs out every other session of the user
  * (whoever else holds one may be why the password is being changed). `keepSessionId` stays signed in.
@@ -18,11 +28,7 @@ export async function changePassword(opts: {
   keepSessionId?: string;
 }): Promise<{ revokedSessions: number }> {
   const { db, userId } = opts;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user) throw new AppError('not_found', 'This account no longer exists.');
-  if (!(await verifyPassword(opts.currentPassword, user.passwordHash))) {
-    throw new AppError('bad_request', WRONG_CURRENT_PASSWORD);
-  }
+  const user = await assertCurrentPassword(db, userId, opts.currentPassword);
   assertValidPassword(opts.newPassword);
   if (opts.newPassword === opts.currentPassword) {
     throw new AppError('bad_request', 'The new password must differ from the current one.');

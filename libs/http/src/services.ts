@@ -6,6 +6,7 @@ import {
   createIngestService,
   createMediaDeletion,
   createMediaReprocessing,
+  createUserErasure,
   type IngestService,
 } from '@fjord/ingest';
 import { createLogger, type Logger } from '@fjord/observability';
@@ -76,6 +77,7 @@ export function createWebServices(config: Config): WebServices {
     logger,
   });
   const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
+  const eraseUser = createUserErasure({ db, deleteMedia, storage, queues, config, logger });
   const urlSigningSecret = loadUrlSigningSecret(config);
   const secrets = loadSecretCipher(config);
   const authThrottle = createAuthThrottle({ redis: queues.connection, config });
@@ -98,6 +100,7 @@ export function createWebServices(config: Config): WebServices {
     publisher,
     deleteMedia,
     reprocessMedia,
+    eraseUser,
     admin,
     urlSigningSecret,
     secrets,

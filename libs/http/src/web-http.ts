@@ -1,3 +1,4 @@
+import { createExportHandler } from './handlers/export.handler';
 import { createFilesHandler } from './handlers/files.handler';
 import { createHealthHandlers } from './handlers/health.handler';
 import { createStreamUploadHandler } from './handlers/stream-upload.handler';
@@ -12,6 +13,7 @@ export function createWebHttp(services: WebServices) {
   return {
     rest: createRestHandlers(services),
     files: createFilesHandler(services),
+    exportAccount: createExportHandler(services),
     upload: createStreamUploadHandler(services),
     health: createHealthHandlers(services),
     trpc: (req: Request) => handleTrpcRequest(req, services),

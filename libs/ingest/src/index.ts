@@ -23,3 +23,14 @@ export {
 export { createMediaDeletion, type DeleteMediaDeps, type DeleteMediaResult } from './delete-media.service';
 export { createMediaReprocessing, type ReprocessMediaDeps } from './reprocess-media.service';
 export type { UploadBody } from './read-head';
+export {
+  createUserErasure,
+  resumeErasures,
+  ERASED_MARKER,
+  type EraseUserDeps,
+  type EraseUserResult,
+  type UserErasure,
+} from './erasure/erase-user.service';
+export { listOpenUploadIds, removeOpenUploads, TUS_UPLOAD_ID } from './erasure/tus-uploads';
+export { openUserErasure } from './erasure/standalone-erasure';
+export { buildAccountDocument, createUserExport, type ExportUserDeps } from './export/export-user.service';

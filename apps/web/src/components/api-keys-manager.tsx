@@ -9,6 +9,7 @@ const SCOPES = [
   { value: 'media:read', hint: 'list, read and download media' },
   { value: 'media:write', hint: 'upload media' },
   { value: 'webhooks:manage', hint: 'register and manage webhooks' },
+  { value: 'account:export', hint: 'download everything of this account (GET /api/v1/export)' },
 ] as const;
 type Scope = (typeof SCOPES)[number]['value'];
 

@@ -1,3 +1,4 @@
+import { AppError } from '@fjord/errors';
 import { adminProcedure } from '../trpc';
 import {
   ListAllMediaInputSchema,
@@ -63,6 +64,16 @@ export const userAdminProcedures = {
       targetId: input.id,
       meta: { changed: result.changed },
     });
+    return result;
+  }),
+
+  /** GDPR erasure by an admin; the service writes its own audit entry, without the person in it. */
+  eraseUser: adminProcedure.input(UserIdInputSchema).mutation(async ({ ctx, input }) => {
+    if (input.id === ctx.user.id) {
+      throw new AppError('bad_request', 'Delete your own account from Settings, with your password.');
+    }
+    const result = await ctx.services.eraseUser({ userId: input.id, actorId: ctx.user.id });
+    if (!result.erased) throw new AppError('not_found', 'This user does not exist.');
     return result;
   }),
 

@@ -76,8 +76,14 @@ export async function setUserDisabled(
   input: { actorId: string; id: string; isDisabled: boolean },
 ): Promise<{ changed: boolean }> {
   assertNotSelf(input.actorId, input.id, 'disable');
-  const user = await db.user.findUnique({ where: { id: input.id }, select: { disabledAt: true } });
+  const user = await db.user.findUnique({
+    where: { id: input.id },
+    select: { disabledAt: true, erasingAt: true },
+  });
   if (!user) throw new AppError('not_found', 'This user does not exist.');
+  if (user.erasingAt && !input.isDisabled) {
+    throw new AppError('conflict', 'This account is being erased; it cannot be enabled again.');
+  }
   const changed = Boolean(user.disabledAt) !== input.isDisabled;
   if (changed) {
     await db.user.update({

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { changePasswordProcedure } from './change-password';
+import { deleteAccountProcedure } from './delete-account';
 import { meProcedure } from './me';
 import { signInProcedure } from './sign-in';
 import { signOutEverywhereProcedure } from './sign-out-everywhere';
@@ -13,6 +14,7 @@ export const authRouter = {
   signOut: signOutProcedure,
   signOutEverywhere: signOutEverywhereProcedure,
   changePassword: changePasswordProcedure,
+  deleteAccount: deleteAccountProcedure,
   signupMode: signupModeProcedure,
   me: meProcedure,
 } satisfies TRPCRouterRecord;

@@ -25,3 +25,8 @@ export const ChangePasswordInputSchema = z.object({
   newPassword,
 });
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInputSchema>;
+
+export const DeleteAccountInputSchema = z.object({
+  password: z.string().min(1, 'Please enter your password to confirm.').max(1024),
+});
+export type DeleteAccountInput = z.infer<typeof DeleteAccountInputSchema>;

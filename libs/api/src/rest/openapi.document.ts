@@ -11,6 +11,7 @@ import {
   RestMediaSchema,
 } from './rest.schemas';
 import { HealthSchema } from './health.schemas';
+import { exportPaths } from './openapi-export';
 import { filesPaths } from './openapi-files';
 import { healthPaths } from './openapi-health';
 import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
@@ -275,7 +276,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
-  Object.assign(paths, tusPaths(), filesPaths(), uploadsPaths(STORAGE_FULL_DESCRIPTION), healthPaths());
+  Object.assign(paths, tusPaths(), filesPaths(), exportPaths(), uploadsPaths(STORAGE_FULL_DESCRIPTION), healthPaths());
   return {
     openapi: '3.1.0',
     info: {

@@ -1,5 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { createIngestService, createMediaDeletion, createMediaReprocessing } from '@fjord/ingest';
+import {
+  createIngestService,
+  createMediaDeletion,
+  createMediaReprocessing,
+  createUserErasure,
+} from '@fjord/ingest';
 import {
   createMediaEventPublisher,
   createMediaEventSubscriber,
@@ -39,6 +44,14 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     logger: silentLogger,
   });
   const reprocessMedia = createMediaReprocessing({ db: database.db, queueAdmin, enqueuer });
+  const eraseUser = createUserErasure({
+    db: database.db,
+    deleteMedia,
+    storage,
+    queues,
+    config,
+    logger: silentLogger,
+  });
   const services: ApiServices = {
     config,
     db: database.db,
@@ -46,6 +59,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     events,
     deleteMedia,
     reprocessMedia,
+    eraseUser,
     secrets: loadSecretCipher(config),
     authThrottle: createAuthThrottle({ redis: queues.connection, config }),
     admin: { queueAdmin, enqueuer, storage },

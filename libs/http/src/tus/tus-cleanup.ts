@@ -1,8 +1,8 @@
 import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { listOpenUploadIds, TUS_UPLOAD_ID } from '@fjord/ingest';
 
-/** The only upload ids Fjord hands out (namingFunction): 128 random bits, hex. */
-export const TUS_UPLOAD_ID = /^[0-9a-f]{32}$/;
+export { TUS_UPLOAD_ID };
 
 /** A file with half its pair missing younger than this may still be being created: left alone. */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
@@ -79,20 +79,5 @@ export async function sweepTusDirectory(opts: {
 
 /** How many unfinished uploads in `directory` belong to `ownerId` (metadata and file both present). */
 export async function countOpenUploads(directory: string, ownerId: string): Promise<number> {
-  const names = await readdir(directory).catch(() => [] as string[]);
-  const present = new Set(names);
-  let count = 0;
-  for (const name of names) {
-    const id = name.endsWith('.json') ? name.slice(0, -5) : '';
-    if (!TUS_UPLOAD_ID.test(id) || !present.has(id)) continue;
-    try {
-      const info = JSON.parse(await readFile(path.join(directory, name), 'utf8')) as {
-        metadata?: { ownerId?: string };
-      };
-      if (info.metadata?.ownerId === ownerId) count += 1;
-    } catch {
-      // unreadable metadata is nobody's upload; the sweep removes it
-    }
-  }
-  return count;
+  return (await listOpenUploadIds(directory, ownerId)).length;
 }

@@ -23,6 +23,12 @@ export function UsersAdmin() {
       onSuccess: () => feedback.onSuccess('Account updated.'),
     }),
   );
+  const erase = useMutation(
+    trpc.admin.eraseUser.mutationOptions({
+      onError,
+      onSuccess: ({ media }) => feedback.onSuccess(`Account erased with its ${media} media.`),
+    }),
+  );
   const revoke = useMutation(
     trpc.admin.revokeApiKey.mutationOptions({ onError, onSuccess: () => feedback.onSuccess('Key revoked.') }),
   );
@@ -74,6 +80,12 @@ export function UsersAdmin() {
                           : `Disable ${u.email} and end their sessions?`
                       }
                       onConfirm={() => setDisabled.mutate({ id: u.id, isDisabled: !u.disabledAt })}
+                    />
+                    <ConfirmButton
+                      label="Erase"
+                      isDanger
+                      question={`Erase ${u.email} and everything of theirs for good? This cannot be undone.`}
+                      onConfirm={() => erase.mutate({ id: u.id })}
                     />
                   </div>
                 </td>

@@ -70,6 +70,7 @@ function procedureRows(w: IdorWorld): Row[] {
     'admin.users': () => ({}),
     'admin.setRole': () => ({ id: w.stranger.id, role: 'ADMIN' }),
     'admin.setDisabled': () => ({ id: w.owner.id, isDisabled: true }),
+    'admin.eraseUser': () => ({ id: w.owner.id }),
     'admin.apiKeys': () => ({ userId: w.owner.id }),
     'admin.revokeApiKey': () => ({ id: w.owner.keyId }),
     'admin.broker': () => undefined,
@@ -155,6 +156,15 @@ function restRows(w: IdorWorld): Row[] {
       () => w.owner.readOnlyKey,
       'media:write',
     ),
+    {
+      // No id to pass: an export is always of the caller's own account; a key needs account:export.
+      covers: ['GET /api/v1/export'],
+      as: "the owner's API key without account:export",
+      send: () =>
+        callRoute('/api/v1/export', 'GET', '/api/v1/export', { headers: w.owner.readOnlyKey, params: {} }),
+      status: 403,
+      code: 'forbidden',
+    },
     {
       covers: ['GET /api/v1/media/[id]'],
       as: "the owner's session cookie (REST takes API keys only)",

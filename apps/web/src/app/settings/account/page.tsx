@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { AccountPrivacy } from '@/components/account-privacy';
 import { AccountSecurity } from '@/components/account-security';
 import { requireUser } from '@/server/current-user';
 
@@ -12,6 +13,7 @@ export default async function AccountPage() {
       <h1>Account</h1>
       <p className="muted">Signed in as {user.email}.</p>
       <AccountSecurity />
+      <AccountPrivacy />
     </section>
   );
 }

@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbClient } from '@fjord/db';
+import {
+  createMediaEventPublisher,
+  createMediaFlowEnqueuer,
+  createQueueAdmin,
+  createQueues,
+  finishedUploadKey,
+  rateLimitKey,
+  type MediaEventPublisher,
+  type MediaFlowEnqueuer,
+  type QueueAdmin,
+  type Queues,
+} from '@fjord/queue';
+import { createBlobStore, renditionKey, type BlobStore } from '@fjord/storage';
+import { emitMediaWebhookEvent } from '@fjord/webhooks';
+import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
+import { createMediaDeletion } from '../delete-media.service';
+import { createIngestService } from '../ingest.service';
+import { createUserErasure, resumeErasures, type EraseUserDeps } from './erase-user.service';
+import { findInDatabase, findInFiles, findInRedis } from './test/erasure-scan';
+
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+const MP4 = Buffer.concat([
+  Buffer.from('0000001866747970697336d00000000069736f6d', 'hex'),
+  randomBytes(4000),
+]);
+
+describe('user erasure (real Postgres, Redis, disk)', () => {
+  const config = testConfig();
+  const storage: BlobStore = createBlobStore(config);
+  let database: TestDatabase;
+  let db: DbClient;
+  let queues: Queues;
+  let enqueuer: MediaFlowEnqueuer;
+  let queueAdmin: QueueAdmin;
+  let events: MediaEventPublisher;
+  let deps: EraseUserDeps;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    queues = createQueues(config);
+    enqueuer = createMediaFlowEnqueuer({ config, queues });
+    queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+    events = createMediaEventPublisher(config);
+    const deleteMedia = createMediaDeletion({
+      db,
+      storage,
+      events,
+      queueAdmin,
+      queues,
+      config,
+      logger: silent,
+    });
+    deps = { db, deleteMedia, storage, queues, config, logger: silent };
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([enqueuer?.close(), queueAdmin?.close(), events?.close()]);
+    await queues?.close();
+    await database?.drop();
+  });
+
+  /** A person with everything Fjord can hold about them; returns every id and string that names them. */
+  async function createPerson() {
+    const user = await createTestUser(db);
+    const ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
+    const upload = (filename: string, body: Buffer) =>
+      ingest.ingestUpload({ ownerId: user.id, filename, body });
+    const images = [await upload('a.png', PNG), await upload('b.png', PNG)];
+    const video = await upload('c.mp4', MP4);
+    // One image as a finished flow leaves it: a rendition row and file, a sent notification in the outbox.
+    const key = renditionKey(images[0]!.id, 'thumb-webp', 'webp');
+    await storage.put(key, Buffer.from(`rendition of ${images[0]!.id}`));
+    const rendition = await db.rendition.create({
+      data: {
+        mediaId: images[0]!.id,
+        name: 'thumb-webp',
+        format: 'webp',
+        mimeType: 'image/webp',
+        width: 1,
+        height: 1,
+        bytes: 10n,
+        storageKey: key,
+      },
+    });
+    await db.media.update({
+      where: { id: images[0]!.id },
+      data: { status: 'READY', finishedAt: new Date() },
+    });
+    await db.notification.create({
+      data: {
+        mediaId: images[0]!.id,
+        kind: 'MEDIA_READY',
+        recipient: user.email,
+        messageId: 'm',
+        sentAt: new Date(),
+      },
+    });
+    await mkdir(config.mailOutboxDir, { recursive: true });
+    await writeFile(
+      path.join(config.mailOutboxDir, `media-${images[0]!.id}-media-ready@fjord.eml`),
+      `To: ${user.email}\nSubject: ready\n\nYour media is ready.\n`,
+    );
+    const endpoint = await db.webhookEndpoint.create({
+      data: {
+        userId: user.id,
+        url: 'https://hooks.example.test/x',
+        secretCiphertext: 'fjs1:k:x',
+        events: ['media.ready'],
+      },
+    });
+    await emitMediaWebhookEvent({ db, queues, config }, { event: 'media.ready', mediaId: images[0]!.id });
+    const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
+    await db.webhookAttempt.create({
+      data: { deliveryId: delivery.id, attempt: 1, statusCode: 500, durationMs: 3 },
+    });
+    const apiKey = await db.apiKey.create({
+      data: {
+        userId: user.id,
+        name: 'ci',
+        prefix: `fjk_${randomBytes(4).toString('hex')}`,
+        secretHash: 'h',
+        scopes: ['media:read'],
+      },
+    });
+    await db.idempotencyKey.create({
+      data: {
+        apiKeyId: apiKey.id,
+        key: 'k1',
+        route: 'POST /api/v1/media',
+        requestHash: 'r',
+        responseStatus: 201,
+        responseBody: JSON.stringify({ id: video.id }),
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
+    });
+    await queues.connection.set(rateLimitKey(config.QUEUE_PREFIX, apiKey.id), '5');
+    const session = await db.session.create({
+      data: {
+        userId: user.id,
+        tokenHash: randomBytes(16).toString('hex'),
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
+    });
+    await db.invite.create({
+      data: {
+        tokenHash: randomBytes(16).toString('hex'),
+        email: user.email,
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
+    });
+    await db.auditLog.createMany({
+      data: [
+        { actorId: user.id, action: 'media.delete', targetType: 'media', targetId: video.id, meta: {} },
+        {
+          actorId: null,
+          action: 'user.role',
+          targetType: 'user',
+          targetId: user.id,
+          meta: { email: user.email },
+        },
+        {
+          actorId: null,
+          action: 'job.retry',
+          targetType: 'job',
+          targetId: `media.${video.id}.transcode.v360-mp4`,
+          meta: {},
+        },
+      ],
+    });
+    // A pending resumable upload (@tus/file-store's layout) and a finished one remembered in Redis.
+    const tusId = randomBytes(16).toString('hex');
+    const tusDir = path.join(config.dataDir, 'tus');
+    await mkdir(tusDir, { recursive: true });
+    await writeFile(path.join(tusDir, tusId), randomBytes(100));
+    await writeFile(
+      path.join(tusDir, `${tusId}.json`),
+      JSON.stringify({
+        id: tusId,
+        size: 1000,
+        offset: 100,
+        metadata: { ownerId: user.id, filename: 'd.mov' },
+        creation_date: new Date().toISOString(),
+      }),
+    );
+    await queues.connection.set(
+      finishedUploadKey(config.QUEUE_PREFIX, randomBytes(16).toString('hex')),
+      JSON.stringify({ ownerId: user.id, mediaId: images[1]!.id, size: 10 }),
+    );
+    const needles = [
+      user.id,
+      user.email,
+      ...images.map((m) => m.id),
+      video.id,
+      rendition.id,
+      endpoint.id,
+      delivery.id,
+      apiKey.id,
+      apiKey.prefix,
+      session.id,
+      tusId,
+    ];
+    return { user, needles, mediaIds: [...images.map((m) => m.id), video.id] };
+  }
+
+  async function scanAll(needles: string[]) {
+    return {
+      db: await findInDatabase(db, needles),
+      files: await findInFiles(config.dataDir, needles),
+      redis: await findInRedis(queues.connection, config.QUEUE_PREFIX, needles),
+    };
+  }
+
+  it('erases every trace of a person in Postgres, storage and Redis, and keeps everyone else', async () => {
+    const person = await createPerson();
+    const bystander = await createPerson();
+    const before = await scanAll(person.needles);
+    // The scan finds them while they exist, so an empty scan afterwards means something.
+    expect(before.db.length).toBeGreaterThan(10);
+    expect(before.files.length).toBeGreaterThanOrEqual(6);
+    expect(before.redis.length).toBeGreaterThan(5);
+
+    const result = await createUserErasure(deps)({ userId: person.user.id, actorId: bystander.user.id });
+
+    expect(result).toMatchObject({ erased: true, media: 3, uploads: 1 });
+    expect(await scanAll(person.needles)).toEqual({ db: [], files: [], redis: [] });
+    const audit = await db.auditLog.findMany({
+      where: { action: { in: ['media.delete', 'user.role', 'job.retry', 'user.erase'] } },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual(
+      [
+        'job.retry',
+        'job.retry',
+        'media.delete',
+        'media.delete',
+        'user.erase',
+        'user.role',
+        'user.role',
+      ].sort(),
+    );
+    expect(audit.find((a) => a.action === 'user.erase')).toMatchObject({
+      actorId: bystander.user.id,
+      targetId: 'erased',
+    });
+    // The bystander's own things are all still there.
+    const kept = await scanAll(bystander.needles.filter((n) => n !== bystander.user.id));
+    expect(kept.db.length).toBe(before.db.length);
+    expect(await db.media.count({ where: { ownerId: bystander.user.id } })).toBe(3);
+  });
+
+  it('finishes an erasure that crashed half-way when it runs again (or when maintenance resumes it)', async () => {
+    const person = await createPerson();
+    let calls = 0;
+    const crashing: EraseUserDeps = {
+      ...deps,
+      deleteMedia: async (id) => {
+        if (++calls === 2) throw new Error('injected crash after the first media');
+        return deps.deleteMedia(id);
+      },
+    };
+    await expect(createUserErasure(crashing)({ userId: person.user.id })).rejects.toThrow('injected crash');
+
+    const half = await db.user.findUniqueOrThrow({ where: { id: person.user.id } });
+    expect(half.erasingAt).not.toBeNull();
+    expect(half.disabledAt).not.toBeNull();
+    expect(await db.session.count({ where: { userId: person.user.id } })).toBe(0);
+    expect(await db.media.count({ where: { ownerId: person.user.id } })).toBe(2);
+
+    const eraseUser = createUserErasure(deps);
+    expect(await resumeErasures({ db, logger: silent, eraseUser })).toBe(1);
+    expect(await scanAll(person.needles)).toEqual({ db: [], files: [], redis: [] });
+    expect(await eraseUser({ userId: person.user.id })).toMatchObject({ erased: false });
+  });
+});
