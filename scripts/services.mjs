@@ -277,6 +277,22 @@ function ensureFfmpeg() {
   say('ffmpeg', 'installed ffmpeg and ffprobe');
 }
 
+// ---------- promtool ----------
+
+/**
+ * The metrics and alert-rule tests validate with Debian's promtool (tests/observability); the package
+ * is `prometheus`, which ships it.
+ */
+function ensurePromtool() {
+  if (whichSync('promtool')) {
+    say('promtool', `found ${whichSync('promtool')}`);
+    return;
+  }
+  aptInstall(['prometheus']);
+  if (!whichSync('promtool')) throw new Error('prometheus was installed but promtool is not on PATH');
+  say('promtool', 'installed promtool');
+}
+
 // ---------- ImageMagick (bench only) ----------
 
 /**
@@ -328,6 +344,7 @@ export async function ensureServices({ needChromium = false } = {}) {
   const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
   await Promise.all([ensurePostgres(databaseUrl), ensureRedis(redisUrl)]);
   ensureFfmpeg();
+  ensurePromtool();
   if (needChromium) ensureChromium();
   return { databaseUrl, redisUrl };
 }

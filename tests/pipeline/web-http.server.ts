@@ -15,6 +15,7 @@ const routes: Record<string, Route> = {
   'GET /api/health/live': async () => healthLive(),
   'GET /api/health/ready': () => getWebHttp().health.ready(),
   'POST /api/v1/media': (req) => getWebHttp().rest.createMedia(req),
+  'GET /api/metrics': (req) => getWebHttp().metrics(req),
 };
 
 // Created at boot, as the first request to a Next process would: its Redis and Postgres clients exist

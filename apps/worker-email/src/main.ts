@@ -2,7 +2,7 @@ import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createMailer } from '@fjord/email';
 import { createLogger } from '@fjord/observability';
-import { QueueName, createMediaEventPublisher, runWorker } from '@fjord/queue';
+import { QueueName, createMediaEventPublisher, observeNotifyJob, runWorker } from '@fjord/queue';
 import { createNotifyProcessor } from './notify-media.processor';
 
 const config = getConfig();
@@ -13,7 +13,9 @@ const events = createMediaEventPublisher(config, { logger });
 
 await runWorker({
   queueName: QueueName.email,
-  processor: createNotifyProcessor({ db, mailer, events, logger, publicUrl: config.FJORD_PUBLIC_URL }),
+  processor: observeNotifyJob(
+    createNotifyProcessor({ db, mailer, events, logger, publicUrl: config.FJORD_PUBLIC_URL }),
+  ),
   concurrency: config.EMAIL_CONCURRENCY,
   config,
   logger,

@@ -2,7 +2,13 @@ import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { configureSharp } from '@fjord/media';
 import { createLogger } from '@fjord/observability';
-import { QueueName, createMediaEventPublisher, createMediaEventSubscriber, runWorker } from '@fjord/queue';
+import {
+  QueueName,
+  createMediaEventPublisher,
+  createMediaEventSubscriber,
+  observeTranscodeJob,
+  runWorker,
+} from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
 import { createTranscodeProcessor } from './transcode-image.processor';
@@ -40,9 +46,15 @@ const video = createVideoTranscodeProcessor({
   tempDir: config.transcodeTempDir,
 });
 
+// Bytes in per variant: the original's size, one primary-key read per finished variant.
+const sourceBytes = async (id: string) => {
+  const media = await db.media.findUnique({ where: { id }, select: { sizeBytes: true } });
+  return media ? Number(media.sizeBytes) : null;
+};
+
 await runWorker({
   queueName: QueueName.transcode,
-  processor: [image, video],
+  processor: [image, video].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
   concurrency: config.TRANSCODE_CONCURRENCY,
   config,
   logger,

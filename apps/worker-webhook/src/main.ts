@@ -1,7 +1,7 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createLogger } from '@fjord/observability';
-import { QueueName, runWorker } from '@fjord/queue';
+import { QueueName, observeWebhookJob, runWorker } from '@fjord/queue';
 import { loadSecretCipher, sealWebhookSecrets } from '@fjord/webhooks';
 import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
 
@@ -16,13 +16,15 @@ if (sealed.sealed + sealed.rotated + sealed.unreadable > 0)
 
 await runWorker({
   queueName: QueueName.webhooks,
-  processor: createDeliverWebhookProcessor({
-    db,
-    secrets,
-    logger,
-    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-  }),
+  processor: observeWebhookJob(
+    createDeliverWebhookProcessor({
+      db,
+      secrets,
+      logger,
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    }),
+  ),
   concurrency: config.WEBHOOK_CONCURRENCY,
   config,
   logger,

@@ -111,6 +111,13 @@ export const EnvSchema = z.object({
   JOB_INFRA_HORIZON_MS: positiveInt.default(24 * 3600 * 1000),
   /** Health/metrics port of a worker process; 0 turns it off. Each worker has its own default. */
   HEALTH_PORT: port.optional(),
+  /**
+   * Bearer token for the web app's /api/metrics (Prometheus). Unset: /api/metrics answers 404 (metrics
+   * are not public). Worker metrics stay on their own health port, meant for the private network.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** How often workers sample queue depth (one lease holder) and their host's /proc. */
+  METRICS_SAMPLE_INTERVAL_MS: positiveInt.default(15_000),
   /** Media left QUEUED longer than this without a flow in Redis is re-enqueued by the sweeper. */
   SWEEPER_STALE_AFTER_MS: positiveInt.default(30_000),
   SWEEPER_INTERVAL_MS: positiveInt.default(15_000),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '@fjord/config';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
+import { getMetrics } from '@fjord/observability';
 import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
 import { originalKey, type BlobStore } from '@fjord/storage';
 import { limitBytes, peekHead, toAsyncIterable, type UploadBody } from './read-head';
@@ -51,7 +52,7 @@ export function formatMegabytes(bytes: number): string {
 export function createIngestService(deps: IngestDeps): IngestService {
   const { db, storage, enqueuer, config, logger } = deps;
 
-  async function ingestUpload(input: IngestUploadInput): Promise<IngestUploadResult> {
+  async function ingest(input: IngestUploadInput, seen: { kind?: string }): Promise<IngestUploadResult> {
     const name = sanitizeFilename(input.filename);
     const { head, body } = await peekHead(toAsyncIterable(input.body), SNIFF_BYTES);
     const type = sniffMediaType(head);
@@ -63,6 +64,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
       );
     }
 
+    seen.kind = type.kind;
     const id = randomUUID();
     const storageKey = originalKey(id, type.ext);
     const max = type.kind === 'VIDEO' ? config.VIDEO_UPLOAD_MAX_BYTES : config.UPLOAD_MAX_BYTES;
@@ -139,7 +141,22 @@ export function createIngestService(deps: IngestDeps): IngestService {
       { mediaId: id, requestId: input.requestId, bytes: stored.bytes, mime: type.mime },
       'upload ingested',
     );
+    getMetrics().ingestedBytes.inc({ kind: type.kind }, stored.bytes);
     return { id, kind: type.kind, status };
+  }
+
+  /** Every upload route passes here: counted by kind and outcome (a refusal by its error code). */
+  async function ingestUpload(input: IngestUploadInput): Promise<IngestUploadResult> {
+    const seen: { kind?: string } = {};
+    const { uploads } = getMetrics();
+    try {
+      const result = await ingest(input, seen);
+      uploads.inc({ kind: result.kind, outcome: result.status.toLowerCase() });
+      return result;
+    } catch (err) {
+      uploads.inc({ kind: seen.kind ?? 'unknown', outcome: isAppError(err) ? err.code : 'error' });
+      throw err;
+    }
   }
 
   return { ingestUpload };

@@ -5,3 +5,4 @@ export {
   type Logger,
   type LogLevel,
 } from './logger.service';
+export * from './metrics';

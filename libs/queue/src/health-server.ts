@@ -1,48 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-export type WorkerStats = { completed: number; failed: number; active: number };
+import { getMetrics } from '@fjord/observability';
 
 export type HealthServer = { port: number; close(): Promise<void> };
-
-/**
- * Prometheus text exposition format 0.0.4, written by hand: a few series need no client library.
- * `backlog` (waiting + prioritized + delayed jobs of the queue) is what autoscalers (KEDA) scale on.
- */
-export function renderMetrics(queueName: string, stats: WorkerStats, backlog?: number): string {
-  const q = `{queue="${queueName}"}`;
-  const mem = process.memoryUsage();
-  const backlogLines =
-    backlog === undefined
-      ? []
-      : [
-          '# HELP fjord_queue_backlog Jobs of this queue not yet started: waiting + prioritized + delayed.',
-          '# TYPE fjord_queue_backlog gauge',
-          `fjord_queue_backlog${q} ${backlog}`,
-        ];
-  const lines = [
-    ...backlogLines,
-    '# HELP fjord_jobs_completed_total Jobs this process completed.',
-    '# TYPE fjord_jobs_completed_total counter',
-    `fjord_jobs_completed_total${q} ${stats.completed}`,
-    '# HELP fjord_jobs_failed_total Job attempts this process failed (retries included).',
-    '# TYPE fjord_jobs_failed_total counter',
-    `fjord_jobs_failed_total${q} ${stats.failed}`,
-    '# HELP fjord_jobs_active Jobs this process is running right now.',
-    '# TYPE fjord_jobs_active gauge',
-    `fjord_jobs_active${q} ${stats.active}`,
-    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-    '# TYPE process_resident_memory_bytes gauge',
-    `process_resident_memory_bytes ${mem.rss}`,
-    '# HELP nodejs_heap_used_bytes V8 heap in use, in bytes.',
-    '# TYPE nodejs_heap_used_bytes gauge',
-    `nodejs_heap_used_bytes ${mem.heapUsed}`,
-    '# HELP process_uptime_seconds Seconds since the process started.',
-    '# TYPE process_uptime_seconds gauge',
-    `process_uptime_seconds ${process.uptime().toFixed(1)}`,
-  ];
-  return lines.join('\n') + '\n';
-}
 
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -59,14 +19,24 @@ function withinProbeTimeout<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The process's registry (prom-client), with this queue's backlog read now — or left out when Redis is away. */
+async function renderMetrics(opts: { queueName: string; backlog?(): Promise<number> }): Promise<string> {
+  const { registry, queueBacklog } = getMetrics();
+  if (opts.backlog) {
+    const count = await withinProbeTimeout(opts.backlog()).catch(() => undefined);
+    if (count === undefined) queueBacklog.remove({ queue: opts.queueName });
+    else queueBacklog.set({ queue: opts.queueName }, count);
+  }
+  return registry.metrics();
+}
+
 /** /health/live, /health/ready and /metrics on their own port, so probes never queue behind jobs. */
 export async function startHealthServer(opts: {
   port: number;
   host?: string;
   queueName: string;
   isReady(): Promise<boolean>;
-  stats(): WorkerStats;
-  /** Queue-wide backlog for the autoscaling gauge; left out of /metrics when Redis does not answer. */
+  /** Queue-wide backlog for the autoscaling gauge, read per scrape; left out of /metrics when Redis does not answer. */
   backlog?(): Promise<number>;
 }): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
@@ -85,15 +55,9 @@ export async function startHealthServer(opts: {
       return;
     }
     if (path === '/metrics') {
-      const backlog = withinProbeTimeout(opts.backlog?.() ?? Promise.resolve(undefined)).catch(
-        () => undefined,
-      );
-      void backlog.then((count) =>
-        send(
-          200,
-          renderMetrics(opts.queueName, opts.stats(), count),
-          'text/plain; version=0.0.4; charset=utf-8',
-        ),
+      void renderMetrics(opts).then(
+        (text) => send(200, text, getMetrics().registry.contentType),
+        () => send(500, '{"error":"metrics unavailable"}'),
       );
       return;
     }

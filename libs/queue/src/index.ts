@@ -43,7 +43,16 @@ export { handleJob, infrastructureDelayMs, type JobHandler, type JobProcessor } 
 export * from './job-definitions';
 export { classifyJobFailure, GENERAL_FAILURE_MESSAGE, type JobFailure } from './job-failure';
 export { handleShutdownSignals } from './shutdown';
-export { renderMetrics, startHealthServer, type HealthServer, type WorkerStats } from './health-server';
+export { startHealthServer, type HealthServer } from './health-server';
+export type { WorkerStats } from './run-worker';
+export {
+  listHostStats,
+  startHostSampling,
+  HOST_STATS_MAX_AGE_MS,
+  type HostStats,
+} from './host-stats.service';
+export { startQueueSampler, type QueueSampler } from './queue-sampler';
+export { jobRunMs, jobWaitMs } from './job-timing';
 export { UnrecoverableError, type Job } from 'bullmq';
 export * from './admin';
 export { appendJobLog } from './job-log';
@@ -56,3 +65,4 @@ export {
   writeFenced,
 } from './job-lock-fence';
 export { DelayedError } from 'bullmq';
+export { observeJob, observeNotifyJob, observeTranscodeJob, observeWebhookJob } from './job-observers';

@@ -1,7 +1,8 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '@fjord/config';
 import { isLastAttempt, type JobDefinition } from './job-definitions';
-import { isDiskFullFailure, type JobFailure } from './job-failure';
+import { classifyJobFailure, isDiskFullFailure, type JobFailure } from './job-failure';
+import { recordJobAttempt } from './job-metrics';
 import { isJobLockLostError } from './job-lock-fence';
 import { appendJobLog } from './job-log';
 import type { QueueLogger } from './logger';
@@ -69,10 +70,15 @@ export function createJobRunner(deps: {
       );
       if (isPastHorizon) logger.error(entry, 'infrastructure fault past the horizon; the job keeps waiting');
       else logger.warn({ ...entry, delay }, 'infrastructure fault; the job waits and retries');
+      recordJobAttempt(deps.queueName, job, { outcome: 'retry', reason: failure.kind });
       await job.moveToDelayed(Date.now() + delay, token);
       return new DelayedError();
     }
-    if (failure.kind !== 'input' && !isLastAttempt(job)) return err;
+    if (failure.kind !== 'input' && !isLastAttempt(job)) {
+      recordJobAttempt(deps.queueName, job, { outcome: 'retry', reason: failure.kind });
+      return err;
+    }
+    recordJobAttempt(deps.queueName, job, { outcome: 'failed', reason: failure.kind });
     await appendJobLog(job, `failed for good (${failure.kind}): ${failure.detail.split('\n')[0]}`);
     await handler.onFailedForGood?.(definition.data.parse(job.data), failure).catch(() => undefined);
     // The reason is for people; the stack keeps the internal text for the admin console.
@@ -81,16 +87,33 @@ export function createJobRunner(deps: {
     return final;
   }
 
+  /** A bare processor function: BullMQ's retries as they are, counted with the general classification. */
+  async function runBare(job: Job): Promise<unknown> {
+    try {
+      const result = await (deps.processor as JobProcessor)(job);
+      recordJobAttempt(deps.queueName, job, { outcome: 'completed' });
+      return result;
+    } catch (err) {
+      const reason = classifyJobFailure(err).kind;
+      const isFinal = isLastAttempt(job) || (err as Error | undefined)?.name === 'UnrecoverableError';
+      recordJobAttempt(deps.queueName, job, { outcome: isFinal ? 'failed' : 'retry', reason });
+      throw err;
+    }
+  }
+
   return async function runJob(job: Job, token?: string): Promise<unknown> {
-    if (!handlers) return (deps.processor as JobProcessor)(job);
+    if (!handlers) return runBare(job);
     const handler = handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" on queue ${deps.queueName}`);
     const { definition } = handler;
     try {
-      return definition.result.parse(await handler.process(definition.data.parse(job.data), job));
+      const result = definition.result.parse(await handler.process(definition.data.parse(job.data), job));
+      recordJobAttempt(deps.queueName, job, { outcome: 'completed' });
+      return result;
     } catch (err) {
       // Another worker owns the job now: nothing to classify, record or announce for this attempt.
       if (isJobLockLostError(err)) {
+        recordJobAttempt(deps.queueName, job, { outcome: 'lost' });
         logger.warn({ queue: deps.queueName, jobId: job.id, mediaId: mediaIdOf(job) }, err.message);
         throw err;
       }

@@ -3,7 +3,10 @@ import { MetricsTime, Queue, Worker, type Job } from 'bullmq';
 import { workerName } from './admin/queue-workers.service';
 import type { Config } from '@fjord/config';
 import type { QueueName } from './contracts';
-import { startHealthServer, type HealthServer, type WorkerStats } from './health-server';
+import { getMetrics } from '@fjord/observability';
+import { startHealthServer, type HealthServer } from './health-server';
+import { startHostSampling } from './host-stats.service';
+import { startQueueSampler } from './queue-sampler';
 import { createJobRunner, mediaIdOf, type JobHandler, type JobProcessor, type RetryConfig } from './run-job';
 import type { QueueLogger } from './logger';
 import { watchBrokerDurability } from './broker-durability';
@@ -16,7 +19,10 @@ export type RunWorkerOptions<R> = {
   /** Handlers dispatched on `job.name`; a bare function takes every job as it comes (test stand-ins). */
   processor: JobHandler | JobHandler[] | JobProcessor<R>;
   concurrency: number;
-  config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'FJORD_VERSION'> &
+  config: Pick<
+    Config,
+    'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'FJORD_VERSION' | 'METRICS_SAMPLE_INTERVAL_MS'
+  > &
     RetryConfig;
   logger: QueueLogger;
   /** 0 or undefined = no health server. */
@@ -26,6 +32,11 @@ export type RunWorkerOptions<R> = {
    * rejects or answers false, within the probe's 1 s bound like the Redis check.
    */
   isDependencyReady?: () => Promise<boolean>;
+  /**
+   * Sample the host (/proc) and compete for the queue-depth sampler lease (queue-sampler.ts); defaults
+   * to whether there is a health port to export them on (one per process is enough).
+   */
+  samplesMetrics?: boolean;
   /** Exit the process on SIGTERM/SIGINT after a graceful close (true for entrypoints, false in tests). */
   handleSignals?: boolean;
   /** Called when a close starts, before waiting for active jobs (e.g. to stop long child processes). */
@@ -33,6 +44,8 @@ export type RunWorkerOptions<R> = {
   /** Closes the app's own resources (db, mailer, publisher) after the worker stopped taking jobs. */
   onClose?: () => Promise<void>;
 };
+
+export type WorkerStats = { completed: number; failed: number; active: number };
 
 export type RunningWorker = {
   worker: Worker;
@@ -53,11 +66,20 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
   const durability = watchBrokerDurability(connection, logger);
   const lockDuration = config.WORKER_LOCK_DURATION_MS;
   const runJob = createJobRunner({ processor: opts.processor, queueName, config, logger });
+  const active = getMetrics().jobsActive;
+  active.set({ queue: queueName }, 0);
 
+  const name = workerName({
+    host: os.hostname(),
+    pid: process.pid,
+    version: config.FJORD_VERSION,
+    concurrency: opts.concurrency,
+  });
   const worker = new Worker(
     queueName,
     async (job: Job, token?: string) => {
       stats.active++;
+      active.inc({ queue: queueName });
       try {
         const result = await runJob(job, token);
         stats.completed++;
@@ -68,6 +90,7 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
         throw err;
       } finally {
         stats.active--;
+        active.dec({ queue: queueName });
       }
     },
     {
@@ -80,12 +103,7 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
       stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
       maxStalledCount: 2,
       // The admin console lists workers from Redis' CLIENT LIST by this name.
-      name: workerName({
-        host: os.hostname(),
-        pid: process.pid,
-        version: config.FJORD_VERSION,
-        concurrency: opts.concurrency,
-      }),
+      name,
       // Per-minute completed/failed counts for the console's throughput charts (a week of points).
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     },
@@ -119,7 +137,6 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
     health = await startHealthServer({
       port: opts.healthPort,
       queueName,
-      stats: () => ({ ...stats }),
       backlog: async () => {
         const counts = await countsQueue.getJobCounts('waiting', 'prioritized', 'delayed');
         return Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -133,12 +150,22 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
     });
   }
 
+  const samples = opts.samplesMetrics ?? Boolean(opts.healthPort);
+  const everyMs = config.METRICS_SAMPLE_INTERVAL_MS;
+  const sampling = { connection, prefix: config.QUEUE_PREFIX, everyMs, logger };
+  const queueSampler = samples
+    ? startQueueSampler({ ...sampling, owner: name, onError: workerErrors.onError })
+    : undefined;
+  const hostSampling = samples ? startHostSampling(sampling) : undefined;
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       opts.onClosing?.();
       durability.stop();
+      hostSampling?.stop();
       await worker.close(); // waits for active jobs to finish
+      await queueSampler?.stop();
       await health?.close();
       await backlogQueue?.close();
       await closeRedis(connection);

@@ -48,6 +48,9 @@ export const queueReadProcedures = {
 
   workers: adminProcedure.query(({ ctx }) => ctx.services.admin.queueAdmin.workers()),
 
+  /** Steal, iowait, load, pressure and disk latency per host, with a warning when they stay high. */
+  hosts: adminProcedure.query(({ ctx }) => ctx.services.admin.queueAdmin.hosts()),
+
   /** Whether Redis persists and never evicts: the console shows a banner when it can lose work. */
   broker: adminProcedure.query(({ ctx }) => ctx.services.admin.queueAdmin.brokerDurability()),
 

@@ -30,6 +30,7 @@ import { getFlowTree } from './queue-flow.service';
 import { findJob, getJobDetail, listJobs, searchJobs } from './queue-jobs.service';
 import { getQueueOverview } from './queue-stats.service';
 import { listWorkers } from './queue-workers.service';
+import { listHostStats, type HostStats } from '../host-stats.service';
 
 export type AdminQueueName = (typeof ADMIN_QUEUES)[number];
 
@@ -57,6 +58,8 @@ export type QueueAdmin = {
   }): Promise<{ removed: number }>;
   listFailedJobIds(queue: AdminQueueName, limit: number): Promise<string[]>;
   workers(): Promise<WorkerInfo[]>;
+  /** The hosts under the workers (CPU steal, iowait, load, PSI, disk latency), as they sampled them. */
+  hosts(): Promise<HostStats[]>;
   /** Whether the broker can lose (no AOF) or evict (not noeviction) queued work. */
   brokerDurability(): Promise<BrokerDurability>;
   close(): Promise<void>;
@@ -96,6 +99,7 @@ export function createQueueAdmin(deps: { queues: Queues; prefix: string }): Queu
       const lists = await Promise.all(all.map((q) => listWorkers(q)));
       return lists.flat();
     },
+    hosts: () => listHostStats(deps.queues.connection, deps.prefix),
     brokerDurability: () => checkBrokerDurability(deps.queues.connection),
     close: () => producer.close(),
   };

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { jobRunMs, jobWaitMs } from '../job-timing';
 import { durationStats, perMinuteSeries } from './percentile';
 import { JOB_STATES, type JobCounts, type QueueOverview } from './queue-admin.types';
 
@@ -28,9 +29,10 @@ export async function getQueueOverview(queue: Queue, now = Date.now()): Promise<
   const waits: number[] = [];
   const runs: number[] = [];
   for (const job of recent) {
-    if (!job?.processedOn) continue;
-    waits.push(Math.max(0, job.processedOn - job.timestamp));
-    if (job.finishedOn) runs.push(Math.max(0, job.finishedOn - job.processedOn));
+    const wait = job ? jobWaitMs(job) : null;
+    if (wait === null) continue;
+    waits.push(wait);
+    if (job.finishedOn) runs.push(jobRunMs(job)!);
   }
   return {
     name: queue.name,

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/trpc/react';
 import { formatAgo, formatMs } from './admin-format';
+import { HostStatsPanel } from './host-stats-panel';
 import { QueueCard } from './queue-card';
 
 /** Polls every 2 s: the numbers move without a reload. */
@@ -54,6 +55,8 @@ export function AdminOverview() {
           </table>
         </div>
       </section>
+
+      <HostStatsPanel />
 
       <section className="panel">
         <h2>Last 24 hours (from Postgres)</h2>
