@@ -1,5 +1,6 @@
 import { createFilesHandler } from './handlers/files.handler';
 import { createHealthHandlers } from './handlers/health.handler';
+import { createImageTransformHandler } from './handlers/image-transform.handler';
 import { createStreamUploadHandler } from './handlers/stream-upload.handler';
 import { createRestHandlers } from './rest-handlers';
 import { getServices, type WebServices } from './services';
@@ -12,6 +13,7 @@ export function createWebHttp(services: WebServices) {
   return {
     rest: createRestHandlers(services),
     files: createFilesHandler(services),
+    images: createImageTransformHandler(services),
     upload: createStreamUploadHandler(services),
     health: createHealthHandlers(services),
     trpc: (req: Request) => handleTrpcRequest(req, services),
