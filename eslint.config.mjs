@@ -58,9 +58,12 @@ export default [
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:worker', 'scope:shared'] },
+            // libs/media is also scope:image: the web process may run its on-the-fly transforms, bounded
+            // by a render gate (docs/adr/0020); web code itself still never imports sharp.
+            { sourceTag: 'scope:image', onlyDependOnLibsWithTags: ['scope:shared'] },
             {
               sourceTag: 'scope:web',
-              onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', 'scope:image'],
               bannedExternalImports: ['sharp', 'fluent-ffmpeg', 'nodemailer'],
             },
           ],

@@ -2,6 +2,7 @@ import type { BenchDefinition } from '../bench-report';
 import { e2eLatencyBench } from './e2e-latency.bench';
 import { flowOverheadBench } from './flow-overhead.bench';
 import { imageE2eBench } from './image-e2e.bench';
+import { imageTransformBench } from './image-transform.bench';
 import { ingestBench } from './ingest.bench';
 import { pickupLatencyBench } from './pickup-latency.bench';
 import { videoLadderBench } from './video-ladder.bench';
@@ -19,4 +20,5 @@ export const benchRows: BenchDefinition[] = [
   videoLadderBench, // 4. ladder + poster + preview vs single-decode ffmpeg
   ingestBench, // 5. uploads through next start vs bare node:http
   e2eLatencyBench, // 6. one upload → READY vs its stages alone; burst p50/p99
+  imageTransformBench, // 7. /img 12 MP → 800 px WebP cold vs bare sharp, cached vs /files
 ];

@@ -37,8 +37,10 @@ async function dispatch(argv: string[]): Promise<void> {
     return;
   }
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
-  if (command === 'upload' || command === 'status' || command === 'list' || command === 'reprocess') {
-    return wantsHelp ? console.log(mediaHelp) : runMediaCommand(command, argv.slice(1));
+  if (['upload', 'status', 'list', 'reprocess', 'image-url'].includes(command)) {
+    return wantsHelp
+      ? console.log(mediaHelp)
+      : runMediaCommand(command as Parameters<typeof runMediaCommand>[0], argv.slice(1));
   }
   switch (`${command} ${command === 'bootstrap' ? '' : (sub ?? '')}`.trim()) {
     case 'bootstrap':

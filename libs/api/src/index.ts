@@ -27,6 +27,7 @@ export {
   type MediaStatusSnapshot,
 } from './media/media-status.service';
 export * from './rest/rest.schemas';
+export * from './rest/image-url.schemas';
 export * from './rest/health.schemas';
 export { REST_OPERATIONS, type RestOperation } from './rest/rest-operations';
 export { buildOpenApiDocument } from './rest/openapi.document';

@@ -52,3 +52,4 @@ export {
   loadUrlSigningSecret,
   type SignedPathCheck,
 } from './signed-url.service';
+export { isValidImageSignature, signImagePath } from './signed-image-path.service';

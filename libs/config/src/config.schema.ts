@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImagePresetsSchema } from './image-presets';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -142,6 +143,20 @@ export const EnvSchema = z.object({
   FJORD_SECRETS_KEY_PREVIOUS: z.string().optional(),
   /** How long a signed download URL from GET /api/v1/media/:id/renditions works. */
   SIGNED_URL_TTL_SECONDS: positiveInt.default(3600),
+  /** On-the-fly image transforms (/img, docs/adr/0020): largest output side, in pixels, DPR included. */
+  IMAGE_TRANSFORM_MAX_SIZE: positiveInt.max(8192).default(4096),
+  /** Largest output, in pixels (width × height, DPR included). */
+  IMAGE_TRANSFORM_MAX_PIXELS: positiveInt.default(16_777_216),
+  /** Renders at once per web process; default = the machine's cores. */
+  IMAGE_TRANSFORM_CONCURRENCY: positiveInt.optional(),
+  /** Renders that may wait for a slot per process; past that a miss gets 503 + Retry-After. */
+  IMAGE_TRANSFORM_QUEUE: z.coerce.number().int().min(0).default(16),
+  /** How long an image URL from GET /api/v1/media/:id/image-url works (default: SIGNED_URL_TTL_SECONDS). */
+  IMAGE_URL_TTL_SECONDS: positiveInt.optional(),
+  /** Bytes of rendered transforms kept in storage; past it the least recently used go. Default 1 GiB. */
+  IMAGE_CACHE_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  /** Extra or replaced presets, JSON: {"avatar": "w:96,h:96,fit:cover,g:smart"} (see image-presets.ts). */
+  IMAGE_PRESETS: ImagePresetsSchema.optional(),
   /** Requests per API key per RATE_LIMIT_WINDOW_SECONDS (token bucket: this is also the burst). */
   RATE_LIMIT_REQUESTS: positiveInt.default(120),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),

@@ -65,3 +65,26 @@ describe('storage configuration', () => {
     expect(vhost.s3?.forcePathStyle).toBe(false);
   });
 });
+
+describe('image presets', () => {
+  it('has the default presets and lets IMAGE_PRESETS add or replace one', () => {
+    expect(parseConfig({}).imagePresets['card']).toBe('w:480,h:320,fit:cover,g:smart');
+    const config = parseConfig({
+      IMAGE_PRESETS: '{"card":"w:400,h:300,fit:cover","avatar":"w:96,h:96,fit:cover,g:smart"}',
+    });
+    expect(config.imagePresets).toMatchObject({
+      card: 'w:400,h:300,fit:cover',
+      avatar: 'w:96,h:96,fit:cover,g:smart',
+      thumb: expect.any(String),
+    });
+  });
+
+  it('refuses a preset that is not JSON, names a preset inside or carries an expiry', () => {
+    expect(() => parseConfig({ IMAGE_PRESETS: 'card=w:400' })).toThrow(
+      /IMAGE_PRESETS: must be a JSON object/,
+    );
+    expect(() => parseConfig({ IMAGE_PRESETS: '{"a":"preset:card"}' })).toThrow(/IMAGE_PRESETS/);
+    expect(() => parseConfig({ IMAGE_PRESETS: '{"a":"w:10,exp:99"}' })).toThrow(/IMAGE_PRESETS/);
+    expect(() => parseConfig({ IMAGE_PRESETS: '{"Bad Name":"w:10"}' })).toThrow(/IMAGE_PRESETS/);
+  });
+});

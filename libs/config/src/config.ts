@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { EnvWithRulesSchema, type Env } from './config.schema';
+import { DEFAULT_IMAGE_PRESETS } from './image-presets';
 import { deriveTranscodeParallelism } from './transcode-parallelism';
 
 /** Connection settings of the S3 storage driver; present only when STORAGE_DRIVER=s3. */
@@ -26,6 +27,10 @@ export type Config = Omit<Env, 'TRANSCODE_CONCURRENCY'> & {
   sharpConcurrency: number;
   ffmpegThreads: number;
   cookieSecure: boolean;
+  /** Always set: configured, or the machine's cores. */
+  imageTransformConcurrency: number;
+  /** DEFAULT_IMAGE_PRESETS with IMAGE_PRESETS over them. */
+  imagePresets: Readonly<Record<string, string>>;
 };
 
 function s3ConfigOf(e: Env): S3Config {
@@ -69,6 +74,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sharpConcurrency: parallelism.sharpConcurrency,
     ffmpegThreads: parallelism.ffmpegThreads,
     cookieSecure: e.COOKIE_SECURE ?? e.FJORD_PUBLIC_URL.startsWith('https:'),
+    imageTransformConcurrency: e.IMAGE_TRANSFORM_CONCURRENCY ?? Math.max(1, os.availableParallelism()),
+    imagePresets: { ...DEFAULT_IMAGE_PRESETS, ...e.IMAGE_PRESETS },
   };
 }
 

@@ -2,6 +2,7 @@ import { createIdempotencyStore, createRateLimiter } from '@fjord/api';
 import { createWebhookService } from '@fjord/webhooks';
 import { createRestWebhookHandlers } from './handlers/rest-webhooks.handler';
 import { createRestMediaHandlers } from './handlers/rest-media.handler';
+import { createRestImageUrlHandler } from './handlers/rest-image-url.handler';
 import { createRestRenditionsHandler } from './handlers/rest-renditions.handler';
 import { createRestApi } from './rest-api';
 import type { WebServices } from './services';
@@ -29,6 +30,7 @@ export function createRestHandlers(services: WebServices) {
   return {
     ...createRestMediaHandlers({ ...services, restApi, idempotency }),
     listRenditions: createRestRenditionsHandler({ ...services, restApi }),
+    imageUrl: createRestImageUrlHandler({ ...services, restApi }),
     webhooks: createRestWebhookHandlers({ restApi, idempotency, webhooks: createWebhookService(services) }),
   };
 }

@@ -2,6 +2,7 @@ import { createExportHandler } from './handlers/export.handler';
 import { createFilesHandler } from './handlers/files.handler';
 import { createHealthHandlers } from './handlers/health.handler';
 import { createMetricsHandler } from './handlers/metrics.handler';
+import { createImageTransformHandler } from './handlers/image-transform.handler';
 import { createStreamUploadHandler } from './handlers/stream-upload.handler';
 import { measureRoute as m } from './http-metrics';
 import { createRestHandlers } from './rest-handlers';
@@ -27,6 +28,7 @@ export function createWebHttp(services: WebServices) {
       deleteMedia: m(media, rest.deleteMedia),
       reprocessMedia: m(`${media}/reprocess`, rest.reprocessMedia),
       listRenditions: m(`${media}/renditions`, rest.listRenditions),
+      imageUrl: m(`${media}/image-url`, rest.imageUrl),
       webhooks: {
         listWebhooks: m('/api/v1/webhooks', rest.webhooks.listWebhooks),
         createWebhook: m('/api/v1/webhooks', rest.webhooks.createWebhook),
@@ -37,6 +39,7 @@ export function createWebHttp(services: WebServices) {
     },
     exportAccount: m('/api/v1/export', createExportHandler(services)),
     files: m('/files/[mediaId]/[name]', createFilesHandler(services)),
+    images: m('/img/[signature]/[options]/[mediaId]', createImageTransformHandler(services)),
     upload: m('/api/uploads', createStreamUploadHandler(services)),
     health: { ready: () => ready(new Request('http://localhost/api/health/ready')) },
     trpc: m('/api/trpc/[trpc]', (req: Request) => handleTrpcRequest(req, services)),

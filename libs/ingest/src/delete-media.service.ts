@@ -6,7 +6,7 @@ import {
   type QueueLogger,
   type Queues,
 } from '@fjord/queue';
-import { mediaPrefix, type BlobStore } from '@fjord/storage';
+import { imageCachePrefix, mediaPrefix, type BlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent, type WebhookQueueConfig } from '@fjord/webhooks';
 
 export type DeleteMediaDeps = {
@@ -44,7 +44,7 @@ async function removeFlowJobs(deps: DeleteMediaDeps, mediaId: string): Promise<n
  * The one media deletion (tRPC media.delete, REST DELETE /api/v1/media/:id, the admin console); authz
  * is the caller's job. The row first, so every job that starts or finishes from now on sees it gone;
  * then the "deleted" event, on which worker-transcode kills the ffmpeg still working on it; then the
- * flow's pending jobs; then every blob under its prefix; last the `media.deleted` webhook to the owner's
+ * flow's pending jobs; then every blob under its prefixes (files, image cache); last the `media.deleted` webhook to the owner's
  * endpoints. A worker that stored a rendition in the meantime re-checks the row and removes its own file.
  */
 export function createMediaDeletion(deps: DeleteMediaDeps) {
@@ -62,6 +62,8 @@ export function createMediaDeletion(deps: DeleteMediaDeps) {
       .catch((err: unknown) => logger.warn({ err, mediaId }, 'could not announce the delete'));
     const removedJobs = await removeFlowJobs(deps, mediaId);
     await storage.deletePrefix(mediaPrefix(mediaId));
+    // Its rendered transforms (their rows went with the media: ON DELETE CASCADE).
+    await storage.deletePrefix(imageCachePrefix(mediaId));
     await emitMediaWebhookEvent(deps, {
       event: 'media.deleted',
       mediaId,

@@ -16,3 +16,11 @@ export { configureSharp } from './sharp-setup.service';
 export { DEFAULT_MAX_INPUT_PIXELS, readImageInfo } from './read-image-info.service';
 export { renderImageVariant, renderImageVariants, type RenderOptions } from './render-image-variant.service';
 export * from './video';
+export {
+  COMPASS_GRAVITIES,
+  type CompassGravity,
+  type ImageFit,
+  type ImageGravity,
+  type ImageTransformSpec,
+} from './transform/image-transform.types';
+export { outputSizeBound, transformImage, type TransformImageOptions } from './transform/transform-image.service';

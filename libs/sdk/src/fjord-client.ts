@@ -2,6 +2,8 @@ import { FjordApiError } from './fjord-errors';
 import { createResumableUploader } from './resumable-upload';
 import { SDK_OPERATIONS, type SdkOperation } from './sdk-operations';
 import type {
+  ImageUrl,
+  ImageUrlOptions,
   Media,
   MediaCreated,
   MediaList,
@@ -88,6 +90,9 @@ export function createFjordClient(opts: FjordClientOptions) {
         headers: o.idempotencyKey ? { 'Idempotency-Key': o.idempotencyKey } : {},
       }),
     listRenditions: (id: string) => call<RenditionList>('listRenditions', { params: { id } }),
+    /** A signed URL of the image resized/cropped/encoded as asked; it works without credentials until expiresAt. */
+    getImageUrl: (id: string, options: ImageUrlOptions) =>
+      call<ImageUrl>('getImageUrl', { params: { id }, query: options }),
     /** Polls until READY or FAILED (returned, not thrown); throws on timeout. */
     async waitUntilReady(id: string, o: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Media> {
       const deadline = Date.now() + (o.timeoutMs ?? 120_000);

@@ -5,6 +5,7 @@ export const SDK_OPERATIONS = {
   getMedia: { method: 'GET', path: '/api/v1/media/{id}' },
   reprocessMedia: { method: 'POST', path: '/api/v1/media/{id}/reprocess' },
   listRenditions: { method: 'GET', path: '/api/v1/media/{id}/renditions' },
+  getImageUrl: { method: 'GET', path: '/api/v1/media/{id}/image-url' },
   createWebhook: { method: 'POST', path: '/api/v1/webhooks' },
   listWebhooks: { method: 'GET', path: '/api/v1/webhooks' },
   deleteWebhook: { method: 'DELETE', path: '/api/v1/webhooks/{id}' },

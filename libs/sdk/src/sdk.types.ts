@@ -46,3 +46,20 @@ export type RenditionList = {
 };
 export type WebhookEvent = 'media.ready' | 'media.failed' | 'media.deleted';
 export type WebhookEndpoint = { id: string; url: string; events: WebhookEvent[]; createdAt: string };
+
+/** GET /api/v1/media/{id}/image-url: the options of an on-the-fly transform (docs/adr/0020). */
+export type ImageUrlOptions = {
+  preset?: string;
+  width?: number;
+  height?: number;
+  fit?: 'cover' | 'contain' | 'inside';
+  /** With fit cover: centre, a compass point, `smart`, or `fp:<x>:<y>`. */
+  gravity?: string;
+  dpr?: number;
+  quality?: number;
+  format?: 'auto' | 'avif' | 'webp' | 'jpeg' | 'png';
+  blur?: number;
+  sharpen?: number;
+};
+
+export type ImageUrl = { url: string; expiresAt: string };

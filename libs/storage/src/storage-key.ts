@@ -61,3 +61,19 @@ export function mediaPrefix(mediaId: string): string {
   assertSafePart('media id', mediaId);
   return `media/${mediaId}/`;
 }
+
+/**
+ * `img-cache/<id>/<hash>.<ext>`: a rendered on-the-fly transform (docs/adr/0020). Outside `media/`, so the
+ * orphan sweep (which judges files by the media row's references) leaves the cache to its own eviction.
+ */
+export function imageCacheKey(mediaId: string, hash: string, ext: string): string {
+  assertSafePart('media id', mediaId);
+  assertSafePart('cache hash', hash);
+  assertSafePart('file extension', ext);
+  return `${imageCachePrefix(mediaId)}${hash}.${ext}`;
+}
+
+export function imageCachePrefix(mediaId: string): string {
+  assertSafePart('media id', mediaId);
+  return `img-cache/${mediaId}/`;
+}

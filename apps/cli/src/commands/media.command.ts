@@ -16,7 +16,10 @@ export const mediaHelp = `fjord upload <file…> ${COMMON} [--wait] [--resumable
 fjord status <media id> ${COMMON} [--wait]
 fjord list ${COMMON} [--status READY|FAILED|…] [--limit N]
 fjord reprocess <media id…> ${COMMON} [--wait]
-  Runs finished media through processing again (refused while it is still being processed).`;
+  Runs finished media through processing again (refused while it is still being processed).
+fjord image-url <media id> ${COMMON} [--preset thumb|card|hero|…] [--width N] [--height N]
+    [--fit cover|contain|inside] [--gravity centre|north|…|smart|fp:x:y] [--format auto|avif|webp|jpeg|png]
+  Prints a signed URL of the image transformed on the fly, and when it expires.`;
 
 const options = {
   url: { type: 'string' },
@@ -26,6 +29,12 @@ const options = {
   limit: { type: 'string' },
   resumable: { type: 'boolean' },
   resume: { type: 'string' },
+  preset: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  fit: { type: 'string' },
+  gravity: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 async function uploadFile(
@@ -79,7 +88,7 @@ const line = (m: Media) =>
     .trimEnd();
 
 export async function runMediaCommand(
-  command: 'upload' | 'status' | 'list' | 'reprocess',
+  command: 'upload' | 'status' | 'list' | 'reprocess' | 'image-url',
   args: string[],
 ): Promise<void> {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -95,6 +104,19 @@ export async function runMediaCommand(
   }
   if (positionals.length === 0)
     throw new UsageError(`Missing ${command === 'upload' ? 'file' : 'media id'}.`);
+  if (command === 'image-url') {
+    const { preset, width, height, fit, gravity, format } = values;
+    const minted = await client.getImageUrl(positionals[0]!, {
+      preset,
+      width: width ? Number(width) : undefined,
+      height: height ? Number(height) : undefined,
+      fit: fit as 'cover' | 'contain' | 'inside' | undefined,
+      gravity,
+      format: format as 'auto' | 'avif' | 'webp' | 'jpeg' | 'png' | undefined,
+    });
+    console.log(`${minted.url}\n(expires ${minted.expiresAt})`);
+    return;
+  }
   for (const arg of positionals) {
     let id = arg;
     if (command === 'upload') {

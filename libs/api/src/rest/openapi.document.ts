@@ -12,6 +12,8 @@ import {
 } from './rest.schemas';
 import { HealthSchema } from './health.schemas';
 import { exportPaths } from './openapi-export';
+import { ImageUrlQuerySchema, ImageUrlSchema } from './image-url.schemas';
+import { imagePaths } from './openapi-images';
 import { filesPaths } from './openapi-files';
 import { healthPaths } from './openapi-health';
 import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
@@ -30,6 +32,7 @@ const COMPONENTS = [
   ...WEBHOOK_COMPONENTS,
   WebhookEventPayloadSchema,
   HealthSchema,
+  ImageUrlSchema,
 ];
 
 function componentSchemas(): Record<string, JsonObject> {
@@ -165,6 +168,23 @@ function operationObject(op: RestOperation): JsonObject {
           ...common,
         },
       };
+    case 'getImageUrl':
+      return {
+        ...base,
+        parameters: [pathParam('id', 'Media id (uuid).'), ...queryParameters(ImageUrlQuerySchema)],
+        responses: {
+          '200': ok(
+            ImageUrlSchema,
+            'A URL anyone may GET until expiresAt; see /img/{signature}/{options}/{mediaId}.',
+          ),
+          '400': errorResponse(
+            'An unknown or out-of-range option, a combination that is not allowed (fit=cover without both sides, gravity without fit=cover), an output past the size limits, or an unknown preset.',
+          ),
+          '404': errorResponse('Not found, or not yours.'),
+          '409': errorResponse('Not an image, or not READY yet.'),
+          ...common,
+        },
+      };
     default:
       return webhookOperation(op, base, common);
   }
@@ -276,7 +296,15 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
-  Object.assign(paths, tusPaths(), filesPaths(), exportPaths(), uploadsPaths(STORAGE_FULL_DESCRIPTION), healthPaths());
+  Object.assign(
+    paths,
+    tusPaths(),
+    filesPaths(),
+    exportPaths(),
+    imagePaths(),
+    uploadsPaths(STORAGE_FULL_DESCRIPTION),
+    healthPaths(),
+  );
   return {
     openapi: '3.1.0',
     info: {

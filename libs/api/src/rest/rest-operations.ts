@@ -7,6 +7,7 @@ export type RestOperation = {
     | 'deleteMedia'
     | 'reprocessMedia'
     | 'listRenditions'
+    | 'getImageUrl'
     | 'createWebhook'
     | 'listWebhooks'
     | 'deleteWebhook'
@@ -59,6 +60,13 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
     method: 'GET',
     path: '/api/v1/media/:id/renditions',
     summary: 'List renditions with signed download URLs',
+    scope: 'media:read',
+  },
+  {
+    operationId: 'getImageUrl',
+    method: 'GET',
+    path: '/api/v1/media/:id/image-url',
+    summary: 'A signed, expiring URL of an on-the-fly transform (size, crop, format) of an image',
     scope: 'media:read',
   },
 

@@ -33,6 +33,8 @@ function call(op: RestOperation, headers: Record<string, string>): Promise<Respo
       return rest.reprocessMedia(new Request(url, { method: 'POST', headers }), ID);
     case 'listRenditions':
       return rest.listRenditions(new Request(url, { headers }), ID);
+    case 'getImageUrl':
+      return rest.imageUrl(new Request(url, { headers }), ID);
     case 'createWebhook':
       return rest.webhooks.createWebhook(
         new Request(url, {

@@ -26,6 +26,7 @@ function route(rest: ReturnType<typeof createRestHandlers>, req: Request): Promi
     'GET /api/v1/media': () => rest.listMedia(req),
     'GET /api/v1/media/:id': () => rest.getMedia(req, id),
     'GET /api/v1/media/:id/renditions': () => rest.listRenditions(req, id),
+    'GET /api/v1/media/:id/image-url': () => rest.imageUrl(req, id),
     'POST /api/v1/media/:id/reprocess': () => rest.reprocessMedia(req, id),
     'POST /api/v1/webhooks': () => rest.webhooks.createWebhook(req),
     'GET /api/v1/webhooks': () => rest.webhooks.listWebhooks(req),
@@ -85,6 +86,11 @@ describe('@fjord/sdk over real HTTP', () => {
     const ready = await waiting;
     expect(ready.status).toBe('READY');
     expect((await client.listRenditions(created.id)).items).toEqual([]);
+    const minted = await client.getImageUrl(created.id, { preset: 'thumb', format: 'webp' });
+    expect(minted.url).toMatch(new RegExp(`/img/[\\w-]{43}/preset:thumb,f:webp,exp:\\d+/${created.id}$`));
+    expect(Date.parse(minted.expiresAt)).toBeGreaterThan(Date.now());
+    const hostile = await client.getImageUrl(created.id, { width: 99_999 }).catch((e: unknown) => e);
+    expect(hostile).toMatchObject({ status: 400, code: 'bad_request' });
 
     // Its flow is still in Redis and not finished (no workers here): reprocess is refused.
     const refused = await client.reprocess(created.id).catch((e: unknown) => e);

@@ -149,6 +149,14 @@ function restRows(w: IdorWorld): Row[] {
       'media:read',
     ),
     ...api(
+      'GET',
+      '/api/v1/media/[id]/image-url',
+      () => `/api/v1/media/${w.mediaId}/image-url?width=10`,
+      media,
+      () => w.owner.webhooksOnlyKey,
+      'media:read',
+    ),
+    ...api(
       'POST',
       '/api/v1/media/[id]/reprocess',
       () => `/api/v1/media/${w.mediaId}/reprocess`,
@@ -201,6 +209,50 @@ function restRows(w: IdorWorld): Row[] {
       'webhooks:manage',
     ),
   ];
+}
+
+/** /img carries no credentials: the signature over options + media id + expiry is the whole authorization. */
+function imageRows(w: IdorWorld): Row[] {
+  const route = '/img/[signature]/[options]/[mediaId]';
+  const later = () => Math.floor(Date.now() / 1000) + 600;
+  const paramsOf = (path: string) => {
+    const [, , signature = '', options = '', mediaId = ''] = path.split('/');
+    return { signature, options, mediaId };
+  };
+  const attempts: Array<[string, () => string]> = [
+    [
+      "a valid signature for another media's image",
+      () => {
+        const theirs = paramsOf(w.signedImage(w.otherMediaId, `w:10,exp:${later()}`));
+        return `/img/${theirs.signature}/${theirs.options}/${w.mediaId}`;
+      },
+    ],
+    [
+      'a valid signature with its options changed (larger)',
+      () => w.signedImage(w.mediaId, `w:10,exp:${later()}`).replace('/w:10,', '/w:4000,'),
+    ],
+    [
+      'a valid signature with its expiry moved',
+      () =>
+        w
+          .signedImage(w.mediaId, `w:10,exp:${later()}`)
+          .replace(/exp:(\d+)/, (_m, e: string) => `exp:${Number(e) + 60}`),
+    ],
+    ['an expired signature', () => w.signedImage(w.mediaId, `w:10,exp:${later() - 1200}`)],
+    ['no signature at all', () => `/img/-/w:10,exp:${later()}/${w.mediaId}`],
+  ];
+  return (['GET', 'HEAD'] as const).flatMap((method) =>
+    attempts.map(([as, path]) => ({
+      covers: [`${method} ${route}`],
+      as,
+      send: () => {
+        const p = path();
+        return callRoute(route, method, p, { params: paramsOf(p) });
+      },
+      status: 403,
+      code: 'forbidden',
+    })),
+  );
 }
 
 function filesRows(w: IdorWorld): Row[] {
@@ -407,5 +459,5 @@ function tusRows(w: IdorWorld): Row[] {
 
 /** The IDOR matrix: one row per attempt that must be refused. A new route, page or procedure with an id adds rows here. */
 export function idorRows(w: IdorWorld): Row[] {
-  return [...procedureRows(w), ...restRows(w), ...filesRows(w), ...tusRows(w)];
+  return [...procedureRows(w), ...restRows(w), ...imageRows(w), ...filesRows(w), ...tusRows(w)];
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { mediaFileUrl } from '@fjord/api';
-import { API_KEY_SCOPES, createApiKey, createSession, signFilePath } from '@fjord/auth';
+import { API_KEY_SCOPES, createApiKey, createSession, signFilePath, signImagePath } from '@fjord/auth';
 import { createTestRendition, createTestUser } from '@fjord/testing';
 import { createWebhookService } from '@fjord/webhooks';
 import { BASE, bearer, callRoute, cookieOf, type Auth } from './route-client';
@@ -27,6 +27,8 @@ export type IdorWorld = {
   uploadOffset: number;
   finishedUploadId: string;
   signed: (mediaId: string, name: string, expiresAt?: Date) => string;
+  /** `/img/<sig>/<options>/<mediaId>` signed with the server's key; `options` must carry its `exp:`. */
+  signedImage: (mediaId: string, options: string) => string;
 };
 
 /** Creates the owner's media, webhook, delivery, keys and tus uploads, and the stranger's credentials. */
@@ -71,6 +73,9 @@ export async function createIdorWorld(h: Awaited<ReturnType<typeof createWebHarn
     const filePath = mediaFileUrl(mediaId, name);
     return `${BASE}${filePath}?${signFilePath({ secret: h.services.urlSigningSecret, filePath, expiresAt }).query}`;
   };
+
+  w.signedImage = (mediaId, options) =>
+    signImagePath({ secret: h.services.urlSigningSecret, options, mediaId });
 
   const webhooks = createWebhookService(h.services);
   w.webhookId = (

@@ -1,0 +1,163 @@
+import sharp from 'sharp';
+import { signFilePath, signImagePath } from '@fjord/auth';
+import { createWebHttp } from '@fjord/http';
+import { createWebHarness } from '@fjord/http/testing';
+import { createPhotoLikeJpeg } from '@fjord/media/testing';
+import { createReadyMedia, createTestUser, prepareTemplateDatabase } from '@fjord/testing';
+import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
+
+const REQUESTS = 12;
+const IN_FLIGHT = 2;
+const OPTIONS = 'w:800,f:webp,q:80';
+
+/** `count` calls, IN_FLIGHT at a time: requests/s and the p99 latency in ms. */
+async function measure(count: number, call: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    rate: count / seconds,
+    p99: latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)]!,
+  };
+}
+
+async function drain(pending: Promise<Response>) {
+  const res = await pending;
+  if (res.status !== 200) throw new Error(`answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+/**
+ * A 12 MP JPEG → 800 px WebP through the real /img handler: cold (a new key per request, so every one
+ * renders) against bare sharp on the same resize, and cached against /files serving a blob of the same size.
+ */
+export const imageTransformBench: BenchDefinition = {
+  name: 'image-transform',
+  async run(ctx: BenchContext) {
+    await prepareTemplateDatabase();
+    const h = await createWebHarness();
+    try {
+      const photo = await createPhotoLikeJpeg({ width: 4000, height: 3000 });
+      const owner = await createTestUser(h.db);
+      const media = await createReadyMedia(h.db, { ownerId: owner.id, mimeType: 'image/jpeg' });
+      const storageKey = `media/${media.id}/original.jpg`;
+      await h.services.storage.put(storageKey, photo);
+      await h.db.media.update({ where: { id: media.id }, data: { storageKey } });
+      const images = createWebHttp(h.services).images;
+      const secret = h.services.urlSigningSecret;
+      const far = Math.floor(Date.now() / 1000) + 3600;
+      const get = (options: string) => {
+        const path = signImagePath({ secret, options, mediaId: media.id });
+        const [, , signature = '', opts = ''] = path.split('/');
+        return images(new Request(`http://localhost:3000${path}`), {
+          signature,
+          options: opts,
+          mediaId: media.id,
+        });
+      };
+      // A blob the size of the cached render, served by /files as a static file.
+      const probe = Buffer.from(await (await get(`${OPTIONS},exp:${far}`)).arrayBuffer());
+      const staticKey = `media/${media.id}/r/static-webp.webp`;
+      await h.services.storage.put(staticKey, probe);
+      await h.db.rendition.create({
+        data: {
+          mediaId: media.id,
+          name: 'static-webp',
+          format: 'webp',
+          mimeType: 'image/webp',
+          width: 800,
+          height: 600,
+          bytes: probe.length,
+          storageKey: staticKey,
+        },
+      });
+      const sessionless = signImagePath({ secret, options: `${OPTIONS},exp:${far}`, mediaId: media.id });
+      const [, , sigPart = '', optPart = ''] = sessionless.split('/');
+      const sessionlessParams = { signature: sigPart, options: optPart, mediaId: media.id };
+      const fileQuery = signFilePath({
+        secret,
+        filePath: `/files/${media.id}/static-webp`,
+        expiresAt: new Date(far * 1000),
+      }).query;
+      ctx.log(
+        `source ${photo.length} bytes 4000×3000; render ${probe.length} bytes; ${IN_FLIGHT} in flight; sharp.concurrency ${sharp.concurrency()}`,
+      );
+      const cold: number[] = [];
+      const bare: number[] = [];
+      const hit: number[] = [];
+      const file: number[] = [];
+      const p99s: string[] = [];
+      let salt = 0;
+      for (let r = 0; r < ctx.runs; r += 1) {
+        // A distinct expiry per request = a distinct signed URL; the key ignores exp, so vary q instead.
+        const c = await measure(REQUESTS, () =>
+          drain(get(`w:800,f:webp,q:${60 + (salt++ % 40)},exp:${far}`)).then(() => undefined),
+        );
+        await h.db.imageCacheEntry.deleteMany({});
+        await drain(images(new Request(`http://localhost:3000${sessionless}`), sessionlessParams)); // re-warm the hit
+        const b = await measure(REQUESTS, async (i) => {
+          await sharp(photo, { failOn: 'error' })
+            .rotate()
+            .resize({ width: 800, withoutEnlargement: true })
+            .webp({ quality: 60 + (i % 40) })
+            .toBuffer();
+        });
+        const cached = await measure(REQUESTS * 10, () =>
+          drain(images(new Request(`http://localhost:3000${sessionless}`), sessionlessParams)),
+        );
+        const f = await measure(REQUESTS * 10, () =>
+          drain(
+            h.files(new Request(`http://localhost:3000/files/${media.id}/static-webp?${fileQuery}`), {
+              mediaId: media.id,
+              name: 'static-webp',
+            }),
+          ),
+        );
+        cold.push(c.rate);
+        bare.push(b.rate);
+        hit.push(cached.rate);
+        file.push(f.rate);
+        p99s.push(
+          `cold p99 ${c.p99.toFixed(0)} ms, bare ${b.p99.toFixed(0)} ms, hit ${cached.p99.toFixed(1)} ms, file ${f.p99.toFixed(1)} ms`,
+        );
+        ctx.log(
+          `run ${r + 1}: cold ${c.rate.toFixed(2)} req/s, bare sharp ${b.rate.toFixed(2)}/s, cached ${cached.rate.toFixed(0)} req/s, /files ${f.rate.toFixed(0)} req/s; ${p99s.at(-1)}`,
+        );
+      }
+      return [
+        rowFromRuns({
+          name: 'image-transform-cold',
+          unit: 'requests/s',
+          fjord: cold,
+          baseline: bare,
+          higherIsBetter: true,
+          goal: '≥ 0.85×',
+          baselineSource: `bare sharp, same 12 MP → 800 px WebP, ${IN_FLIGHT} in flight`,
+        }),
+        rowFromRuns({
+          name: 'image-transform-cached',
+          unit: 'requests/s',
+          fjord: hit,
+          baseline: file,
+          higherIsBetter: true,
+          goal: '≥ 1/1.2×',
+          baselineSource: 'the files handler serving a stored blob of the same size',
+        }),
+      ];
+    } finally {
+      await h.close();
+    }
+  },
+};

@@ -1,0 +1,400 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The test inspects the outputs' pixels and metadata; the handler itself renders through @fjord/media.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import sharp from 'sharp';
+import { createApiKey, signImagePath } from '@fjord/auth';
+import { createPhotoLikeJpeg, createJpegFixture, listExifIfd0Tags } from '@fjord/media/testing';
+import { transformImage } from '@fjord/media';
+import { createReadyMedia, createTestUser } from '@fjord/testing';
+import { createWebHarness, withContract } from '../test/web-test-harness';
+import { createImageTransformHandler, type ImageParams } from './image-transform.handler';
+
+let h: Awaited<ReturnType<typeof createWebHarness>>;
+let ownerId: string;
+let renders = 0;
+const countingRender: typeof transformImage = (opts) => {
+  renders++;
+  return transformImage(opts);
+};
+const FAR = 4_000_000_000;
+
+async function storeImage(
+  data: Buffer,
+  overrides: { kind?: 'IMAGE' | 'VIDEO'; status?: 'READY' | 'PROCESSING' } = {},
+) {
+  const media = await createReadyMedia(h.db, { ownerId, mimeType: 'image/jpeg', ...overrides });
+  const storageKey = `media/${media.id}/original.jpg`;
+  await h.services.storage.put(storageKey, data);
+  await h.db.media.update({ where: { id: media.id }, data: { storageKey } });
+  return media.id;
+}
+
+function handlerWith(overrides: Partial<Parameters<typeof createImageTransformHandler>[0]['config']> = {}) {
+  const config = { ...h.config, ...overrides };
+  const handler = createImageTransformHandler({ ...h.services, config, render: countingRender });
+  return Object.assign(withContract(handler), { cache: handler.cache });
+}
+
+function paramsOf(url: string): ImageParams {
+  const match = /^\/img\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(new URL(url, 'http://localhost:3000').pathname);
+  if (!match) throw new Error(`${url} is not /img/[signature]/[options]/[mediaId]`);
+  return { signature: match[1]!, options: decodeURIComponent(match[2]!), mediaId: match[3]! };
+}
+
+let images: ReturnType<typeof handlerWith>;
+function get(path: string, headers: Record<string, string> = {}, handler = images, method = 'GET') {
+  return handler(new Request(`http://localhost:3000${path}`, { headers, method }), paramsOf(path));
+}
+const signed = (options: string, mediaId: string) =>
+  signImagePath({ secret: h.services.urlSigningSecret, options: `${options},exp:${FAR}`, mediaId });
+const bytesOf = async (res: Response) => Buffer.from(await res.arrayBuffer());
+
+let photoId: string;
+let halvesId: string;
+
+beforeAll(async () => {
+  h = await createWebHarness();
+  ownerId = (await createTestUser(h.db)).id;
+  images = handlerWith();
+  // Orientation 6 (stored landscape, shown portrait) and GPS tags, as a phone writes them.
+  const photo = await createJpegFixture({ width: 1200, height: 800, orientation: 6, hasGps: true });
+  photoId = await storeImage(photo);
+  // Left half black, right half white: where a crop lands is visible in its mean.
+  const halves = await sharp({ create: { width: 1000, height: 500, channels: 3, background: '#000' } })
+    .composite([
+      { input: { create: { width: 500, height: 500, channels: 3, background: '#fff' } }, left: 500, top: 0 },
+    ])
+    .jpeg()
+    .toBuffer();
+  halvesId = await storeImage(halves);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('GET /img/<signature>/<options>/<mediaId>', () => {
+  it('resizes, applies the EXIF orientation, strips metadata and serves it like a file', async () => {
+    const res = await get(signed('w:300,f:webp', photoId));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/webp');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+, immutable$/);
+    expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(res.headers.get('vary')).toBeNull();
+    const meta = await sharp(await bytesOf(res)).metadata();
+    expect(meta).toMatchObject({ format: 'webp', width: 300, height: 450 });
+    expect(meta.exif).toBeUndefined();
+    expect(listExifIfd0Tags(meta.exif)).toEqual([]);
+    expect(meta.icc).toBeUndefined();
+    expect(meta.xmp).toBeUndefined();
+  });
+
+  it('fits cover, contain and inside to the box, and dpr multiplies it', async () => {
+    const size = async (options: string) => {
+      const res = await get(signed(options, halvesId));
+      expect(res.status).toBe(200);
+      const { width, height, hasAlpha } = await sharp(await bytesOf(res)).metadata();
+      return { width, height, hasAlpha };
+    };
+    expect(await size('w:200,h:200,fit:cover,f:jpeg')).toMatchObject({ width: 200, height: 200 });
+    expect(await size('w:200,h:200,fit:contain,f:png')).toMatchObject({
+      width: 200,
+      height: 200,
+      hasAlpha: true,
+    });
+    expect(await size('w:200,h:200,fit:inside,f:jpeg')).toMatchObject({ width: 200, height: 100 });
+    expect(await size('w:200,h:200,fit:cover,dpr:2,f:jpeg')).toMatchObject({ width: 400, height: 400 });
+    const byHeight = await size('h:50,f:webp');
+    expect(byHeight.height).toBe(50);
+    expect(Math.abs(byHeight.width! - 100)).toBeLessThanOrEqual(1); // libvips rounds the other side
+    // Never enlarged past the source.
+    expect(await size('w:2000,f:jpeg')).toMatchObject({ width: 1000, height: 500 });
+  });
+
+  it('crops where the gravity or focal point says', async () => {
+    const mean = async (g: string) => {
+      const res = await get(signed(`w:100,h:100,fit:cover,g:${g},f:png`, halvesId));
+      expect(res.status).toBe(200);
+      return (await sharp(await bytesOf(res)).stats()).channels[0]!.mean;
+    };
+    expect(await mean('west')).toBeLessThan(10);
+    expect(await mean('east')).toBeGreaterThan(245);
+    expect(await mean('fp:0.1:0.5')).toBeLessThan(10);
+    expect(await mean('fp:0.9:0.5')).toBeGreaterThan(245);
+    expect(await mean('centre')).toBeGreaterThan(100);
+    expect(await mean('centre')).toBeLessThan(155);
+  });
+
+  it('smart gravity keeps the salient region', async () => {
+    // A saturated red square on the right of a flat grey field.
+    const field = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } })
+      .composite([
+        {
+          input: { create: { width: 150, height: 150, channels: 3, background: '#f00' } },
+          left: 700,
+          top: 75,
+        },
+      ])
+      .jpeg()
+      .toBuffer();
+    const id = await storeImage(field);
+    const res = await get(signed('w:300,h:300,fit:cover,g:smart,f:png', id));
+    const [r, g] = (await sharp(await bytesOf(res)).stats()).channels;
+    expect(r!.max - g!.max).toBeGreaterThan(100); // the red square is in the crop
+  });
+
+  it('quality, blur and sharpen change the output as asked', async () => {
+    const id = await storeImage(await createPhotoLikeJpeg({ width: 1200, height: 800 }));
+    const fetchBytes = async (options: string) => bytesOf(await get(signed(options, id)));
+    expect((await fetchBytes('w:600,q:20,f:jpeg')).length).toBeLessThan(
+      (await fetchBytes('w:600,q:90,f:jpeg')).length,
+    );
+    const sharpness = async (options: string) => (await sharp(await fetchBytes(options)).stats()).sharpness;
+    const plain = await sharpness('w:600,f:png');
+    expect(await sharpness('w:600,blur:5,f:png')).toBeLessThan(plain * 0.8);
+    expect(await sharpness('w:600,sharpen:2,f:png')).toBeGreaterThan(plain);
+  });
+
+  it('negotiates f:auto from Accept (AVIF, then WebP, then JPEG) and says Vary: Accept', async () => {
+    const url = signed('w:120', photoId);
+    const formatFor = async (accept: string) => {
+      const res = await get(url, { accept });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('vary')).toBe('Accept');
+      const { format } = await sharp(await bytesOf(res)).metadata();
+      return [res.headers.get('content-type'), format];
+    };
+    expect(await formatFor('image/avif,image/webp,*/*')).toEqual(['image/avif', 'heif']);
+    expect(await formatFor('image/webp,*/*;q=0.8')).toEqual(['image/webp', 'webp']);
+    expect(await formatFor('image/avif;q=0,image/webp')).toEqual(['image/webp', 'webp']);
+    expect(await formatFor('*/*')).toEqual(['image/jpeg', 'jpeg']);
+    // An explicit format ignores Accept.
+    const png = await get(signed('w:120,f:png', photoId), { accept: 'image/avif' });
+    expect(png.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('uses presets, and options next to a preset override it', async () => {
+    const thumb = await sharp(await bytesOf(await get(signed('preset:thumb,f:webp', halvesId)))).metadata();
+    expect(thumb).toMatchObject({ width: 160, height: 160 });
+    const wider = await sharp(
+      await bytesOf(await get(signed('preset:thumb,w:200,f:webp', halvesId))),
+    ).metadata();
+    expect(wider).toMatchObject({ width: 200, height: 160 });
+  });
+
+  it('refuses an unsigned, tampered or expired URL with 403', async () => {
+    const good = signed('w:100,f:webp', photoId);
+    const { signature, options } = paramsOf(good);
+    const tampered = [
+      `/img/${signature}/${options.replace('w:100', 'w:101')}/${photoId}`,
+      `/img/${signature}/${options}/${halvesId}`,
+      `/img/${signature.slice(0, -2)}AA/${options}/${photoId}`,
+      `/img/unsigned/${options}/${photoId}`,
+    ];
+    for (const path of tampered) {
+      const res = await get(path);
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.message).toMatch(/signature does not match/);
+    }
+    const expired = signImagePath({
+      secret: h.services.urlSigningSecret,
+      options: 'w:100,exp:1000',
+      mediaId: photoId,
+    });
+    const res = await get(expired);
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.message).toMatch(/expired/);
+    const noExpiry = signImagePath({
+      secret: h.services.urlSigningSecret,
+      options: 'w:100',
+      mediaId: photoId,
+    });
+    expect((await get(noExpiry)).status).toBe(403);
+  });
+
+  it('refuses hostile or contradictory options with 400 and says why', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['w:99999', /w:99999 is out of range/],
+      ['w:100,dpr:4', /dpr:4 is out of range/],
+      ['w:4096,h:4096,dpr:2', /larger than 4096 pixels on a side/],
+      ['w:4000,h:4096,dpr:1.01', /larger than 4096 pixels on a side/],
+      ['w:100,h:100,fit:stretch', /fit:stretch is not a fit/],
+      ['w:100,fit:cover', /fit:cover needs both w: and h:/],
+      ['w:100,g:smart', /only applies with fit:cover/],
+      ['w:100,w:200', /w is given twice/],
+      ['w:100,evil:1', /is not an image option/],
+      ['w:100,f:svg', /f:svg is not a format/],
+      ['w:100,blur:500', /blur:500 is out of range/],
+      ['preset:nope', /There is no preset "nope"/],
+      ['f:webp', /Give a width/],
+      ['w:100,h:100,fit:cover,g:fp:2:0', /not a gravity/],
+    ];
+    for (const [options, message] of cases) {
+      const res = await get(signed(options, photoId));
+      expect(res.status, options).toBe(400);
+      expect((await res.json()).error.message, options).toMatch(message);
+    }
+    // A bound only the source can decide: a width alone on a very tall strip.
+    const strip = await storeImage(
+      await sharp({ create: { width: 100, height: 8000, channels: 3, background: '#888' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const res = await get(signed('w:100', strip), {}, handlerWith({ IMAGE_TRANSFORM_MAX_PIXELS: 500_000 }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/more than the 500000-pixel limit/);
+  });
+
+  it('answers 404 for media that is not a ready image, and once it is deleted', async () => {
+    const processing = await storeImage(await createJpegFixture({ width: 64, height: 64 }), {
+      status: 'PROCESSING',
+    });
+    expect((await get(signed('w:10', processing))).status).toBe(404);
+    const video = await storeImage(await createJpegFixture({ width: 64, height: 64 }), { kind: 'VIDEO' });
+    expect((await get(signed('w:10', video))).status).toBe(404);
+
+    const id = await storeImage(await createJpegFixture({ width: 64, height: 64 }));
+    const url = signed('w:10,f:webp', id);
+    expect((await get(url)).status).toBe(200);
+    const entry = await h.db.imageCacheEntry.findFirstOrThrow({ where: { mediaId: id } });
+    await h.services.deleteMedia(id);
+    expect((await get(url)).status).toBe(404);
+    expect(await h.db.imageCacheEntry.count({ where: { mediaId: id } })).toBe(0);
+    expect(await h.services.storage.stat(entry.storageKey)).toBeNull();
+  });
+});
+
+describe('the transform cache', () => {
+  it('serves a hit without rendering, with ETag revalidation, Range and HEAD', async () => {
+    const url = signed('w:250,f:webp,q:70', halvesId);
+    const before = renders;
+    const first = await get(url);
+    const body = await bytesOf(first);
+    expect(renders).toBe(before + 1);
+    const etag = first.headers.get('etag')!;
+
+    const hit = await get(url);
+    expect(await bytesOf(hit)).toEqual(body);
+    expect(hit.headers.get('etag')).toBe(etag);
+    expect(renders).toBe(before + 1);
+
+    const revalidated = await get(url, { 'if-none-match': etag });
+    expect(revalidated.status).toBe(304);
+    expect(await revalidated.text()).toBe('');
+
+    const range = await get(url, { range: 'bytes=0-9' });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-range')).toBe(`bytes 0-9/${body.length}`);
+    expect(await bytesOf(range)).toEqual(body.subarray(0, 10));
+
+    const head = await get(url, {}, images, 'HEAD');
+    expect(head.headers.get('content-length')).toBe(String(body.length));
+    expect(await head.text()).toBe('');
+    expect(renders).toBe(before + 1);
+  });
+
+  it('renders concurrent misses for the same URL once', async () => {
+    const url = signed('w:333,f:webp', photoId);
+    const before = renders;
+    const results = await Promise.all(Array.from({ length: 8 }, () => get(url)));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const bodies = await Promise.all(results.map(bytesOf));
+    expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);
+    expect(renders).toBe(before + 1);
+  });
+
+  it('evicts the least recently used entries past the size cap', async () => {
+    const id = await storeImage(await createPhotoLikeJpeg({ width: 800, height: 600 }));
+    const probe = await bytesOf(await get(signed('w:400,f:jpeg,q:80', id)));
+    // Room for about two such renders.
+    const capped = handlerWith({ IMAGE_CACHE_MAX_BYTES: Math.floor(probe.length * 2.5) });
+    await h.db.imageCacheEntry.deleteMany({});
+    const urls = ['w:400,f:jpeg,q:80', 'w:400,f:jpeg,q:81', 'w:400,f:jpeg,q:82'].map((o) => signed(o, id));
+    for (const url of urls) {
+      expect((await get(url, {}, capped)).status).toBe(200);
+      await capped.cache.settled();
+    }
+    const left = await h.db.imageCacheEntry.findMany({ orderBy: { createdAt: 'asc' } });
+    expect(left).toHaveLength(2);
+    const total = left.reduce((sum, e) => sum + e.bytes, 0);
+    expect(total).toBeLessThanOrEqual(probe.length * 2.5);
+    // The first one rendered is the one gone, blob and row.
+    const before = renders;
+    await get(urls[1]!, {}, capped);
+    expect(renders).toBe(before);
+    await get(urls[0]!, {}, capped);
+    expect(renders).toBe(before + 1);
+  });
+
+  it('answers 503 with Retry-After when every render slot and queue place is taken', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    const slow = createImageTransformHandler({
+      ...h.services,
+      config: { ...h.config, imageTransformConcurrency: 1, IMAGE_TRANSFORM_QUEUE: 0 },
+      render: async (opts) => {
+        await blocked;
+        return transformImage(opts);
+      },
+    });
+    const first = get(signed('w:111,f:webp', photoId), {}, slow);
+    await expect.poll(() => slow.gate.stats().running).toBe(1);
+    const refused = await get(signed('w:112,f:webp', photoId), {}, slow);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    release();
+    expect((await first).status).toBe(200);
+  });
+});
+
+describe('GET /api/v1/media/:id/image-url', () => {
+  it('mints a URL for the owner that renders what was asked, and refuses strangers and bad options', async () => {
+    const ownerKey = {
+      authorization: `Bearer ${(await createApiKey({ db: h.db, userId: ownerId, name: 'o' })).key}`,
+    };
+    const ask = (id: string, query: string, headers = ownerKey) =>
+      h.rest.imageUrl(
+        new Request(`http://localhost:3000/api/v1/media/${id}/image-url?${query}`, { headers }),
+        id,
+      );
+
+    const before = Date.now();
+    const res = await ask(halvesId, 'width=120&height=80&fit=cover&gravity=smart&format=webp');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { url: string; expiresAt: string };
+    expect(body.url).toMatch(
+      new RegExp(
+        `^${h.config.FJORD_PUBLIC_URL}/img/[\\w-]{43}/w:120,h:80,fit:cover,g:smart,f:webp,exp:\\d+/${halvesId}$`,
+      ),
+    );
+    const ttl = (Date.parse(body.expiresAt) - before) / 1000;
+    expect(ttl).toBeGreaterThan(h.config.SIGNED_URL_TTL_SECONDS - 5);
+    expect(ttl).toBeLessThanOrEqual(h.config.SIGNED_URL_TTL_SECONDS + 1);
+    const image = await get(new URL(body.url).pathname);
+    expect(await sharp(await bytesOf(image)).metadata()).toMatchObject({
+      format: 'webp',
+      width: 120,
+      height: 80,
+    });
+
+    const preset = await (await ask(halvesId, 'preset=card')).json();
+    expect(preset.url).toContain('/preset:card,exp:');
+
+    const stranger = await h.createUserWithKey();
+    expect((await ask(halvesId, 'width=100', stranger.auth)).status).toBe(404);
+
+    const hostile = await ask(halvesId, 'width=4000&height=4000&dpr=3');
+    expect(hostile.status).toBe(400);
+    expect((await hostile.json()).error.message).toMatch(/larger than 4096 pixels on a side/);
+    expect((await ask(halvesId, 'width=100&evil=1')).status).toBe(400);
+    expect((await ask(halvesId, 'preset=nope')).status).toBe(400);
+
+    const processing = await storeImage(await createJpegFixture({ width: 64, height: 64 }), {
+      status: 'PROCESSING',
+    });
+    const notReady = await ask(processing, 'width=10');
+    expect(notReady.status).toBe(409);
+    expect((await notReady.json()).error.message).toMatch(/processing; ask again once it is READY/);
+  });
+});

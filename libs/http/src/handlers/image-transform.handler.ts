@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { isUuid } from '@fjord/api';
+import { isValidImageSignature } from '@fjord/auth';
+import type { Config } from '@fjord/config';
+import type { DbClient } from '@fjord/db';
+import { AppError } from '@fjord/errors';
+import { isMediaProcessingError, transformImage, type ImageOutputFormat } from '@fjord/media';
+import type { Logger } from '@fjord/observability';
+import type { BlobStore } from '@fjord/storage';
+import { matchesIfNoneMatch } from '../byte-range';
+import { jsonError, toErrorResponse } from '../http-error';
+import { createImageCache, type CachedImage } from '../image/image-cache.service';
+import { negotiateImageFormat, resolveImageOptions, specFor, type ImageLimits } from '../image/image-options';
+import { createRenderGate } from '../image/render-gate';
+import { storedFileResponse } from '../stored-file.response';
+
+export type ImageTransformConfig = Pick<
+  Config,
+  | 'IMAGE_TRANSFORM_MAX_SIZE'
+  | 'IMAGE_TRANSFORM_MAX_PIXELS'
+  | 'IMAGE_TRANSFORM_QUEUE'
+  | 'IMAGE_CACHE_MAX_BYTES'
+  | 'AVIF_EFFORT'
+  | 'imageTransformConcurrency'
+  | 'imagePresets'
+>;
+
+export type ImageTransformDeps = {
+  db: DbClient;
+  storage: BlobStore;
+  config: ImageTransformConfig;
+  urlSigningSecret: string;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  /** The renderer (tests wrap the real one to count renders). */
+  render?: typeof transformImage;
+  now?: () => Date;
+};
+export type ImageParams = { signature: string; options: string; mediaId: string };
+
+const NOT_FOUND = 'This image does not exist, is not ready, or was deleted.';
+const EXT: Record<ImageOutputFormat, string> = { avif: 'avif', webp: 'webp', jpeg: 'jpg', png: 'png' };
+
+export function imageLimitsOf(config: ImageTransformConfig): ImageLimits {
+  return {
+    maxSize: config.IMAGE_TRANSFORM_MAX_SIZE,
+    maxPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
+    presets: config.imagePresets,
+  };
+}
+
+/**
+ * GET/HEAD /img/<signature>/<options>/<mediaId> — an on-the-fly transform of an IMAGE media that is READY
+ * (docs/adr/0020). The signature is the authorization (minted by image-url for someone who may read the
+ * media); the result is cached in storage and served like any file (ETag, Range, nosniff, sandbox CSP).
+ */
+export function createImageTransformHandler(deps: ImageTransformDeps) {
+  const { config } = deps;
+  const limits = imageLimitsOf(config);
+  const render = deps.render ?? transformImage;
+  const cache = createImageCache({
+    db: deps.db,
+    storage: deps.storage,
+    maxBytes: config.IMAGE_CACHE_MAX_BYTES,
+    logger: deps.logger,
+  });
+  const gate = createRenderGate({
+    concurrency: config.imageTransformConcurrency,
+    queue: config.IMAGE_TRANSFORM_QUEUE,
+  });
+
+  async function renderOnce(opts: {
+    key: string;
+    media: { id: string; storageKey: string };
+    spec: ReturnType<typeof specFor>;
+  }): Promise<CachedImage | null> {
+    // Another process (or an earlier flight here) may have stored it since the lookup.
+    const cached = await cache.find(opts.key);
+    if (cached) return cached;
+    const input =
+      deps.storage.localPath?.(opts.media.storageKey) ?? (await deps.storage.read(opts.media.storageKey));
+    const rendered = await render({
+      input,
+      spec: opts.spec,
+      avifEffort: config.AVIF_EFFORT,
+      maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
+    }).catch((err: unknown) => {
+      // The source is fine but this output would be too large (only a width on a very tall strip).
+      if (isMediaProcessingError(err) && err.kind === 'too_large')
+        throw new AppError('bad_request', err.message);
+      throw err;
+    });
+    return cache.store({
+      key: opts.key,
+      mediaId: opts.media.id,
+      ext: EXT[opts.spec.format],
+      mimeType: rendered.mimeType,
+      data: rendered.data,
+    });
+  }
+
+  async function handle(req: Request, params: ImageParams): Promise<Response> {
+    const isSigned = isValidImageSignature({ secret: deps.urlSigningSecret, ...params });
+    if (!isSigned) {
+      return jsonError(
+        'forbidden',
+        'This image link is not valid: its signature does not match its options.',
+      );
+    }
+    const resolved = resolveImageOptions(params.options, limits);
+    const nowSeconds = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+    if (resolved.expires === undefined || resolved.expires < nowSeconds) {
+      return jsonError('forbidden', 'This image link has expired; ask the API for a fresh one (image-url).');
+    }
+    if (!isUuid(params.mediaId)) return jsonError('not_found', NOT_FOUND);
+    const media = await deps.db.media.findFirst({
+      where: { id: params.mediaId, kind: 'IMAGE', status: 'READY' },
+      select: { id: true, storageKey: true, updatedAt: true },
+    });
+    if (!media) return jsonError('not_found', NOT_FOUND);
+
+    const format =
+      resolved.format === 'auto' ? negotiateImageFormat(req.headers.get('accept')) : resolved.format;
+    // A reprocess moves updatedAt: the key changes, and the old renders age out of the LRU.
+    const key = createHash('sha256')
+      .update(`${resolved.normalized}\n${format}\n${media.id}\n${media.updatedAt.toISOString()}`)
+      .digest('hex');
+    const etag = `"${key.slice(0, 40)}"`;
+    const headers = new Headers({
+      'Content-Type': `image/${format}`,
+      // The URL is the capability and stops working at its expiry; so does every cached copy.
+      'Cache-Control': `private, max-age=${Math.max(0, resolved.expires - nowSeconds)}, immutable`,
+    });
+    if (resolved.format === 'auto') headers.set('Vary', 'Accept');
+    // The ETag is a function of the request alone: a match needs neither the cache nor a render.
+    if (matchesIfNoneMatch(req.headers.get('if-none-match'), etag)) {
+      headers.delete('Content-Type');
+      headers.set('ETag', etag);
+      return new Response(null, { status: 304, headers });
+    }
+    const image =
+      (await cache.find(key)) ??
+      (await gate.run(key, () => renderOnce({ key, media, spec: specFor(resolved, format) })));
+    if (!image) return jsonError('not_found', NOT_FOUND);
+    headers.set('Content-Type', image.mimeType);
+    return storedFileResponse({
+      req,
+      storage: deps.storage,
+      storageKey: image.storageKey,
+      size: image.bytes,
+      etag,
+      headers,
+    });
+  }
+
+  return Object.assign(
+    async (req: Request, params: ImageParams): Promise<Response> => {
+      try {
+        return await handle(req, params);
+      } catch (err) {
+        return toErrorResponse(err, deps.logger);
+      }
+    },
+    { cache, gate },
+  );
+}

@@ -1,0 +1,102 @@
+import type { DbClient } from '@fjord/db';
+import type { Logger } from '@fjord/observability';
+import { imageCacheKey, type BlobStore } from '@fjord/storage';
+
+export type CachedImage = { storageKey: string; mimeType: string; bytes: number };
+
+export type ImageCacheDeps = {
+  db: DbClient;
+  storage: Pick<BlobStore, 'put' | 'stat' | 'delete'>;
+  /** Total bytes kept; past it the least recently used entries are removed after a write. */
+  maxBytes: number;
+  logger: Pick<Logger, 'warn' | 'error'>;
+};
+
+/** A hit refreshes lastAccessAt at most this often: an LRU needs minutes, not a write per request. */
+const TOUCH_EVERY_MS = 60_000;
+const EVICT_BATCH = 200;
+
+const isForeignKeyViolation = (err: unknown) => (err as { code?: string } | null)?.code === 'P2003';
+
+/**
+ * Rendered transforms in storage, one ImageCacheEntry row each (key, bytes, lastAccessAt): the rows are
+ * the LRU, the blobs the bytes. Rows go with their media (ON DELETE CASCADE), blobs with the media's
+ * deletion (img-cache/<id>/); over the cap, the oldest-accessed go first.
+ */
+export function createImageCache(deps: ImageCacheDeps) {
+  const { db, storage, logger } = deps;
+  let eviction: Promise<void> | undefined;
+
+  async function find(key: string): Promise<CachedImage | null> {
+    const entry = await db.imageCacheEntry.findUnique({
+      where: { key },
+      select: { storageKey: true, mimeType: true, bytes: true, lastAccessAt: true },
+    });
+    if (!entry) return null;
+    if (!(await storage.stat(entry.storageKey))) {
+      await db.imageCacheEntry.deleteMany({ where: { key } });
+      return null;
+    }
+    if (Date.now() - entry.lastAccessAt.getTime() > TOUCH_EVERY_MS) {
+      void db.imageCacheEntry
+        .updateMany({ where: { key }, data: { lastAccessAt: new Date() } })
+        .catch((err: unknown) => logger.warn({ err }, 'could not refresh an image cache entry'));
+    }
+    return { storageKey: entry.storageKey, mimeType: entry.mimeType, bytes: entry.bytes };
+  }
+
+  /** null: the media was deleted meanwhile (the row could not reference it); nothing is left behind. */
+  async function store(opts: {
+    key: string;
+    mediaId: string;
+    ext: string;
+    mimeType: string;
+    data: Buffer;
+  }): Promise<CachedImage | null> {
+    const storageKey = imageCacheKey(opts.mediaId, opts.key, opts.ext);
+    await storage.put(storageKey, opts.data);
+    const entry = { storageKey, mimeType: opts.mimeType, bytes: opts.data.length };
+    try {
+      // Another process may have rendered the same key: the same bytes under the same name, one row.
+      await db.imageCacheEntry.upsert({
+        where: { key: opts.key },
+        create: { key: opts.key, mediaId: opts.mediaId, ...entry },
+        update: { lastAccessAt: new Date() },
+      });
+    } catch (err) {
+      if (!isForeignKeyViolation(err)) throw err;
+      await storage.delete(storageKey);
+      return null;
+    }
+    eviction ??= evict()
+      .catch((err: unknown) => logger.error({ err }, 'image cache eviction failed; the next write retries'))
+      .finally(() => (eviction = undefined));
+    return entry;
+  }
+
+  /** Removes least recently used entries until the total fits the cap. */
+  async function evict(): Promise<void> {
+    for (;;) {
+      const total = (await db.imageCacheEntry.aggregate({ _sum: { bytes: true } }))._sum.bytes ?? 0;
+      if (total <= deps.maxBytes) return;
+      const oldest = await db.imageCacheEntry.findMany({
+        orderBy: { lastAccessAt: 'asc' },
+        take: EVICT_BATCH,
+        select: { key: true, storageKey: true, bytes: true },
+      });
+      let excess = total - deps.maxBytes;
+      const victims = oldest.filter((e) => {
+        if (excess <= 0) return false;
+        excess -= e.bytes;
+        return true;
+      });
+      if (victims.length === 0) return;
+      await db.imageCacheEntry.deleteMany({ where: { key: { in: victims.map((v) => v.key) } } });
+      for (const v of victims) await storage.delete(v.storageKey);
+    }
+  }
+
+  return { find, store, evict, settled: () => eviction ?? Promise.resolve() };
+}
+
+export type ImageCache = ReturnType<typeof createImageCache>;
