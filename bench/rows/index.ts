@@ -1,4 +1,5 @@
 import type { BenchDefinition } from '../bench-report';
+import { cmafLadderBench } from './cmaf-ladder.bench';
 import { e2eLatencyBench } from './e2e-latency.bench';
 import { flowOverheadBench } from './flow-overhead.bench';
 import { imageE2eBench } from './image-e2e.bench';
@@ -19,4 +20,5 @@ export const benchRows: BenchDefinition[] = [
   videoLadderBench, // 4. ladder + poster + preview vs single-decode ffmpeg
   ingestBench, // 5. uploads through next start vs bare node:http
   e2eLatencyBench, // 6. one upload → READY vs its stages alone; burst p50/p99
+  cmafLadderBench, // 7. CMAF ladder: single decode vs one ffmpeg per rung (CPU)
 ];

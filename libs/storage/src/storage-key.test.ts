@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidKey, mediaPrefix, originalKey, renditionKey } from './storage-key';
+import { assertValidKey, mediaPrefix, originalKey, renditionKey, renditionPrefix } from './storage-key';
 
 describe('storage keys', () => {
   it('builds the documented layout', () => {
@@ -13,6 +13,9 @@ describe('storage keys', () => {
     expect(renditionKey('abc-123', 'thumb-webp', 'webp', undefined, 's1')).toBe(
       'media/abc-123/r/thumb-webp.s1.webp',
     );
+    expect(renditionPrefix('abc-123', 'cmaf', 'm1x2y3', 's3')).toBe('media/abc-123/r/m1x2y3/cmaf.s3/');
+    expect(renditionPrefix('abc-123', 'cmaf', undefined, 's1')).toBe('media/abc-123/r/cmaf.s1/');
+    expect(() => renditionPrefix('abc-123', 'cmaf', '../x')).toThrow(/Invalid processing run/);
   });
 
   it('refuses parts that would change the path', () => {

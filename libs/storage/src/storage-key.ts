@@ -56,6 +56,15 @@ export function renditionKey(
   return `media/${mediaId}/r/${run ? `${run}/` : ''}${variant}${attempt ? `.${attempt}` : ''}.${ext.toLowerCase()}`;
 }
 
+/**
+ * `media/<id>/r/[<run>/]<variant>[.<attempt>]/`: the folder of a many-file rendition (the CMAF ladder's
+ * init and media segments), per run and per attempt like renditionKey, so no late attempt can touch the
+ * files a committed set points at.
+ */
+export function renditionPrefix(mediaId: string, variant: string, run?: string, attempt?: string): string {
+  return `${renditionKey(mediaId, variant, 'd', run, attempt).slice(0, -2)}/`;
+}
+
 /** `media/<id>/`: everything stored for one media item, for deletePrefix. */
 export function mediaPrefix(mediaId: string): string {
   assertSafePart('media id', mediaId);
