@@ -1,6 +1,7 @@
 import { createFilesHandler } from './handlers/files.handler';
 import { createHealthHandlers } from './handlers/health.handler';
 import { createStreamUploadHandler } from './handlers/stream-upload.handler';
+import { createStreamHandler } from './stream/stream.handler';
 import { createRestHandlers } from './rest-handlers';
 import { getServices, type WebServices } from './services';
 import { handleTrpcRequest } from './trpc-handler';
@@ -12,6 +13,7 @@ export function createWebHttp(services: WebServices) {
   return {
     rest: createRestHandlers(services),
     files: createFilesHandler(services),
+    stream: createStreamHandler(services),
     upload: createStreamUploadHandler(services),
     health: createHealthHandlers(services),
     trpc: (req: Request) => handleTrpcRequest(req, services),

@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
 import { isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
 import { verifySignedFilePath } from '@fjord/auth';
 import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
 import { contentDisposition, type BlobStore } from '@fjord/storage';
-import { matchesIfNoneMatch, parseByteRange } from '../byte-range';
+import { blobResponse } from '../blob-response';
 import { jsonError, toErrorResponse } from '../http-error';
 import { assertScope, authenticateRequest, viewerOf } from '../request-auth';
 
@@ -93,42 +92,20 @@ export function createFilesHandler(deps: FilesHandlerDeps) {
 
       const headers = new Headers({
         'Content-Type': file.mimeType,
-        ETag: file.etag,
-        'Accept-Ranges': 'bytes',
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': "default-src 'none'; sandbox",
         'Cache-Control': file.downloadName ? 'private, no-cache' : 'private, max-age=31536000, immutable',
         Vary: 'Cookie, Authorization',
       });
       if (file.downloadName) headers.set('Content-Disposition', contentDisposition(file.downloadName));
-
-      if (matchesIfNoneMatch(req.headers.get('if-none-match'), file.etag)) {
-        headers.delete('Content-Type');
-        return new Response(null, { status: 304, headers });
-      }
-      const ifRange = req.headers.get('if-range');
-      const range =
-        ifRange && ifRange !== file.etag
-          ? { kind: 'none' as const }
-          : parseByteRange(req.headers.get('range'), stat.size);
-      if (range.kind === 'invalid') {
-        headers.set('Content-Range', `bytes */${stat.size}`);
-        headers.delete('Content-Type');
-        return new Response(null, { status: 416, headers });
-      }
-      const isPartial = range.kind === 'range';
-      const start = isPartial ? range.start : 0;
-      const end = isPartial ? range.end : stat.size - 1;
-      headers.set('Content-Length', String(stat.size === 0 ? 0 : end - start + 1));
-      if (isPartial) headers.set('Content-Range', `bytes ${start}-${end}/${stat.size}`);
-
-      const body =
-        req.method === 'HEAD' || stat.size === 0
-          ? null
-          : (Readable.toWeb(
-              deps.storage.createReadStream(file.storageKey, { start, end }),
-            ) as ReadableStream<Uint8Array>);
-      return new Response(body, { status: isPartial ? 206 : 200, headers });
+      return blobResponse({
+        req,
+        storage: deps.storage,
+        storageKey: file.storageKey,
+        size: stat.size,
+        etag: file.etag,
+        headers,
+      });
     } catch (err) {
       return toErrorResponse(err, deps.logger);
     }
