@@ -13,7 +13,7 @@ import {
   sweepStuckMediaJob,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
-import { emitMediaWebhookEvent } from '@fjord/webhooks';
+import { emitMediaWebhookEvent, loadUrlSigningSecret } from '@fjord/webhooks';
 import { createFinalizeProcessor } from './finalize-media.processor';
 import { createSweepProcessor } from './sweep-stuck-media.processor';
 
@@ -28,6 +28,12 @@ const storage = createBlobStore(config);
 // Every replica keeps the one scheduler alive: re-created after Redis lost it (flush, empty restart).
 const schedule = await startMaintenanceSchedule({ queues, everyMs: config.SWEEPER_INTERVAL_MS, logger });
 
+const streamSigner = {
+  urlSigningSecret: loadUrlSigningSecret(config),
+  baseUrl: config.FJORD_PUBLIC_URL,
+  ttlSeconds: config.SIGNED_URL_TTL_SECONDS,
+};
+
 const finalize = await runWorker({
   queueName: QueueName.db,
   processor: createFinalizeProcessor({
@@ -35,7 +41,7 @@ const finalize = await runWorker({
     storage,
     events,
     logger,
-    emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config }, input),
+    emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config, streamSigner }, input),
   }),
   concurrency: config.DB_CONCURRENCY,
   config,

@@ -12,6 +12,7 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
+import { findSignedStreams } from '@fjord/webhooks';
 import { mediaNotFound } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
@@ -25,7 +26,11 @@ export type RestMediaDeps = {
   ingest: IngestService;
   deleteMedia(mediaId: string): Promise<{ deleted: boolean }>;
   reprocessMedia(mediaId: string): Promise<{ removedJobs: number }>;
-  config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;
+  config: Pick<
+    Config,
+    'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL' | 'SIGNED_URL_TTL_SECONDS'
+  >;
+  urlSigningSecret: string;
   restApi: ReturnType<typeof createRestApi>;
   idempotency: IdempotencyStore;
   logger?: Pick<Logger, 'error'>;
@@ -152,7 +157,18 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
     deps.restApi(req, 'media:read', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
-      return Response.json(toRestMedia(media), { headers: NO_STORE });
+      const streams =
+        media.kind === 'VIDEO'
+          ? await findSignedStreams({
+              db: deps.db,
+              urlSigningSecret: deps.urlSigningSecret,
+              baseUrl: deps.config.FJORD_PUBLIC_URL,
+              ttlSeconds: deps.config.SIGNED_URL_TTL_SECONDS,
+              mediaId: media.id,
+            })
+          : undefined;
+      const body: RestMedia = { ...toRestMedia(media), ...(streams !== undefined ? { streams } : {}) };
+      return Response.json(body, { headers: NO_STORE });
     });
 
   /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */

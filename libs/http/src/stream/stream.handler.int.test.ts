@@ -24,6 +24,7 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
   let mediaId: string;
   let otherMediaId: string;
   let ownerCookie: string;
+  let ownerAuth: Record<string, string>;
   let strangerCookie: string;
   let manifest: StreamManifest;
   let dir: string;
@@ -46,18 +47,19 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
     const port = () => (server.address() as AddressInfo).port;
     base = `http://127.0.0.1:${port()}`;
 
-    const owner = await createTestUser(h.db);
+    const { user: owner, auth } = await h.createUserWithKey();
+    ownerAuth = auth;
     ownerCookie = `fjord_session=${(await createSession(h.db, { userId: owner.id })).token}`;
     const stranger = await createTestUser(h.db);
     strangerCookie = `fjord_session=${(await createSession(h.db, { userId: stranger.id })).token}`;
-    const ingest = (name: string) =>
-      h.services.ingest.ingestUpload({ ownerId: owner.id, filename: name, body: TINY_PNG });
-    ({ id: mediaId } = await ingest('a.png'));
-    ({ id: otherMediaId } = await ingest('b.png'));
-
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fjord-stream-test-'));
     const clip = path.join(dir, 'clip.mp4');
-    await fs.writeFile(clip, await createVideoFixture({ width: 640, height: 360, seconds: 9 }));
+    const clipBytes = await createVideoFixture({ width: 640, height: 360, seconds: 9 });
+    await fs.writeFile(clip, clipBytes);
+    const ingest = (filename: string, body: Buffer) =>
+      h.services.ingest.ingestUpload({ ownerId: owner.id, filename, body });
+    ({ id: mediaId } = await ingest('a.mp4', clipBytes));
+    ({ id: otherMediaId } = await ingest('b.png', TINY_PNG));
     const info = await probeVideo(clip);
     const out = await renderCmafLadder({ input: clip, info, opts: { threads: 1, timeoutMs: 60_000 } });
     const prefix = `media/${mediaId}/r/cmaf.s1/`;
@@ -178,5 +180,35 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
     expect((await get('v240/init.mp4', 's', { cookie: ownerCookie })).status).toBe(200);
     expect((await get('master.m3u8', 's', { cookie: strangerCookie })).status).toBe(404);
     expect((await get('master.m3u8', 's')).status).toBe(401);
+  });
+
+  it('GET /api/v1/media/{id} gives signed HLS and DASH URLs that play without credentials, and the ladder', async () => {
+    const res = await h.rest.getMedia(
+      new Request(`http://localhost/api/v1/media/${mediaId}`, { headers: ownerAuth }),
+      mediaId,
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      streams: { hls: string; dash: string; expiresAt: string; rungs: unknown[] };
+      renditions: { name: string }[];
+    };
+    expect(body).toMatchObject({ kind: 'VIDEO', streams: expect.any(Object) });
+    expect(body.renditions.map((r) => r.name)).not.toContain('cmaf');
+    expect(body.streams.rungs).toEqual(
+      manifest.rungs.map((r) =>
+        expect.objectContaining({ name: r.name, width: r.width, bandwidth: r.bandwidth, codecs: r.codecs }),
+      ),
+    );
+    expect(new Date(body.streams.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    for (const url of [body.streams.hls, body.streams.dash]) {
+      const { pathname } = new URL(url);
+      const played = await fetch(`${base}${pathname}`);
+      expect(played.status).toBe(200);
+    }
+    const image = await h.rest.getMedia(
+      new Request(`http://localhost/api/v1/media/${otherMediaId}`, { headers: ownerAuth }),
+      otherMediaId,
+    );
+    expect(((await image.json()) as { streams?: unknown }).streams).toBeUndefined();
   });
 });
