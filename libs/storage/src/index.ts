@@ -12,6 +12,13 @@ export { contentDisposition } from './content-disposition';
 export { createBlobStore, type BlobStoreConfig } from './blob-store.service';
 export { createLocalBlobStore } from './local-blob-store.service';
 export { createS3BlobStore, type S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.service';
-export { assertValidKey, originalKey, renditionKey, renditionPrefix, mediaPrefix } from './storage-key';
+export {
+  assertValidKey,
+  originalKey,
+  renditionKey,
+  renditionPrefix,
+  mediaPrefix,
+  storedRenditionBytes,
+} from './storage-key';
 // Storage's own fault class, here so consumers of storage need no second import (defined in @fjord/errors).
 export { isStorageFullError } from '@fjord/errors';
