@@ -12,6 +12,7 @@ import {
 } from './rest.schemas';
 import { HealthSchema } from './health.schemas';
 import { filesPaths } from './openapi-files';
+import { streamPaths } from './openapi-stream';
 import { healthPaths } from './openapi-health';
 import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
 import { tusPaths } from './openapi-tus';
@@ -282,7 +283,14 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     const item = (paths[op.path.replace(/:(\w+)/g, '{$1}')] ??= {});
     item[op.method.toLowerCase()] = withIdempotencyKey(op, operationObject(op));
   }
-  Object.assign(paths, tusPaths(), filesPaths(), uploadsPaths(STORAGE_FULL_DESCRIPTION), healthPaths());
+  Object.assign(
+    paths,
+    tusPaths(),
+    filesPaths(),
+    streamPaths(),
+    uploadsPaths(STORAGE_FULL_DESCRIPTION),
+    healthPaths(),
+  );
   return {
     openapi: '3.1.0',
     info: {
