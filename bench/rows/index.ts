@@ -1,4 +1,5 @@
 import type { BenchDefinition } from '../bench-report';
+import { cmafLadderBench } from './cmaf-ladder.bench';
 import { e2eLatencyBench } from './e2e-latency.bench';
 import { flowOverheadBench } from './flow-overhead.bench';
 import { imageE2eBench } from './image-e2e.bench';
@@ -21,4 +22,5 @@ export const benchRows: BenchDefinition[] = [
   ingestBench, // 5. uploads through next start vs bare node:http
   e2eLatencyBench, // 6. one upload → READY vs its stages alone; burst p50/p99
   imageTransformBench, // 7. /img 12 MP → 800 px WebP cold vs bare sharp, cached vs /files
+  cmafLadderBench, // 8. CMAF ladder: single decode vs one ffmpeg per rung (CPU)
 ];

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import { waitFor } from '@fjord/testing';
+import { storedRenditionBytes } from '@fjord/storage';
 import type { Pipeline, SpawnedWorker, WorkerName } from '../pipeline/pipeline-harness';
 import type { WebProcess } from '../pipeline/web-process';
 
@@ -137,10 +138,15 @@ export async function checkStoredFiles(
     if (!(await p.storage.stat(m.storageKey))) missing.push(`${m.id} original`);
     for (const r of m.renditions) {
       expected.add(r.storageKey);
-      if ((await p.storage.stat(r.storageKey))?.size !== Number(r.bytes)) missing.push(r.storageKey);
+      if ((await storedRenditionBytes(p.storage, r.storageKey)) !== Number(r.bytes))
+        missing.push(r.storageKey);
     }
   }
-  const strays = async () => (await listStored(p.config.storageDir)).filter((f) => !expected.has(f));
+  const folders = [...expected].filter((k) => k.endsWith('/'));
+  const strays = async () =>
+    (await listStored(p.config.storageDir)).filter(
+      (f) => !expected.has(f) && !folders.some((k) => f.startsWith(k)),
+    );
   const before = await strays();
   const grace = p.config.ORPHAN_BLOB_GRACE_MS + 2 * p.config.ORPHAN_SWEEP_INTERVAL_MS + 10_000;
   const orphans = await waitFor(async () => ((await strays()).length === 0 ? [] : undefined), {

@@ -34,8 +34,8 @@ if (![uploads, kills, videos].every((n) => Number.isInteger(n) && n >= 0) || upl
   process.exit(2);
 }
 
-// A 320×180 clip renders v360-mp4, the poster and the preview; the larger rungs are skipped.
-const VIDEO_NAMES = ['poster-jpg', 'preview-webp', 'v360-mp4'].join(',');
+// A 320×180 clip renders the CMAF ladder, v360-mp4, the poster and the preview; larger rungs are skipped.
+const VIDEO_NAMES = ['cmaf', 'poster-jpg', 'preview-webp', 'v360-mp4'].join(',');
 const IMAGE_NAMES = IMAGE_VARIANTS.map((v) => v.name)
   .sort()
   .join(',');

@@ -5,7 +5,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJpegFixture, createVideoFixture } from '@fjord/media/testing';
-import { IMAGE_VARIANTS } from '@fjord/queue';
+import { IMAGE_VARIANTS, StreamManifestSchema } from '@fjord/queue';
 import type { S3BlobStore } from '@fjord/storage';
 import { createTestUser, startS3TestServer, type S3TestServer } from '@fjord/testing';
 import { startPipeline, type Pipeline } from './pipeline-harness';
@@ -75,7 +75,12 @@ describe('image and video pipeline with STORAGE_DRIVER=s3 (s3rver, real workers)
       expect((await sharp(blob).metadata()).width).toBe(r.width);
     }
     const videoRenditions = await p.db.rendition.findMany({ where: { mediaId: video.id } });
-    expect(videoRenditions.map((r) => r.name).sort()).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4']);
+    expect(videoRenditions.map((r) => r.name).sort()).toEqual([
+      'cmaf',
+      'poster-jpg',
+      'preview-webp',
+      'v360-mp4',
+    ]);
     const mp4 = await p.storage.read(videoRenditions.find((r) => r.name === 'v360-mp4')!.storageKey);
     expect(mp4.subarray(4, 8).toString('latin1')).toBe('ftyp');
 
@@ -83,8 +88,17 @@ describe('image and video pipeline with STORAGE_DRIVER=s3 (s3rver, real workers)
     expect(await bucketKeys(image.id)).toEqual(
       [im.storageKey, ...imageRenditions.map((r) => r.storageKey)].map((k) => `${PREFIX}/${k}`).sort(),
     );
+    // The CMAF ladder's row is a folder: exactly the files its committed manifest lists are in it.
+    const ladderFiles = videoRenditions.flatMap((r) => {
+      if (!r.stream) return [r.storageKey];
+      const { rungs, audio } = StreamManifestSchema.parse(r.stream);
+      const tracks = [...rungs, ...(audio ? [audio] : [])];
+      return tracks
+        .flatMap((t) => [t.init, ...t.segments.map((x) => x.uri)])
+        .map((f) => `${r.storageKey}${f}`);
+    });
     expect(await bucketKeys(video.id)).toEqual(
-      [vm.storageKey, ...videoRenditions.map((r) => r.storageKey)].map((k) => `${PREFIX}/${k}`).sort(),
+      [vm.storageKey, ...ladderFiles].map((k) => `${PREFIX}/${k}`).sort(),
     );
     await expect(fs.readdir(p.config.storageDir)).rejects.toMatchObject({ code: 'ENOENT' });
     // Each video job's private copy of the original (and ffmpeg's output) is gone once it finished.

@@ -50,7 +50,10 @@ describe('finalize after its lock was lost', () => {
     } as unknown as Job;
     const processor = createFinalizeProcessor({
       db,
-      storage: { delete: async () => void writes.push('storage.delete') },
+      storage: {
+        delete: async () => void writes.push('storage.delete'),
+        deletePrefix: async () => void writes.push('storage.deletePrefix'),
+      },
       events: { publish: async () => void writes.push('publish') },
       logger: { debug() {}, info() {}, warn() {}, error() {} },
       emitWebhook: async () => writes.push('webhook'),

@@ -15,7 +15,7 @@ import type { BlobStore } from '@fjord/storage';
 export type FinalizeProcessorDeps = {
   db: DbClient;
   /** Deletes rendition files no row points at any more (a reprocess's previous run, a failed run's). */
-  storage: Pick<BlobStore, 'delete'>;
+  storage: Pick<BlobStore, 'delete' | 'deletePrefix'>;
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   /** Queues webhook deliveries for the outcome; idempotent per (endpoint, event), so retries are safe. */
@@ -50,11 +50,10 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const referenced = new Set(inUse.map((r) => r.storageKey));
     const stale = [...new Set(keys)].filter((k) => k && !referenced.has(k));
     for (const key of stale) {
-      await deps.storage
-        .delete(key)
-        .catch((err: unknown) =>
-          logger.warn({ err, mediaId, key }, 'could not delete a stale rendition file'),
-        );
+      // A key ending in '/' is a many-file rendition's folder (the CMAF ladder's segments).
+      await (key.endsWith('/') ? deps.storage.deletePrefix(key) : deps.storage.delete(key)).catch(
+        (err: unknown) => logger.warn({ err, mediaId, key }, 'could not delete a stale rendition file'),
+      );
     }
     return stale.length;
   }
@@ -158,6 +157,8 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
           bitrate: r.bitrate ?? null,
           durationMs: r.durationMs ?? null,
           storageKey: r.storageKey,
+          // The ladder's tracks and segments commit with the row: a playlist never names a missing file.
+          ...(r.stream ? { stream: r.stream } : {}),
         };
         await tx.rendition.upsert({
           where: { mediaId_name: { mediaId, name: r.variant } },

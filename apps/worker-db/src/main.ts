@@ -14,7 +14,7 @@ import {
 } from '@fjord/queue';
 import { openUserErasure } from '@fjord/ingest';
 import { createBlobStore } from '@fjord/storage';
-import { emitMediaWebhookEvent } from '@fjord/webhooks';
+import { emitMediaWebhookEvent, loadUrlSigningSecret } from '@fjord/webhooks';
 import { createFinalizeProcessor } from './finalize-media.processor';
 import { createSweepProcessor } from './sweep-stuck-media.processor';
 
@@ -30,6 +30,12 @@ const erasure = openUserErasure({ config, db, queues, storage, logger });
 // Every replica keeps the one scheduler alive: re-created after Redis lost it (flush, empty restart).
 const schedule = await startMaintenanceSchedule({ queues, everyMs: config.SWEEPER_INTERVAL_MS, logger });
 
+const streamSigner = {
+  urlSigningSecret: loadUrlSigningSecret(config),
+  baseUrl: config.FJORD_PUBLIC_URL,
+  ttlSeconds: config.SIGNED_URL_TTL_SECONDS,
+};
+
 const finalize = await runWorker({
   queueName: QueueName.db,
   processor: createFinalizeProcessor({
@@ -37,7 +43,7 @@ const finalize = await runWorker({
     storage,
     events,
     logger,
-    emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config }, input),
+    emitWebhook: (input) => emitMediaWebhookEvent({ db, queues, config, streamSigner }, input),
   }),
   concurrency: config.DB_CONCURRENCY,
   config,

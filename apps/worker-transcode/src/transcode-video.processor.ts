@@ -21,9 +21,10 @@ import {
   type TranscodeJobData,
   type TranscodeJobResult,
 } from '@fjord/queue';
-import { renditionKey, type BlobStore } from '@fjord/storage';
+import { renditionKey, renditionPrefix, type BlobStore } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
 import { downloadToTempFile, type LocalCopy } from './download-original';
+import { transcodeLadder } from './transcode-ladder';
 import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
 
 export type VideoProcessorDeps = {
@@ -46,10 +47,13 @@ function sourceOf(info: VideoInfo) {
   return { durationMs, videoCodec, audioCodec, bitrate, rotation };
 }
 
-/** One video output (a ladder rung, the poster or the preview) of one media; returns metadata only. */
+/** One video output (a progressive rung, the CMAF ladder, the poster or the preview) of one media; returns metadata only. */
 export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
   const { db, storage, logger, cancels } = deps;
   const publish = safePublish(deps.events, logger);
+
+  const isMediaPresent = async (id: string) =>
+    Boolean(await db.media.findUnique({ where: { id }, select: { id: true } }));
 
   async function processVideoJob(data: TranscodeJobData, job: Job): Promise<TranscodeJobResult> {
     const { mediaId } = data;
@@ -81,6 +85,40 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
         sourceHeight: info.height,
         video: sourceOf(info),
       };
+      let lastEventAt = 0;
+      const opts = {
+        threads: deps.ffmpegThreads,
+        timeoutMs: deps.timeoutMs,
+        signal: cancel.signal,
+        onProgress: (fraction: number) => {
+          job.updateProgress(Math.round(fraction * 100)).catch(() => undefined);
+          if (Date.now() - lastEventAt < PROGRESS_EVENT_EVERY_MS) return;
+          lastEventAt = Date.now();
+          void publish({ mediaId, type: 'progress', variant: variant.name });
+        },
+      };
+      if (variant.kind === 'ladder') {
+        const prefix = renditionPrefix(mediaId, variant.name, runFolder(data.run), attemptTag(job));
+        const out = await transcodeLadder({
+          job,
+          storage,
+          input,
+          info,
+          prefix,
+          tempRoot: deps.tempDir,
+          opts,
+        });
+        if (cancel.signal.aborted || !(await isMediaPresent(mediaId))) {
+          await storage.deletePrefix(prefix);
+          throw new UnrecoverableError(DELETED);
+        }
+        logger.info(
+          { mediaId, variant: variant.name, rungs: out.stream?.rungs.length, bytes: out.bytes },
+          'video ladder rendered',
+        );
+        await publish({ mediaId, type: 'variant-done', variant: variant.name });
+        return { ...base, ...out };
+      }
       if (!shouldRenderVariant(info, variant)) {
         await job.updateProgress(100);
         return {
@@ -94,24 +132,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           storageKey: '',
         };
       }
-      let lastEventAt = 0;
-      const out = await renderVideoVariant({
-        input,
-        info,
-        variant,
-        tempRoot: deps.tempDir,
-        opts: {
-          threads: deps.ffmpegThreads,
-          timeoutMs: deps.timeoutMs,
-          signal: cancel.signal,
-          onProgress: (fraction) => {
-            job.updateProgress(Math.round(fraction * 100)).catch(() => undefined);
-            if (Date.now() - lastEventAt < PROGRESS_EVENT_EVERY_MS) return;
-            lastEventAt = Date.now();
-            void publish({ mediaId, type: 'progress', variant: variant.name });
-          },
-        },
-      });
+      const out = await renderVideoVariant({ input, info, variant, tempRoot: deps.tempDir, opts });
       try {
         const storageKey = renditionKey(mediaId, variant.name, out.ext, runFolder(data.run), attemptTag(job));
         const { bytes } = await putFencedOutput({
@@ -121,10 +142,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           source: () => createReadStream(out.path),
         });
         // Deleted while the file was being stored: take back what was just written.
-        if (
-          cancel.signal.aborted ||
-          !(await db.media.findUnique({ where: { id: mediaId }, select: { id: true } }))
-        ) {
+        if (cancel.signal.aborted || !(await isMediaPresent(mediaId))) {
           await storage.delete(storageKey);
           throw new UnrecoverableError(DELETED);
         }

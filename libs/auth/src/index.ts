@@ -48,6 +48,8 @@ export { createAuthService, type AuthService } from './auth.service';
 export {
   signFilePath,
   verifySignedFilePath,
+  signStreamToken,
+  verifyStreamToken,
   loadOrCreateSecretFile,
   loadUrlSigningSecret,
   type SignedPathCheck,

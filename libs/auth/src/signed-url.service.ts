@@ -37,6 +37,33 @@ export function verifySignedFilePath(opts: {
   return expires < nowSeconds ? 'expired' : 'valid';
 }
 
+/** What a stream token covers: one media's whole presentation, never a single file, never another media. */
+const presentationPath = (mediaId: string) => `/stream/${mediaId}`;
+
+/** `<expires>.<hmac>`: the signed-URL HMAC over a media's presentation path and the expiry (ADR 0016). */
+export function signStreamToken(opts: { secret: string; mediaId: string; expiresAt: Date }) {
+  const expires = Math.floor(opts.expiresAt.getTime() / 1000);
+  const sig = signature(opts.secret, presentationPath(opts.mediaId), expires);
+  return { token: `${expires}.${sig}`, expiresAt: new Date(expires * 1000) };
+}
+
+export function verifyStreamToken(opts: {
+  secret: string;
+  mediaId: string;
+  token: string;
+  now?: Date;
+}): SignedPathCheck {
+  const [expires, sig, extra] = opts.token.split('.');
+  if (!expires || !sig || extra !== undefined) return 'invalid';
+  return verifySignedFilePath({
+    secret: opts.secret,
+    filePath: presentationPath(opts.mediaId),
+    expires,
+    sig,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+}
+
 /**
  * A secret generated on first use and persisted (0600) as `<data dir>/secrets/<name>`, so every process
  * and restart on this machine agrees. Racing processes converge on the first file written. Never logged.

@@ -2,6 +2,14 @@ export { closeWebServices, createWebServices, getServices, peekServices, type We
 export { createWebHttp, getWebHttp, type WebHttp } from './web-http';
 export type { FileParams } from './handlers/files.handler';
 export type { ImageParams } from './handlers/image-transform.handler';
+export type { StreamParams } from './stream/stream.handler';
+export {
+  renderHlsMaster,
+  renderHlsMediaPlaylist,
+  renderDashMpd,
+  type SubtitleTrack,
+} from './stream/stream-manifests';
+export { signStreamToken, verifyStreamToken, streamUrl, SESSION_STREAM_TOKEN } from './stream/stream-token';
 export { healthLive } from './handlers/health.handler';
 // Each handler on its own, for a host that mounts only some (tests/pipeline runs tus with its own deps).
 export { createTusUploadServer, TUS_PATH, type TusUploadDeps } from './tus/tus-upload.server';

@@ -5,6 +5,7 @@ import { createMetricsHandler } from './handlers/metrics.handler';
 import { createImageTransformHandler } from './handlers/image-transform.handler';
 import { createStreamUploadHandler } from './handlers/stream-upload.handler';
 import { measureRoute as m } from './http-metrics';
+import { createStreamHandler } from './stream/stream.handler';
 import { createRestHandlers } from './rest-handlers';
 import { getServices, type WebServices } from './services';
 import { handleTrpcRequest } from './trpc-handler';
@@ -40,6 +41,7 @@ export function createWebHttp(services: WebServices) {
     exportAccount: m('/api/v1/export', createExportHandler(services)),
     files: m('/files/[mediaId]/[name]', createFilesHandler(services)),
     images: m('/img/[signature]/[options]/[mediaId]', createImageTransformHandler(services)),
+    stream: m('/stream/[token]/[mediaId]/[...file]', createStreamHandler(services)),
     upload: m('/api/uploads', createStreamUploadHandler(services)),
     health: { ready: () => ready(new Request('http://localhost/api/health/ready')) },
     trpc: m('/api/trpc/[trpc]', (req: Request) => handleTrpcRequest(req, services)),

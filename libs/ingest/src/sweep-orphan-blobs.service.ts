@@ -2,6 +2,13 @@ import type { DbClient } from '@fjord/db';
 import type { QueueLogger } from '@fjord/queue';
 import type { BlobEntry, BlobStore } from '@fjord/storage';
 
+/** A rendition whose key ends in '/' is a folder (the CMAF ladder): every file under it is in use. */
+function isReferenced(referenced: Set<string>, key: string): boolean {
+  if (referenced.has(key)) return true;
+  for (const k of referenced) if (k.endsWith('/') && key.startsWith(k)) return true;
+  return false;
+}
+
 export type SweepOrphanBlobsDeps = {
   db: DbClient;
   storage: Pick<BlobStore, 'list' | 'delete' | 'deletePrefix' | 'removePartial'>;
@@ -97,7 +104,7 @@ async function judgeMedia(
       if (e.isPartial) {
         await deps.storage.removePartial?.(e.key);
         removed.push(e.key);
-      } else if (isSettled && !referenced.has(e.key)) {
+      } else if (isSettled && !isReferenced(referenced, e.key)) {
         await deps.storage.delete(e.key);
         removed.push(e.key);
       }

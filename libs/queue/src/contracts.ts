@@ -49,7 +49,8 @@ export function findImageVariant(name: string): ImageVariant | undefined {
  */
 export const VideoVariantSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
-  kind: z.enum(['rendition', 'poster', 'preview']),
+  /** `ladder`: the whole CMAF streaming ladder in one job (docs/adr/0016-cmaf-ladder.md). */
+  kind: z.enum(['rendition', 'poster', 'preview', 'ladder']),
   shortSide: z.number().int().positive(),
   skipUnlessSourceAbove: z.number().int().nonnegative(),
   crf: z.number().int().min(0).max(51).optional(),
@@ -76,6 +77,7 @@ export const VIDEO_VARIANTS: readonly VideoVariant[] = [
     crf: 22,
     audioKbps: 160,
   },
+  { name: 'cmaf', kind: 'ladder', shortSide: 1080, skipUnlessSourceAbove: 0 },
   { name: 'poster-jpg', kind: 'poster', shortSide: 720, skipUnlessSourceAbove: 0 },
   { name: 'preview-webp', kind: 'preview', shortSide: 180, skipUnlessSourceAbove: 0, previewSeconds: 3 },
 ];
@@ -123,6 +125,53 @@ export const TranscodeJobDataSchema = z.object({
 });
 export type TranscodeJobData = z.infer<typeof TranscodeJobDataSchema>;
 
+/** One CMAF segment file of a track, its path relative to the presentation's folder. */
+export const StreamSegmentSchema = z.object({
+  uri: z.string().regex(/^[a-z0-9-]+\/seg-\d{5}\.m4s$/),
+  /** Seconds, as the segmenter measured them (microsecond precision). */
+  duration: z.number().positive(),
+  bytes: z.number().int().nonnegative(),
+});
+
+const StreamTrackBase = {
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  /** RFC 6381 codec string read from the init segment, e.g. `avc1.64001f` or `mp4a.40.2`. */
+  codecs: z.string().regex(/^[a-zA-Z0-9.]+$/),
+  /** Peak segment bit rate (bits/s) of this track alone; the HLS master adds the audio's to each rung. */
+  bandwidth: z.number().int().positive(),
+  averageBandwidth: z.number().int().positive(),
+  init: z.string().regex(/^[a-z0-9-]+\/init\.mp4$/),
+  segments: z.array(StreamSegmentSchema).min(1),
+};
+export const StreamVideoTrackSchema = z.object({
+  ...StreamTrackBase,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  frameRate: z.number().positive(),
+});
+export const StreamAudioTrackSchema = z.object({
+  ...StreamTrackBase,
+  channels: z.number().int().positive(),
+  sampleRate: z.number().int().positive(),
+});
+/**
+ * What the ladder job wrote, committed by finalize on the `cmaf` rendition row: the HLS master, the
+ * per-rung playlists and the DASH MPD are rendered from it at request time, so they never list a file
+ * that is not committed. URIs are relative to the rendition's storage prefix.
+ */
+export const StreamManifestSchema = z.object({
+  v: z.literal(1),
+  durationMs: z.number().int().positive(),
+  /** Seconds between key frames, identical on every rung. */
+  gopSeconds: z.number().positive(),
+  rungs: z.array(StreamVideoTrackSchema).min(1),
+  audio: StreamAudioTrackSchema.nullable(),
+});
+export type StreamSegment = z.infer<typeof StreamSegmentSchema>;
+export type StreamVideoTrack = z.infer<typeof StreamVideoTrackSchema>;
+export type StreamAudioTrack = z.infer<typeof StreamAudioTrackSchema>;
+export type StreamManifest = z.infer<typeof StreamManifestSchema>;
+
 export const TranscodeJobResultSchema = z.object({
   variant: z.string(),
   format: z.string(),
@@ -138,6 +187,8 @@ export const TranscodeJobResultSchema = z.object({
   skipped: z.boolean().optional(),
   durationMs: z.number().int().nonnegative().nullish(),
   bitrate: z.number().int().nonnegative().nullish(),
+  /** The ladder job only: its tracks and segments; `storageKey` is then a folder (ends with '/'). */
+  stream: StreamManifestSchema.optional(),
   /** Video only: what the probe found in the original, so finalize can record it. */
   video: z
     .object({
@@ -214,6 +265,34 @@ export const MediaEventSchema = z.object({
 });
 export type MediaEvent = z.infer<typeof MediaEventSchema>;
 
+/** Signed playback of a committed ladder, as REST's media and the media.ready webhook give it. */
+export const StreamRungSchema = z
+  .object({
+    name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
+    width: z.int(),
+    height: z.int(),
+    bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
+    averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
+    codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
+    frameRate: z.number(),
+  })
+  .meta({ id: 'StreamRung' });
+export const StreamsSchema = z
+  .object({
+    hls: z.url().meta({
+      description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
+    }),
+    dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
+    expiresAt: z.iso.datetime(),
+    rungs: z.array(StreamRungSchema),
+    audio: z
+      .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
+      .nullable()
+      .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
+  })
+  .meta({ id: 'Streams' });
+export type Streams = z.infer<typeof StreamsSchema>;
+
 /** Events a webhook endpoint can subscribe to. media.deleted is emitted once media deletion exists. */
 export const WEBHOOK_EVENTS = ['media.ready', 'media.failed', 'media.deleted'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -229,6 +308,10 @@ export const WebhookEventPayloadSchema = z
       kind: z.enum(['IMAGE', 'VIDEO']),
       status: z.enum(['UPLOADED', 'QUEUED', 'PROCESSING', 'READY', 'FAILED']),
       error: z.string().nullable(),
+      streams: StreamsSchema.optional().meta({
+        description:
+          'media.ready of a video: signed stream URLs, valid until their expiresAt (GET /api/v1/media/{id} gives fresh ones).',
+      }),
     }),
   })
   .meta({ id: 'WebhookEventPayload' });

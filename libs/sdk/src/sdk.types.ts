@@ -15,6 +15,24 @@ export type Media = {
   createdAt: string;
   finishedAt: string | null;
   renditions: { name: string; format: string; width: number; height: number; bytes: number; url: string }[];
+  /** Videos, from getMedia only: signed HLS/DASH URLs (valid until expiresAt) and the ladder; null until READY. */
+  streams?: Streams | null;
+};
+export type StreamRung = {
+  name: string;
+  width: number;
+  height: number;
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+  frameRate: number;
+};
+export type Streams = {
+  hls: string;
+  dash: string;
+  expiresAt: string;
+  rungs: StreamRung[];
+  audio: { codecs: string; bandwidth: number; channels: number; sampleRate: number } | null;
 };
 export type MediaCreated = {
   id: string;

@@ -18,7 +18,9 @@ export {
   imageCachePrefix,
   originalKey,
   renditionKey,
+  renditionPrefix,
   mediaPrefix,
+  storedRenditionBytes,
 } from './storage-key';
 // Storage's own fault class, here so consumers of storage need no second import (defined in @fjord/errors).
 export { isStorageFullError } from '@fjord/errors';

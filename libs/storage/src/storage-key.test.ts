@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidKey, mediaPrefix, originalKey, renditionKey } from './storage-key';
+import {
+  assertValidKey,
+  mediaPrefix,
+  originalKey,
+  renditionKey,
+  renditionPrefix,
+  storedRenditionBytes,
+} from './storage-key';
 
 describe('storage keys', () => {
   it('builds the documented layout', () => {
@@ -13,6 +20,9 @@ describe('storage keys', () => {
     expect(renditionKey('abc-123', 'thumb-webp', 'webp', undefined, 's1')).toBe(
       'media/abc-123/r/thumb-webp.s1.webp',
     );
+    expect(renditionPrefix('abc-123', 'cmaf', 'm1x2y3', 's3')).toBe('media/abc-123/r/m1x2y3/cmaf.s3/');
+    expect(renditionPrefix('abc-123', 'cmaf', undefined, 's1')).toBe('media/abc-123/r/cmaf.s1/');
+    expect(() => renditionPrefix('abc-123', 'cmaf', '../x')).toThrow(/Invalid processing run/);
   });
 
   it('refuses parts that would change the path', () => {
@@ -42,5 +52,26 @@ describe('storage keys', () => {
   it('accepts ordinary keys, and a trailing slash only for prefixes', () => {
     expect(() => assertValidKey('media/abc/r/w1280-webp.webp')).not.toThrow();
     expect(() => assertValidKey('media/abc/', { allowTrailingSlash: true })).not.toThrow();
+  });
+});
+
+describe('storedRenditionBytes', () => {
+  const files = new Map([
+    ['media/a/r/v.s1.mp4', 10],
+    ['media/a/r/cmaf.s1/v240/init.mp4', 3],
+    ['media/a/r/cmaf.s1/v240/seg-00000.m4s', 7],
+  ]);
+  const store = {
+    stat: async (key: string) => (files.has(key) ? { size: files.get(key)!, mtimeMs: 0 } : null),
+    async *list(prefix: string) {
+      for (const key of files.keys()) if (key.startsWith(prefix)) yield { key, mtimeMs: 0, isPartial: false };
+    },
+  };
+
+  it('is a file size, or the sum over a folder key; null when nothing is stored', async () => {
+    expect(await storedRenditionBytes(store, 'media/a/r/v.s1.mp4')).toBe(10);
+    expect(await storedRenditionBytes(store, 'media/a/r/cmaf.s1/')).toBe(10);
+    expect(await storedRenditionBytes(store, 'media/a/r/cmaf.s2/')).toBeNull();
+    expect(await storedRenditionBytes(store, 'media/a/r/gone.mp4')).toBeNull();
   });
 });

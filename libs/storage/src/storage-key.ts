@@ -1,4 +1,5 @@
 import { AppError } from '@fjord/errors';
+import type { BlobStore } from './blob-store.types';
 
 const KEY_CHARS = /^[a-zA-Z0-9/._-]+$/;
 const MAX_KEY_LENGTH = 512;
@@ -56,6 +57,15 @@ export function renditionKey(
   return `media/${mediaId}/r/${run ? `${run}/` : ''}${variant}${attempt ? `.${attempt}` : ''}.${ext.toLowerCase()}`;
 }
 
+/**
+ * `media/<id>/r/[<run>/]<variant>[.<attempt>]/`: the folder of a many-file rendition (the CMAF ladder's
+ * init and media segments), per run and per attempt like renditionKey, so no late attempt can touch the
+ * files a committed set points at.
+ */
+export function renditionPrefix(mediaId: string, variant: string, run?: string, attempt?: string): string {
+  return `${renditionKey(mediaId, variant, 'd', run, attempt).slice(0, -2)}/`;
+}
+
 /** `media/<id>/`: everything stored for one media item, for deletePrefix. */
 export function mediaPrefix(mediaId: string): string {
   assertSafePart('media id', mediaId);
@@ -76,4 +86,24 @@ export function imageCacheKey(mediaId: string, hash: string, ext: string): strin
 export function imageCachePrefix(mediaId: string): string {
   assertSafePart('media id', mediaId);
   return `img-cache/${mediaId}/`;
+}
+
+/**
+ * Bytes stored under a rendition's key: the file's size, or for a folder key (ending in '/', the CMAF
+ * ladder) the sum over its files; null when nothing is there. What the crash and Redis-loss checks compare
+ * with `Rendition.bytes`.
+ */
+export async function storedRenditionBytes(
+  storage: Pick<BlobStore, 'stat' | 'list'>,
+  key: string,
+): Promise<number | null> {
+  if (!key.endsWith('/')) return (await storage.stat(key))?.size ?? null;
+  let total = 0;
+  let count = 0;
+  for await (const e of storage.list(key)) {
+    if (e.isPartial) continue;
+    total += (await storage.stat(e.key))?.size ?? 0;
+    count += 1;
+  }
+  return count > 0 ? total : null;
 }

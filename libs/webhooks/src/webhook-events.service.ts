@@ -8,6 +8,7 @@ import {
   type Queues,
   type WebhookEvent,
 } from '@fjord/queue';
+import { findSignedStreams, type StreamSigner } from './media-streams.service';
 
 export type WebhookQueueConfig = Pick<Config, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>;
 
@@ -41,7 +42,13 @@ export type MediaSnapshot = {
  * neither duplicates rows nor jobs.
  */
 export async function emitMediaWebhookEvent(
-  deps: { db: DbClient; queues: Pick<Queues, 'webhooks'>; config: WebhookQueueConfig },
+  deps: {
+    db: DbClient;
+    queues: Pick<Queues, 'webhooks'>;
+    config: WebhookQueueConfig;
+    /** Given: a video's media.ready carries signed stream URLs (docs/adr/0016-cmaf-ladder.md). */
+    streamSigner?: StreamSigner;
+  },
   input: { event: WebhookEvent; mediaId: string; snapshot?: MediaSnapshot },
 ): Promise<number> {
   const media =
@@ -57,11 +64,21 @@ export async function emitMediaWebhookEvent(
   });
   if (endpoints.length === 0) return 0;
   const eventId = `${input.event}.${media.id}`;
+  const streams =
+    input.event === 'media.ready' && media.kind === 'VIDEO' && deps.streamSigner
+      ? await findSignedStreams({ ...deps.streamSigner, db: deps.db, mediaId: media.id })
+      : null;
   const payload = WebhookEventPayloadSchema.parse({
     id: eventId,
     type: input.event,
     createdAt: (media.finishedAt ?? new Date()).toISOString(),
-    data: { id: media.id, kind: media.kind, status: media.status, error: media.error },
+    data: {
+      id: media.id,
+      kind: media.kind,
+      status: media.status,
+      error: media.error,
+      ...(streams ? { streams } : {}),
+    },
   });
 
   await deps.db.webhookDelivery.createMany({

@@ -7,6 +7,16 @@ import { UsageError } from '../cli-context';
 
 const COMMON = '[--url <Fjord URL>] [--key <API key> | env FJORD_API_KEY]';
 /** Above this, `upload` goes resumable (tus, in chunks) without being asked. */
+/** A video's signed stream URLs and ladder, one line each (nothing for images or before READY). */
+export function streamLines(m: Media): string[] {
+  if (!m.streams) return [];
+  const { hls, dash, expiresAt, rungs } = m.streams;
+  const ladder = rungs.map(
+    (r) => `${r.name} ${r.width}x${r.height} ${Math.round(r.averageBandwidth / 1000)} kbit/s`,
+  );
+  return [`  hls  ${hls}`, `  dash ${dash}`, `  (until ${expiresAt}) ${ladder.join(', ')}`];
+}
+
 export const RESUMABLE_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 export const mediaHelp = `fjord upload <file…> ${COMMON} [--wait] [--resumable] [--resume <upload URL>]
@@ -133,5 +143,6 @@ export async function runMediaCommand(
     }
     const media = values.wait ? await client.waitUntilReady(id) : await client.getMedia(id);
     console.log(line(media));
+    for (const stream of streamLines(media)) console.log(stream);
   }
 }

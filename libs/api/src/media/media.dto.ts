@@ -111,7 +111,8 @@ export function mediaFileUrl(mediaId: string, name: string): string {
 }
 
 export function toMediaDto(row: MediaRow): MediaDto {
-  const renditions = row.renditions.map((r) => toRenditionDto(row.id, r));
+  // The CMAF ladder is a folder served by /stream (streams in the REST media), not a downloadable file.
+  const renditions = row.renditions.filter((r) => r.format !== 'cmaf').map((r) => toRenditionDto(row.id, r));
   const thumbName = row.kind === 'VIDEO' ? VIDEO_THUMBNAIL_RENDITION : THUMBNAIL_RENDITION;
   const thumb = renditions.find((r) => r.name === thumbName);
   const poster = renditions.find((r) => r.name === VIDEO_POSTER_RENDITION);

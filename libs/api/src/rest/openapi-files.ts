@@ -1,4 +1,4 @@
-import { errorResponse, pathParam, type JsonObject } from './openapi-parts';
+import { BYTES_CONTENT, errorResponse, pathParam, type JsonObject } from './openapi-parts';
 
 const requestHeader = (name: string, description: string) => ({
   name,
@@ -34,11 +34,11 @@ export function filesPaths(): Record<string, JsonObject> {
     responses: {
       '200': {
         description: 'The bytes, with the media type of the file.',
-        content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        content: BYTES_CONTENT,
       },
       '206': {
         description: 'The requested range (see Content-Range).',
-        content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        content: BYTES_CONTENT,
       },
       '304': { description: 'Not modified: the If-None-Match ETag still matches.' },
       '401': errorResponse('No signed URL and no valid session or API key.'),

@@ -37,3 +37,8 @@ export const pathParam = (name: string, description: string) => ({
   description,
   schema: { type: 'string' },
 });
+
+/** A body of bytes in the file's own media type (downloads, stream segments). */
+export const BYTES_CONTENT = {
+  '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+};

@@ -15,6 +15,7 @@ import { exportPaths } from './openapi-export';
 import { ImageUrlQuerySchema, ImageUrlSchema } from './image-url.schemas';
 import { imagePaths } from './openapi-images';
 import { filesPaths } from './openapi-files';
+import { streamPaths } from './openapi-stream';
 import { healthPaths } from './openapi-health';
 import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
 import { tusPaths } from './openapi-tus';
@@ -41,7 +42,14 @@ function componentSchemas(): Record<string, JsonObject> {
     io: 'output',
     uri: (id) => `#/components/schemas/${id}`,
   }).schemas as Record<string, JsonObject>;
-  const wanted = new Set(['Rendition', 'SignedRendition', 'WebhookEndpoint', 'WebhookDelivery']);
+  const wanted = new Set([
+    'Rendition',
+    'SignedRendition',
+    'WebhookEndpoint',
+    'WebhookDelivery',
+    'Streams',
+    'StreamRung',
+  ]);
   for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
   return Object.fromEntries(
     [...wanted].map((id) => {
@@ -302,6 +310,7 @@ export function buildOpenApiDocument(opts: { serverUrl: string; version?: string
     filesPaths(),
     exportPaths(),
     imagePaths(),
+    streamPaths(),
     uploadsPaths(STORAGE_FULL_DESCRIPTION),
     healthPaths(),
   );

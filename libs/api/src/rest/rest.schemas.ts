@@ -1,3 +1,4 @@
+import { StreamsSchema, type Streams } from '@fjord/queue';
 import { z } from 'zod';
 
 /**
@@ -48,6 +49,10 @@ export const RestRenditionSchema = z
   })
   .meta({ id: 'Rendition' });
 
+/** Defined beside the webhook payload that carries it too (media.ready). */
+export const RestStreamsSchema = StreamsSchema;
+export type RestStreams = Streams;
+
 export const RestMediaSchema = z
   .object({
     id: z.uuid(),
@@ -72,6 +77,10 @@ export const RestMediaSchema = z
       .optional()
       .meta({ description: 'Present for videos: what ffprobe found in the original.' }),
     renditions: z.array(RestRenditionSchema),
+    streams: RestStreamsSchema.nullable().optional().meta({
+      description:
+        'Videos, on GET /api/v1/media/{id} only: signed adaptive-streaming URLs covering the whole presentation; null until the ladder is READY.',
+    }),
   })
   .meta({ id: 'Media' });
 export type RestMedia = z.infer<typeof RestMediaSchema>;

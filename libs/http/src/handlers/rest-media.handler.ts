@@ -13,6 +13,7 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
+import { findSignedStreams } from '@fjord/webhooks';
 import { mediaNotFound } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type ApiKeyPrincipal, type createRestApi } from '../rest-api';
@@ -26,7 +27,11 @@ export type RestMediaDeps = {
   ingest: IngestService;
   deleteMedia(mediaId: string): Promise<{ deleted: boolean }>;
   reprocessMedia(mediaId: string): Promise<{ removedJobs: number }>;
-  config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL'>;
+  config: Pick<
+    Config,
+    'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES' | 'FJORD_PUBLIC_URL' | 'SIGNED_URL_TTL_SECONDS'
+  >;
+  urlSigningSecret: string;
   restApi: ReturnType<typeof createRestApi>;
   idempotency: IdempotencyStore;
   logger?: Pick<Logger, 'error'>;
@@ -132,9 +137,23 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   /** GET /api/v1/media/:id */
   const getMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:read', (principal) =>
-      withMedia(principal, id, async (media) =>
-        Response.json(toRestMedia(media, deps.config.FJORD_PUBLIC_URL), { headers: NO_STORE }),
-      ),
+      withMedia(principal, id, async (media) => {
+        const streams =
+          media.kind === 'VIDEO'
+            ? await findSignedStreams({
+                db: deps.db,
+                urlSigningSecret: deps.urlSigningSecret,
+                baseUrl: deps.config.FJORD_PUBLIC_URL,
+                ttlSeconds: deps.config.SIGNED_URL_TTL_SECONDS,
+                mediaId: media.id,
+              })
+            : undefined;
+        const body: RestMedia = {
+          ...toRestMedia(media, deps.config.FJORD_PUBLIC_URL),
+          ...(streams !== undefined ? { streams } : {}),
+        };
+        return Response.json(body, { headers: NO_STORE });
+      }),
     );
 
   /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */

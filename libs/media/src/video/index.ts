@@ -1,5 +1,5 @@
 export * from './video.types';
-export { probeVideo, toVideoInfo, normalizeRotation } from './probe-video.service';
+export { probeVideo, toVideoInfo, normalizeRotation, parseFrameRate } from './probe-video.service';
 export {
   runFfmpeg,
   parseFfmpegProgress,
@@ -12,3 +12,17 @@ export {
   shouldRenderVariant,
   posterTimeSeconds,
 } from './render-video-variant.service';
+export {
+  CMAF_RUNGS,
+  CMAF_AUDIO,
+  CMAF_GOP_SECONDS,
+  CMAF_SEGMENT_SECONDS,
+  planCmafRungs,
+  ladderFrameRate,
+  cmafOutputArgs,
+  parseMuxerPlaylist,
+  avcCodecString,
+  type CmafRungSpec,
+  type PlannedRung,
+} from './cmaf-ladder';
+export { renderCmafLadder, type RenderedCmafLadder, type CmafTrackFiles } from './render-cmaf-ladder.service';

@@ -8,6 +8,8 @@ type ProbeStream = {
   codec_name?: string;
   width?: number;
   height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
 };
@@ -70,7 +72,15 @@ export function toVideoInfo(probe: ProbeOutput): VideoInfo {
     audioCodec: audio?.codec_name ?? null,
     bitrate: Number.isFinite(bitrate) ? Math.round(bitrate) : 0,
     hasAudio: Boolean(audio),
+    frameRate: parseFrameRate(video.avg_frame_rate) ?? parseFrameRate(video.r_frame_rate),
   };
+}
+
+/** ffprobe's `30000/1001`; undefined for `0/0` or nonsense (a ladder then falls back to 30 fps). */
+export function parseFrameRate(value: string | undefined): number | undefined {
+  const [num, den] = (value ?? '').split('/').map(Number);
+  const fps = den ? num! / den : Number.NaN;
+  return Number.isFinite(fps) && fps > 0 && fps <= 240 ? Math.round(fps * 1000) / 1000 : undefined;
 }
 
 const BMFF_BOXES = new Set(['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip']);

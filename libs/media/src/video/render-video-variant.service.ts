@@ -16,7 +16,10 @@ export function fitShortSide(source: { width: number; height: number }, shortSid
 }
 
 /** A rung is skipped when the source is too small for it: a 480p phone clip gets no 1080p "upscale". */
-export function shouldRenderVariant(source: { width: number; height: number }, variant: VideoVariantSpec) {
+export function shouldRenderVariant(
+  source: { width: number; height: number },
+  variant: Pick<VideoVariantSpec, 'skipUnlessSourceAbove'>,
+) {
   return Math.min(source.width, source.height) > variant.skipUnlessSourceAbove;
 }
 
@@ -29,7 +32,7 @@ export function posterTimeSeconds(durationMs: number): number {
  * The input side of every command: only file/pipe protocols, the demuxer chosen from the probe (never
  * guessed from content), a thread cap, and a CPU-time backstop that ends ffmpeg even if this process died.
  */
-function inputArgs(input: string, info: VideoInfo, opts: VideoRunOptions, seekSeconds?: number) {
+export function inputArgs(input: string, info: VideoInfo, opts: VideoRunOptions, seekSeconds?: number) {
   return [
     '-hide_banner',
     '-nostdin',
@@ -147,7 +150,7 @@ const NEARLY_FULL_BYTES = 1024 * 1024;
  * tmpfs), so an empty output is never a rendition: storage_full when the disk is (nearly) full, else an
  * unexplained failure that a retry may fix.
  */
-async function emptyOutputError(dir: string): Promise<Error> {
+export async function emptyOutputError(dir: string): Promise<Error> {
   const stats = await fs.statfs(dir).catch(() => null);
   if (stats && stats.bavail * stats.bsize < NEARLY_FULL_BYTES) {
     return storageFullError(new Error('ffmpeg wrote an empty file: no space left on device'));

@@ -18,12 +18,14 @@ export interface VideoInfo {
   /** Bits per second of the whole file. */
   bitrate: number;
   hasAudio: boolean;
+  /** Average frames per second of the video stream, when ffprobe knows it. */
+  frameRate?: number;
 }
 
 /** Structurally identical to VideoVariant in @fjord/queue's contracts (media must not depend on the queue). */
 export interface VideoVariantSpec {
   name: string;
-  kind: 'rendition' | 'poster' | 'preview';
+  kind: 'rendition' | 'poster' | 'preview' | 'ladder';
   /** Target short side in pixels (360 for "360p"), never exceeding the source. */
   shortSide: number;
   /** Rendered only when the source's short side is larger than this (so no rung is an upscale or a duplicate). */

@@ -255,6 +255,48 @@ function imageRows(w: IdorWorld): Row[] {
   );
 }
 
+/** /stream: a session sees only its own presentations; a token opens exactly the media it was signed for. */
+function streamRows(w: IdorWorld): Row[] {
+  const route = '/stream/[token]/[mediaId]/[...file]';
+  const rows: Row[] = [];
+  for (const method of ['GET', 'HEAD'] as const) {
+    const send =
+      (token: () => string, headers: () => Auth = () => ({})) =>
+      () =>
+        callRoute(route, method, `/stream/${token()}/${w.mediaId}/master.m3u8`, {
+          headers: headers(),
+          params: { token: token(), mediaId: w.mediaId, file: ['master.m3u8'] } as never,
+        });
+    const covers = [`${method} ${route}`];
+    const session = () => 's';
+    rows.push(
+      {
+        covers,
+        as: 'another user (session)',
+        send: send(session, () => w.stranger.session),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: 'another user (API key)',
+        send: send(session, () => w.stranger.key),
+        status: 404,
+        code: 'not_found',
+      },
+      {
+        covers,
+        as: 'a valid token for another media',
+        send: send(() => w.streamToken(w.otherMediaId)),
+        status: 403,
+        code: 'forbidden',
+      },
+      { covers, as: 'no credentials', send: send(session), status: 401, code: 'unauthorized' },
+    );
+  }
+  return rows;
+}
+
 function filesRows(w: IdorWorld): Row[] {
   const route = '/files/[mediaId]/[name]';
   const get =
@@ -459,5 +501,12 @@ function tusRows(w: IdorWorld): Row[] {
 
 /** The IDOR matrix: one row per attempt that must be refused. A new route, page or procedure with an id adds rows here. */
 export function idorRows(w: IdorWorld): Row[] {
-  return [...procedureRows(w), ...restRows(w), ...imageRows(w), ...filesRows(w), ...tusRows(w)];
+  return [
+    ...procedureRows(w),
+    ...restRows(w),
+    ...imageRows(w),
+    ...filesRows(w),
+    ...streamRows(w),
+    ...tusRows(w),
+  ];
 }

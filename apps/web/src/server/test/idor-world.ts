@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { mediaFileUrl } from '@fjord/api';
-import { API_KEY_SCOPES, createApiKey, createSession, signFilePath, signImagePath } from '@fjord/auth';
+import {
+  API_KEY_SCOPES,
+  createApiKey,
+  createSession,
+  signFilePath,
+  signImagePath,
+  signStreamToken,
+} from '@fjord/auth';
 import { createTestRendition, createTestUser } from '@fjord/testing';
 import { createWebhookService } from '@fjord/webhooks';
 import { BASE, bearer, callRoute, cookieOf, type Auth } from './route-client';
@@ -29,6 +36,8 @@ export type IdorWorld = {
   signed: (mediaId: string, name: string, expiresAt?: Date) => string;
   /** `/img/<sig>/<options>/<mediaId>` signed with the server's key; `options` must carry its `exp:`. */
   signedImage: (mediaId: string, options: string) => string;
+  /** A /stream token (docs/adr/0016-cmaf-ladder.md) for one media's presentation. */
+  streamToken: (mediaId: string) => string;
 };
 
 /** Creates the owner's media, webhook, delivery, keys and tus uploads, and the stranger's credentials. */
@@ -69,6 +78,12 @@ export async function createIdorWorld(h: Awaited<ReturnType<typeof createWebHarn
   };
   w.mediaId = await ready();
   w.otherMediaId = await ready();
+  w.streamToken = (mediaId) =>
+    signStreamToken({
+      secret: h.services.urlSigningSecret,
+      mediaId,
+      expiresAt: new Date(Date.now() + 60_000),
+    }).token;
   w.signed = (mediaId, name, expiresAt = new Date(Date.now() + 60_000)) => {
     const filePath = mediaFileUrl(mediaId, name);
     return `${BASE}${filePath}?${signFilePath({ secret: h.services.urlSigningSecret, filePath, expiresAt }).query}`;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Rendition" ADD COLUMN     "stream" JSONB;
