@@ -1,6 +1,7 @@
 import { createIdempotencyStore, createRateLimiter } from '@fjord/api';
 import { createWebhookService } from '@fjord/webhooks';
 import { createRestWebhookHandlers } from './handlers/rest-webhooks.handler';
+import { createRestCaptionsHandlers } from './handlers/rest-captions.handler';
 import { createRestMediaHandlers } from './handlers/rest-media.handler';
 import { createRestRenditionsHandler } from './handlers/rest-renditions.handler';
 import { createRestApi } from './rest-api';
@@ -29,6 +30,7 @@ export function createRestHandlers(services: WebServices) {
   return {
     ...createRestMediaHandlers({ ...services, restApi, idempotency }),
     listRenditions: createRestRenditionsHandler({ ...services, restApi }),
+    captions: createRestCaptionsHandlers({ ...services, restApi, idempotency }),
     webhooks: createRestWebhookHandlers({ restApi, idempotency, webhooks: createWebhookService(services) }),
   };
 }

@@ -46,3 +46,5 @@ export type RenditionList = {
 };
 export type WebhookEvent = 'media.ready' | 'media.failed' | 'media.deleted';
 export type WebhookEndpoint = { id: string; url: string; events: WebhookEvent[]; createdAt: string };
+export type Caption = { lang: string; label: string; bytes: number; createdAt: string; url: string };
+export type CaptionList = { mediaId: string; items: Caption[] };

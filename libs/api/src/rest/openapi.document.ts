@@ -11,6 +11,7 @@ import {
   RestMediaSchema,
 } from './rest.schemas';
 import { HealthSchema } from './health.schemas';
+import { CAPTION_COMPONENTS, captionOperation } from './openapi-captions';
 import { filesPaths } from './openapi-files';
 import { healthPaths } from './openapi-health';
 import { errorResponse, ok, pathParam, ref, type JsonObject } from './openapi-parts';
@@ -27,6 +28,7 @@ const COMPONENTS = [
   RenditionListSchema,
   MediaUploadBodySchema,
   ...WEBHOOK_COMPONENTS,
+  ...CAPTION_COMPONENTS,
   WebhookEventPayloadSchema,
   HealthSchema,
 ];
@@ -164,6 +166,10 @@ function operationObject(op: RestOperation): JsonObject {
           ...common,
         },
       };
+    case 'listCaptions':
+    case 'uploadCaption':
+    case 'deleteCaption':
+      return captionOperation(op, base, common, STORAGE_FULL_DESCRIPTION);
     default:
       return webhookOperation(op, base, common);
   }

@@ -7,6 +7,9 @@ export type RestOperation = {
     | 'deleteMedia'
     | 'reprocessMedia'
     | 'listRenditions'
+    | 'listCaptions'
+    | 'uploadCaption'
+    | 'deleteCaption'
     | 'createWebhook'
     | 'listWebhooks'
     | 'deleteWebhook'
@@ -60,6 +63,27 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
     path: '/api/v1/media/:id/renditions',
     summary: 'List renditions with signed download URLs',
     scope: 'media:read',
+  },
+  {
+    operationId: 'listCaptions',
+    method: 'GET',
+    path: '/api/v1/media/:id/captions',
+    summary: 'List the caption tracks of a video',
+    scope: 'media:read',
+  },
+  {
+    operationId: 'uploadCaption',
+    method: 'POST',
+    path: '/api/v1/media/:id/captions',
+    summary: 'Add or replace the captions of one language (WebVTT or SRT body)',
+    scope: 'media:write',
+  },
+  {
+    operationId: 'deleteCaption',
+    method: 'DELETE',
+    path: '/api/v1/media/:id/captions/:lang',
+    summary: 'Remove the captions of one language',
+    scope: 'media:write',
   },
 
   {

@@ -42,6 +42,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
   const services: ApiServices = {
     config,
     db: database.db,
+    storage,
     queues,
     events,
     deleteMedia,

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
+import { captionLangOf, findCaptionFile, isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
 import { verifySignedFilePath } from '@fjord/auth';
 import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
@@ -16,7 +16,14 @@ export type FilesHandlerDeps = {
 };
 export type FileParams = { mediaId: string; name: string };
 
-type ResolvedFile = { storageKey: string; mimeType: string; etag: string; downloadName?: string };
+type ResolvedFile = {
+  storageKey: string;
+  mimeType: string;
+  etag: string;
+  downloadName?: string;
+  /** Replaceable under the same URL (captions): revalidate instead of caching for a year. */
+  isMutable?: boolean;
+};
 
 const NOT_FOUND = 'This file does not exist or you do not have access to it.';
 
@@ -38,6 +45,19 @@ async function resolveFile(
       mimeType: media.mimeType,
       etag: `"${media.sha256}"`,
       downloadName: media.originalName,
+    };
+    return file;
+  }
+  const captionLang = captionLangOf(params.name);
+  if (captionLang !== null) {
+    const caption = await findCaptionFile(deps.db, media.id, captionLang);
+    if (!caption) return null;
+    // Each upload gets a new key (with a random part), so the key names these exact bytes.
+    const file: ResolvedFile = {
+      storageKey: caption.storageKey,
+      mimeType: 'text/vtt; charset=utf-8',
+      etag: `"${caption.storageKey.split('/').pop()}"`,
+      isMutable: true,
     };
     return file;
   }
@@ -97,7 +117,8 @@ export function createFilesHandler(deps: FilesHandlerDeps) {
         'Accept-Ranges': 'bytes',
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': "default-src 'none'; sandbox",
-        'Cache-Control': file.downloadName ? 'private, no-cache' : 'private, max-age=31536000, immutable',
+        'Cache-Control':
+          file.downloadName || file.isMutable ? 'private, no-cache' : 'private, max-age=31536000, immutable',
         Vary: 'Cookie, Authorization',
       });
       if (file.downloadName) headers.set('Content-Disposition', contentDisposition(file.downloadName));
