@@ -5,6 +5,7 @@ import { createLogger } from '@fjord/observability';
 import { QueueName, createMediaEventPublisher, createMediaEventSubscriber, runWorker } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
+import { createStoryboardProcessor } from './storyboard.processor';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
 
@@ -29,7 +30,7 @@ subscriber.subscribe('*', (event) => {
 await subscriber.ready();
 
 const image = createTranscodeProcessor({ db, storage, events, logger, avifEffort: config.AVIF_EFFORT });
-const video = createVideoTranscodeProcessor({
+const videoDeps = {
   db,
   storage,
   events,
@@ -38,11 +39,13 @@ const video = createVideoTranscodeProcessor({
   ffmpegThreads: config.ffmpegThreads,
   timeoutMs: config.VIDEO_TIMEOUT_MS,
   tempDir: config.transcodeTempDir,
-});
+};
+const video = createVideoTranscodeProcessor(videoDeps);
+const storyboard = createStoryboardProcessor(videoDeps);
 
 await runWorker({
   queueName: QueueName.transcode,
-  processor: [image, video],
+  processor: [image, video, storyboard],
   concurrency: config.TRANSCODE_CONCURRENCY,
   config,
   logger,

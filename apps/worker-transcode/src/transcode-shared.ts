@@ -1,4 +1,5 @@
 import {
+  UnrecoverableError,
   assertJobLockHeld,
   isJobLockHeld,
   JobLockLostError,
@@ -45,4 +46,15 @@ export async function putFencedOutput(input: {
     throw new JobLockLostError(job.id);
   }
   return stored;
+}
+
+/**
+ * What a transcode job throws when its ffmpeg was stopped: on shutdown a plain error (retried by this or
+ * another worker), on a delete a final one. null when `err` is not an abort.
+ */
+export function abortedRunError(err: unknown, signal: AbortSignal, isAbortError: boolean): Error | null {
+  if (!isAbortError && !signal.aborted) return null;
+  return signal.reason === 'shutdown'
+    ? new Error('The worker stopped while processing; retrying')
+    : new UnrecoverableError('The media was deleted while it was processed');
 }

@@ -17,6 +17,7 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const JobName = {
   transcodeImage: 'transcode-image',
   transcodeVideo: 'transcode-video',
+  storyboardVideo: 'storyboard-video',
   finalizeMedia: 'finalize-media',
   notifyMedia: 'notify-media',
   sweepStuckMedia: 'sweep-stuck-media',
@@ -49,7 +50,8 @@ export function findImageVariant(name: string): ImageVariant | undefined {
  */
 export const VideoVariantSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
-  kind: z.enum(['rendition', 'poster', 'preview']),
+  /** `storyboard` runs as its own job (storyboard-video): the scrub-preview sprite and its WebVTT. */
+  kind: z.enum(['rendition', 'poster', 'preview', 'storyboard']),
   shortSide: z.number().int().positive(),
   skipUnlessSourceAbove: z.number().int().nonnegative(),
   crf: z.number().int().min(0).max(51).optional(),
@@ -57,6 +59,10 @@ export const VideoVariantSchema = z.object({
   previewSeconds: z.number().positive().optional(),
 });
 export type VideoVariant = z.infer<typeof VideoVariantSchema>;
+
+/** The storyboard job's two renditions: the sprite, and the WebVTT whose cues point into it. */
+export const STORYBOARD_IMAGE_RENDITION = 'storyboard-jpg';
+export const STORYBOARD_VTT_RENDITION = 'storyboard-vtt';
 
 export const VIDEO_VARIANTS: readonly VideoVariant[] = [
   { name: 'v360-mp4', kind: 'rendition', shortSide: 360, skipUnlessSourceAbove: 0, crf: 26, audioKbps: 96 },
@@ -78,6 +84,7 @@ export const VIDEO_VARIANTS: readonly VideoVariant[] = [
   },
   { name: 'poster-jpg', kind: 'poster', shortSide: 720, skipUnlessSourceAbove: 0 },
   { name: 'preview-webp', kind: 'preview', shortSide: 180, skipUnlessSourceAbove: 0, previewSeconds: 3 },
+  { name: STORYBOARD_IMAGE_RENDITION, kind: 'storyboard', shortSide: 90, skipUnlessSourceAbove: 0 },
 ];
 
 export function findVideoVariant(name: string): VideoVariant | undefined {
@@ -113,7 +120,8 @@ export const TranscodeJobDataSchema = z.object({
 });
 export type TranscodeJobData = z.infer<typeof TranscodeJobDataSchema>;
 
-export const TranscodeJobResultSchema = z.object({
+/** One file a transcode child wrote, as finalize records it in a rendition row. */
+export const RenderedFileSchema = z.object({
   variant: z.string(),
   format: z.string(),
   mimeType: z.string(),
@@ -121,6 +129,9 @@ export const TranscodeJobResultSchema = z.object({
   height: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
   storageKey: z.string(),
+});
+
+export const TranscodeJobResultSchema = RenderedFileSchema.extend({
   /** Dimensions of the source after EXIF orientation, so finalize can record them. */
   sourceWidth: z.number().int().positive(),
   sourceHeight: z.number().int().positive(),
@@ -128,6 +139,8 @@ export const TranscodeJobResultSchema = z.object({
   skipped: z.boolean().optional(),
   durationMs: z.number().int().nonnegative().nullish(),
   bitrate: z.number().int().nonnegative().nullish(),
+  /** More files the same child wrote (the storyboard's WebVTT beside its sprite), each its own rendition. */
+  alsoRendered: z.array(RenderedFileSchema).optional(),
   /** Video only: what the probe found in the original, so finalize can record it. */
   video: z
     .object({
@@ -140,6 +153,13 @@ export const TranscodeJobResultSchema = z.object({
     .optional(),
 });
 export type TranscodeJobResult = z.infer<typeof TranscodeJobResultSchema>;
+
+/** Every rendition one child's result stands for: itself (unless skipped) and what it also rendered. */
+export function renditionsOfResult(result: TranscodeJobResult): Omit<TranscodeJobResult, 'alsoRendered'>[] {
+  const { alsoRendered = [], ...main } = result;
+  if (main.skipped) return [];
+  return [main, ...alsoRendered.map((extra) => ({ ...main, durationMs: null, bitrate: null, ...extra }))];
+}
 
 export const FinalizeJobDataSchema = z.object({
   v: z.literal(1),

@@ -12,3 +12,11 @@ export {
   shouldRenderVariant,
   posterTimeSeconds,
 } from './render-video-variant.service';
+export {
+  renderStoryboard,
+  storyboardLayout,
+  storyboardVtt,
+  STORYBOARD_MAX_TILES,
+  type RenderedStoryboard,
+  type StoryboardLayout,
+} from './render-storyboard.service';
