@@ -35,7 +35,7 @@ if (![uploads, kills, videos].every((n) => Number.isInteger(n) && n >= 0) || upl
 }
 
 // A 320×180 clip renders v360-mp4, the poster and the preview; the larger rungs are skipped.
-const VIDEO_NAMES = ['poster-jpg', 'preview-webp', 'v360-mp4'].join(',');
+const VIDEO_NAMES = ['poster-jpg', 'preview-webp', 'storyboard-jpg', 'storyboard-vtt', 'v360-mp4'].join(',');
 const IMAGE_NAMES = IMAGE_VARIANTS.map((v) => v.name)
   .sort()
   .join(',');
