@@ -6,6 +6,7 @@ import { DeleteMediaButton } from './delete-media-button';
 import { formatBitrate, formatBytes, formatDuration } from './format';
 import { MediaStatusLabel } from './media-status-label';
 import { MediaStatusLive } from './media-status-live';
+import { MediaCaptions } from './media-captions';
 import { MediaVideo } from './media-video';
 import { VideoPlayer } from './player/video-player';
 
@@ -113,6 +114,7 @@ export function MediaDetail({ media }: { media: MediaDto }) {
           <RenditionTable renditions={renditions} />
         </>
       )}
+      {media.kind === 'VIDEO' && <MediaCaptions mediaId={media.id} />}
       {media.kind === 'VIDEO' && media.durationMs && (
         <p className="muted">
           {formatDuration(media.durationMs)} · {media.videoCodec?.toUpperCase()}
