@@ -79,6 +79,8 @@ describe('image and video pipeline with STORAGE_DRIVER=s3 (s3rver, real workers)
       'cmaf',
       'poster-jpg',
       'preview-webp',
+      'storyboard-jpg',
+      'storyboard-vtt',
       'v360-mp4',
     ]);
     const mp4 = await p.storage.read(videoRenditions.find((r) => r.name === 'v360-mp4')!.storageKey);

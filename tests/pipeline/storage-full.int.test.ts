@@ -69,7 +69,9 @@ describe.skipIf(!disk.mount)(`processing when the disk fills ${disk.skipReason ?
     // 320×180: v720/v1080 are skipped (nothing to write); the other outputs all need the disk.
     const waiting = [
       ...variantNamesFor('IMAGE').map((v) => mediaJobId(image.id, 'transcode', v)),
-      ...['v360-mp4', 'poster-jpg', 'preview-webp'].map((v) => mediaJobId(video.id, 'transcode', v)),
+      ...['v360-mp4', 'poster-jpg', 'preview-webp', 'storyboard-jpg'].map((v) =>
+        mediaJobId(video.id, 'transcode', v),
+      ),
     ];
     const fullSince = Date.now();
     let waits: number[] = [];

@@ -89,7 +89,14 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
 
     const mr = await renditionsOf(mp4.id);
     // 480p source: 360p and a 720p rung capped at the source's 480; no 1080p.
-    expect(mr.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4', 'v720-mp4']);
+    expect(mr.map((r) => r.name)).toEqual([
+      'poster-jpg',
+      'preview-webp',
+      'storyboard-jpg',
+      'storyboard-vtt',
+      'v360-mp4',
+      'v720-mp4',
+    ]);
     const byName = (rows: typeof mr, name: string) => rows.find((r) => r.name === name)!;
     // The streaming ladder of the same source: 240p + 360p + a 720p rung capped at 480, one audio track,
     // every listed file stored under the row's folder.
@@ -131,9 +138,24 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       height: 480,
     });
     expect(videoStream(byName(mr, 'preview-webp').probe)?.codec_name).toBe('webp');
+    // The storyboard: a 160 px-tile sprite (one tile per 2 s) and its WebVTT pointing into it.
+    expect(videoStream(byName(mr, 'storyboard-jpg').probe)).toMatchObject({
+      codec_name: 'mjpeg',
+      height: 90,
+    });
+    const storyboard = byName(mr, 'storyboard-vtt');
+    expect(storyboard.mimeType).toBe('text/vtt; charset=utf-8');
+    const vtt = (await p.storage.read(storyboard.storageKey)).toString('utf8');
+    expect(vtt).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:02\.000\nstoryboard-jpg#xywh=0,0,160,90\n/);
 
     const wr = await renditionsOf(webm.id);
-    expect(wr.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4']);
+    expect(wr.map((r) => r.name)).toEqual([
+      'poster-jpg',
+      'preview-webp',
+      'storyboard-jpg',
+      'storyboard-vtt',
+      'v360-mp4',
+    ]);
     expect(videoStream(byName(wr, 'v360-mp4').probe)).toMatchObject({
       codec_name: 'h264',
       width: 320,
@@ -161,7 +183,14 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       await p.waitForStatus(id, ['READY', 'FAILED'], 60_000);
       const before = await p.db.rendition.findMany({ where: { mediaId: id }, orderBy: { name: 'asc' } });
       const oldKeys = before.map((r) => r.storageKey).sort();
-      expect(before.map((r) => r.name)).toEqual(['cmaf', 'poster-jpg', 'preview-webp', 'v360-mp4']);
+      expect(before.map((r) => r.name)).toEqual([
+        'cmaf',
+        'poster-jpg',
+        'preview-webp',
+        'storyboard-jpg',
+        'storyboard-vtt',
+        'v360-mp4',
+      ]);
       const isStored = async (key: string) => {
         if (!key.endsWith('/')) return (await p.storage.stat(key)) !== null;
         for await (const _ of p.storage.list(key)) return true;
@@ -204,7 +233,7 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       expect(ready).toMatchObject({ status: 'READY', width: 320, height: 180, videoCodec: 'h264' });
 
       const after = await renditionsOf(id);
-      expect(after.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'v360-mp4']);
+      expect(after.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'storyboard-jpg', 'storyboard-vtt', 'v360-mp4']);
       const newRows = await p.db.rendition.findMany({ where: { mediaId: id }, select: { storageKey: true } });
       const newKeys = newRows.map((r) => r.storageKey).sort();
       expect(newKeys.filter((k) => oldKeys.includes(k))).toEqual([]);

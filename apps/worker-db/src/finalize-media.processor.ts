@@ -5,6 +5,7 @@ import {
   finalizeMediaJob,
   GENERAL_FAILURE_MESSAGE,
   handleJob,
+  renditionsOfResult,
   runGuardOf,
   TranscodeJobResultSchema,
   type MediaEventPublisher,
@@ -110,7 +111,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
       // What this run's successful children wrote is never shown: the previous renditions (if any) stay.
       await deleteUnreferenced(
         mediaId,
-        results.map((r) => r.storageKey),
+        results.flatMap(renditionsOfResult).map((r) => r.storageKey),
       );
       await appendJobLog(job, `media marked FAILED: ${error}`);
       logger.warn({ mediaId, requestId, error, failures: failures.length }, 'media failed');
@@ -122,7 +123,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const source = results[0]!;
     // Video: the probe's facts travel with every child's result; skipped rungs were never written.
     const video = results.find((r) => r.video)?.video;
-    const rendered = results.filter((r) => !r.skipped);
+    const rendered = results.flatMap(renditionsOfResult);
     const previous = await db.rendition.findMany({ where: { mediaId }, select: { storageKey: true } });
     const isReady = await db.$transaction(async (tx) => {
       const ready = await transitionMedia(

@@ -11,6 +11,7 @@ import {
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
+import { createStoryboardProcessor } from './storyboard.processor';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
 
@@ -35,7 +36,7 @@ subscriber.subscribe('*', (event) => {
 await subscriber.ready();
 
 const image = createTranscodeProcessor({ db, storage, events, logger, avifEffort: config.AVIF_EFFORT });
-const video = createVideoTranscodeProcessor({
+const videoDeps = {
   db,
   storage,
   events,
@@ -44,7 +45,9 @@ const video = createVideoTranscodeProcessor({
   ffmpegThreads: config.ffmpegThreads,
   timeoutMs: config.VIDEO_TIMEOUT_MS,
   tempDir: config.transcodeTempDir,
-});
+};
+const video = createVideoTranscodeProcessor(videoDeps);
+const storyboard = createStoryboardProcessor(videoDeps);
 
 // Bytes in per variant: the original's size, one primary-key read per finished variant.
 const sourceBytes = async (id: string) => {
@@ -54,7 +57,7 @@ const sourceBytes = async (id: string) => {
 
 await runWorker({
   queueName: QueueName.transcode,
-  processor: [image, video].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
+  processor: [image, video, storyboard].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
   concurrency: config.TRANSCODE_CONCURRENCY,
   config,
   logger,

@@ -1,6 +1,10 @@
 import {
   safePublish,
   writeFenced,
+  UnrecoverableError,
+  assertJobLockHeld,
+  isJobLockHeld,
+  JobLockLostError,
   type Job,
   type MediaEventPublisher,
   type TranscodeJobData,
@@ -31,4 +35,15 @@ export function putFencedOutput(input: {
     () => storage.put(key, input.source()),
     () => storage.delete(key),
   );
+}
+
+/**
+ * What a transcode job throws when its ffmpeg was stopped: on shutdown a plain error (retried by this or
+ * another worker), on a delete a final one. null when `err` is not an abort.
+ */
+export function abortedRunError(err: unknown, signal: AbortSignal, isAbortError: boolean): Error | null {
+  if (!isAbortError && !signal.aborted) return null;
+  return signal.reason === 'shutdown'
+    ? new Error('The worker stopped while processing; retrying')
+    : new UnrecoverableError('The media was deleted while it was processed');
 }

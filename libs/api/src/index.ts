@@ -41,3 +41,16 @@ export {
 export { createAuthThrottle, type AuthThrottle } from './auth/auth-throttle.service';
 export { createRateLimiter, type RateLimiter, type RateLimitResult } from './rest/rate-limit.service';
 export * from './rest/webhook.schemas';
+export {
+  captionFileName,
+  captionFileUrl,
+  captionLangOf,
+  captionTracksFor,
+  createCaptionService,
+  findCaptionFile,
+  type CaptionRow,
+  type CaptionService,
+  type CaptionTrack,
+} from './captions/caption.service';
+export { CAPTION_MAX_BYTES, captionFormatOf, normalizeCaptions, type CaptionFormat } from './captions/caption-text';
+export * from './captions/caption.schemas';

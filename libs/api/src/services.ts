@@ -19,6 +19,8 @@ export type ApiServices = {
     | 'FJORD_PUBLIC_URL'
   >;
   db: DbClient;
+  /** Blobs the API writes itself (caption files); renditions are the workers'. */
+  storage: Pick<BlobStore, 'put' | 'delete'>;
   queues: Pick<Queues, 'db' | 'transcode' | 'webhooks'>;
   /**
    * The one media deletion (@fjord/ingest createMediaDeletion) for a media the caller may delete: row,

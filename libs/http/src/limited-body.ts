@@ -56,3 +56,21 @@ export async function readLimitedFormData(req: Request, maxBytes: number): Promi
     throw new AppError('bad_request', 'The multipart body could not be read.');
   }
 }
+
+/** A small raw body (captions), read whole but never past `maxBytes`: too_large as soon as it is over. */
+export async function readLimitedBytes(req: Request, maxBytes: number, what: string): Promise<Uint8Array> {
+  const over = () => new AppError('too_large', `${what} may be at most ${Math.round(maxBytes / 1024)} KB.`);
+  if (Number(req.headers.get('content-length') ?? '0') > maxBytes) throw over();
+  const chunks: Uint8Array[] = [];
+  let seen = 0;
+  const reader = req.body?.getReader();
+  for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) {
+    seen += r.value.byteLength;
+    if (seen > maxBytes) {
+      await reader!.cancel();
+      throw over();
+    }
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,6 +1,7 @@
 import { createIdempotencyStore, createRateLimiter } from '@fjord/api';
 import { createWebhookService } from '@fjord/webhooks';
 import { createRestWebhookHandlers } from './handlers/rest-webhooks.handler';
+import { createRestCaptionsHandlers } from './handlers/rest-captions.handler';
 import { createRestMediaHandlers } from './handlers/rest-media.handler';
 import { createRestImageUrlHandler } from './handlers/rest-image-url.handler';
 import { createRestRenditionsHandler } from './handlers/rest-renditions.handler';
@@ -31,6 +32,7 @@ export function createRestHandlers(services: WebServices) {
     ...createRestMediaHandlers({ ...services, restApi, idempotency }),
     listRenditions: createRestRenditionsHandler({ ...services, restApi }),
     imageUrl: createRestImageUrlHandler({ ...services, restApi }),
+    captions: createRestCaptionsHandlers({ ...services, restApi, idempotency }),
     webhooks: createRestWebhookHandlers({ restApi, idempotency, webhooks: createWebhookService(services) }),
   };
 }

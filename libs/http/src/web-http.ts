@@ -30,6 +30,11 @@ export function createWebHttp(services: WebServices) {
       reprocessMedia: m(`${media}/reprocess`, rest.reprocessMedia),
       listRenditions: m(`${media}/renditions`, rest.listRenditions),
       imageUrl: m(`${media}/image-url`, rest.imageUrl),
+      captions: {
+        listCaptions: m(`${media}/captions`, rest.captions.listCaptions),
+        uploadCaption: m(`${media}/captions`, rest.captions.uploadCaption),
+        deleteCaption: m(`${media}/captions/[lang]`, rest.captions.deleteCaption),
+      },
       webhooks: {
         listWebhooks: m('/api/v1/webhooks', rest.webhooks.listWebhooks),
         createWebhook: m('/api/v1/webhooks', rest.webhooks.createWebhook),

@@ -30,7 +30,7 @@ const TERMINAL = new Set(['READY', 'FAILED']);
  * its write and its job's completion, an attempt that lost its lock (ADR 0014). A file is removed only when
  * it is older than `graceMs` AND, read after the listing: its media row is gone (the whole folder, if
  * every file in it is that old), or the media is finished and has not moved for `graceMs` and neither
- * its original nor a current rendition is that file. Temp files of writes older than `graceMs` go always.
+ * its original nor a current rendition or caption is that file. Temp files of writes older than `graceMs` go always.
  */
 export async function sweepOrphanBlobs(
   deps: SweepOrphanBlobsDeps,
@@ -85,6 +85,7 @@ async function judgeMedia(
           updatedAt: true,
           storageKey: true,
           renditions: { select: { storageKey: true } },
+          captions: { select: { storageKey: true } },
         },
       })
     : null;
@@ -99,7 +100,11 @@ async function judgeMedia(
       return removed;
     }
     const isSettled = TERMINAL.has(media.status) && media.updatedAt.getTime() < cutoff;
-    const referenced = new Set([media.storageKey, ...media.renditions.map((r) => r.storageKey)]);
+    const referenced = new Set([
+      media.storageKey,
+      ...media.renditions.map((r) => r.storageKey),
+      ...media.captions.map((c) => c.storageKey),
+    ]);
     for (const e of old) {
       if (e.isPartial) {
         await deps.storage.removePartial?.(e.key);

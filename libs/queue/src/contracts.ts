@@ -17,6 +17,7 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const JobName = {
   transcodeImage: 'transcode-image',
   transcodeVideo: 'transcode-video',
+  storyboardVideo: 'storyboard-video',
   finalizeMedia: 'finalize-media',
   notifyMedia: 'notify-media',
   sweepStuckMedia: 'sweep-stuck-media',
@@ -49,8 +50,9 @@ export function findImageVariant(name: string): ImageVariant | undefined {
  */
 export const VideoVariantSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
-  /** `ladder`: the whole CMAF streaming ladder in one job (docs/adr/0016-cmaf-ladder.md). */
-  kind: z.enum(['rendition', 'poster', 'preview', 'ladder']),
+  /** `ladder`: the whole CMAF streaming ladder in one job (docs/adr/0016-cmaf-ladder.md); `storyboard` runs
+   * as its own job (storyboard-video): the scrub-preview sprite and its WebVTT. */
+  kind: z.enum(['rendition', 'poster', 'preview', 'ladder', 'storyboard']),
   shortSide: z.number().int().positive(),
   skipUnlessSourceAbove: z.number().int().nonnegative(),
   crf: z.number().int().min(0).max(51).optional(),
@@ -58,6 +60,10 @@ export const VideoVariantSchema = z.object({
   previewSeconds: z.number().positive().optional(),
 });
 export type VideoVariant = z.infer<typeof VideoVariantSchema>;
+
+/** The storyboard job's two renditions: the sprite, and the WebVTT whose cues point into it. */
+export const STORYBOARD_IMAGE_RENDITION = 'storyboard-jpg';
+export const STORYBOARD_VTT_RENDITION = 'storyboard-vtt';
 
 export const VIDEO_VARIANTS: readonly VideoVariant[] = [
   { name: 'v360-mp4', kind: 'rendition', shortSide: 360, skipUnlessSourceAbove: 0, crf: 26, audioKbps: 96 },
@@ -80,6 +86,7 @@ export const VIDEO_VARIANTS: readonly VideoVariant[] = [
   { name: 'cmaf', kind: 'ladder', shortSide: 1080, skipUnlessSourceAbove: 0 },
   { name: 'poster-jpg', kind: 'poster', shortSide: 720, skipUnlessSourceAbove: 0 },
   { name: 'preview-webp', kind: 'preview', shortSide: 180, skipUnlessSourceAbove: 0, previewSeconds: 3 },
+  { name: STORYBOARD_IMAGE_RENDITION, kind: 'storyboard', shortSide: 90, skipUnlessSourceAbove: 0 },
 ];
 
 export function findVideoVariant(name: string): VideoVariant | undefined {
@@ -172,7 +179,8 @@ export type StreamVideoTrack = z.infer<typeof StreamVideoTrackSchema>;
 export type StreamAudioTrack = z.infer<typeof StreamAudioTrackSchema>;
 export type StreamManifest = z.infer<typeof StreamManifestSchema>;
 
-export const TranscodeJobResultSchema = z.object({
+/** One file a transcode child wrote, as finalize records it in a rendition row. */
+export const RenderedFileSchema = z.object({
   variant: z.string(),
   format: z.string(),
   mimeType: z.string(),
@@ -180,6 +188,9 @@ export const TranscodeJobResultSchema = z.object({
   height: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
   storageKey: z.string(),
+});
+
+export const TranscodeJobResultSchema = RenderedFileSchema.extend({
   /** Dimensions of the source after EXIF orientation, so finalize can record them. */
   sourceWidth: z.number().int().positive(),
   sourceHeight: z.number().int().positive(),
@@ -189,6 +200,8 @@ export const TranscodeJobResultSchema = z.object({
   bitrate: z.number().int().nonnegative().nullish(),
   /** The ladder job only: its tracks and segments; `storageKey` is then a folder (ends with '/'). */
   stream: StreamManifestSchema.optional(),
+  /** More files the same child wrote (the storyboard's WebVTT beside its sprite), each its own rendition. */
+  alsoRendered: z.array(RenderedFileSchema).optional(),
   /** Video only: what the probe found in the original, so finalize can record it. */
   video: z
     .object({
@@ -201,6 +214,13 @@ export const TranscodeJobResultSchema = z.object({
     .optional(),
 });
 export type TranscodeJobResult = z.infer<typeof TranscodeJobResultSchema>;
+
+/** Every rendition one child's result stands for: itself (unless skipped) and what it also rendered. */
+export function renditionsOfResult(result: TranscodeJobResult): Omit<TranscodeJobResult, 'alsoRendered'>[] {
+  const { alsoRendered = [], ...main } = result;
+  if (main.skipped) return [];
+  return [main, ...alsoRendered.map((extra) => ({ ...main, durationMs: null, bitrate: null, ...extra }))];
+}
 
 /** What finalize and notify carry: the media, and the upload's request id for the logs. */
 const MediaStepJobDataSchema = z.object({

@@ -63,6 +63,8 @@ const transcode = {
 };
 export const transcodeImageJob = defineJob({ ...transcode, name: JobName.transcodeImage });
 export const transcodeVideoJob = defineJob({ ...transcode, name: JobName.transcodeVideo });
+/** The scrub-preview sprite + WebVTT: a child of the video flow beside the rungs (docs/adr/0017). */
+export const storyboardVideoJob = defineJob({ ...transcode, name: JobName.storyboardVideo });
 
 export const finalizeMediaJob = defineJob({
   queue: QueueName.db,

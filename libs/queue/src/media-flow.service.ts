@@ -5,6 +5,7 @@ import {
   finalizeMediaJob,
   jobOf,
   notifyMediaJob,
+  storyboardVideoJob,
   transcodeImageJob,
   transcodeVideoJob,
 } from './job-definitions';
@@ -63,7 +64,10 @@ export function createMediaFlowEnqueuer(deps: {
     const notifyId = mediaJobId(mediaId, 'notify');
 
     const base = { v: 1 as const, mediaId, run: input.run, ...(requestId ? { requestId } : {}) };
-    const transcode = kind === 'VIDEO' ? transcodeVideoJob : transcodeImageJob;
+    const jobFor = (variant: string) => {
+      if (kind !== 'VIDEO') return transcodeImageJob;
+      return findVideoVariant(variant)?.kind === 'storyboard' ? storyboardVideoJob : transcodeVideoJob;
+    };
     const child = { ignoreDependencyOnFailure: true };
     await producer.add({
       ...jobOf(notifyMediaJob, config, base, { jobId: notifyId }),
@@ -72,7 +76,7 @@ export function createMediaFlowEnqueuer(deps: {
           ...jobOf(finalizeMediaJob, config, base, { jobId: mediaJobId(mediaId, 'finalize'), ...child }),
           children: input.variants.map((variant) =>
             jobOf(
-              transcode,
+              jobFor(variant),
               config,
               { ...base, variant },
               {

@@ -4,6 +4,8 @@ import { SDK_OPERATIONS, type SdkOperation } from './sdk-operations';
 import type {
   ImageUrl,
   ImageUrlOptions,
+  Caption,
+  CaptionList,
   Media,
   MediaCreated,
   MediaList,
@@ -93,6 +95,25 @@ export function createFjordClient(opts: FjordClientOptions) {
     /** A signed URL of the image resized/cropped/encoded as asked; it works without credentials until expiresAt. */
     getImageUrl: (id: string, options: ImageUrlOptions) =>
       call<ImageUrl>('getImageUrl', { params: { id }, query: options }),
+    listCaptions: (id: string) => call<CaptionList>('listCaptions', { params: { id } }),
+    /** Adds or replaces the captions of one language; `format` defaults from the text (WEBVTT header → vtt). */
+    uploadCaption: (
+      id: string,
+      input: { lang: string; label: string; text: string; format?: 'vtt' | 'srt'; idempotencyKey?: string },
+    ) => {
+      const format = input.format ?? (/^\uFEFF?WEBVTT/.test(input.text) ? 'vtt' : 'srt');
+      return call<Caption>('uploadCaption', {
+        params: { id },
+        query: { lang: input.lang, label: input.label },
+        body: input.text,
+        headers: {
+          'Content-Type':
+            format === 'vtt' ? 'text/vtt; charset=utf-8' : 'application/x-subrip; charset=utf-8',
+          ...(input.idempotencyKey ? { 'Idempotency-Key': input.idempotencyKey } : {}),
+        },
+      });
+    },
+    deleteCaption: (id: string, lang: string) => call<void>('deleteCaption', { params: { id, lang } }),
     /** Polls until READY or FAILED (returned, not thrown); throws on timeout. */
     async waitUntilReady(id: string, o: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Media> {
       const deadline = Date.now() + (o.timeoutMs ?? 120_000);

@@ -81,3 +81,5 @@ export type ImageUrlOptions = {
 };
 
 export type ImageUrl = { url: string; expiresAt: string };
+export type Caption = { lang: string; label: string; bytes: number; createdAt: string; url: string };
+export type CaptionList = { mediaId: string; items: Caption[] };

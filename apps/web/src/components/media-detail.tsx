@@ -6,7 +6,26 @@ import { DeleteMediaButton } from './delete-media-button';
 import { formatBitrate, formatBytes, formatDuration } from './format';
 import { MediaStatusLabel } from './media-status-label';
 import { MediaStatusLive } from './media-status-live';
+import { MediaCaptions } from './media-captions';
 import { MediaVideo } from './media-video';
+import { VideoPlayer } from './player/video-player';
+
+/** `streams.hls` arrives with the CMAF work (GET /api/v1/media/{id} `streams`); until then there is none. */
+/** The adaptive player when the media has a stream, else the progressive MP4 as before. */
+function MediaPlayback({ media, renditions }: { media: MediaDto; renditions: RenditionDto[] }) {
+  const hlsUrl = media.hlsUrl;
+  if (!hlsUrl) return <MediaVideo renditions={renditions} title={media.originalName} />;
+  const byName = (name: string) => renditions.find((r) => r.name === name)?.url ?? null;
+  return (
+    <VideoPlayer
+      title={media.originalName}
+      hlsUrl={hlsUrl}
+      mp4Url={byName('v1080-mp4') ?? byName('v720-mp4') ?? byName('v360-mp4')}
+      posterUrl={byName('poster-jpg')}
+      storyboardVttUrl={byName('storyboard-vtt')}
+    />
+  );
+}
 
 function MediaPicture({ renditions, alt }: { renditions: RenditionDto[]; alt: string }) {
   const byName = (name: string) => renditions.find((r) => r.name === name);
@@ -84,13 +103,14 @@ export function MediaDetail({ media }: { media: MediaDto }) {
       {status === 'READY' && renditions.length > 0 && (
         <>
           {media.kind === 'VIDEO' ? (
-            <MediaVideo renditions={renditions} title={media.originalName} />
+            <MediaPlayback media={media} renditions={renditions} />
           ) : (
             <MediaPicture renditions={renditions} alt={media.originalName} />
           )}
           <RenditionTable renditions={renditions} />
         </>
       )}
+      {media.kind === 'VIDEO' && <MediaCaptions mediaId={media.id} />}
       {media.kind === 'VIDEO' && media.durationMs && (
         <p className="muted">
           {formatDuration(media.durationMs)} · {media.videoCodec?.toUpperCase()}

@@ -104,6 +104,7 @@ describe('IDOR matrix: refused, and nothing leaks', () => {
     const media = await h.db.media.findUnique({ where: { id: w.mediaId }, select: { status: true } });
     expect(media).toEqual({ status: 'READY' });
     expect(await h.db.rendition.count({ where: { mediaId: w.mediaId } })).toBe(1);
+    expect(await h.db.caption.count({ where: { mediaId: w.mediaId } })).toBe(1);
     expect(await h.db.webhookEndpoint.count({ where: { id: w.webhookId } })).toBe(1);
     expect(
       await h.db.webhookDelivery.findUnique({ where: { id: w.deliveryId }, select: { status: true } }),

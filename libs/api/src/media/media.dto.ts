@@ -35,6 +35,11 @@ export type MediaDto = {
   /** Images: the small WebP. Videos: the short silent animated preview. */
   thumbnailUrl: string | null;
   posterUrl: string | null;
+  /**
+   * Videos with a committed CMAF ladder: the HLS master for the viewer's own session (`s` token of
+   * /stream, docs/adr/0016); null otherwise. Services get signed URLs from the REST media's `streams`.
+   */
+  hlsUrl: string | null;
   renditions: RenditionDto[];
 };
 
@@ -136,6 +141,7 @@ export function toMediaDto(row: MediaRow): MediaDto {
     originalUrl: mediaFileUrl(row.id, 'original'),
     thumbnailUrl: thumb?.url ?? null,
     posterUrl: poster?.url ?? null,
+    hlsUrl: row.renditions.some((r) => r.format === 'cmaf') ? `/stream/s/${row.id}/master.m3u8` : null,
     renditions,
   };
 }

@@ -24,7 +24,7 @@ export function filesPaths(): Record<string, JsonObject> {
     'x-fjord-scope': 'media:read',
     parameters: [
       pathParam('mediaId', 'Media id.'),
-      pathParam('name', 'Rendition name or "original".'),
+      pathParam('name', 'Rendition name, "original", or "caption-<lang>" (a WebVTT track, text/vtt).'),
       { name: 'expires', in: 'query', required: false, schema: { type: 'integer' } },
       { name: 'sig', in: 'query', required: false, schema: { type: 'string' } },
       requestHeader('Range', 'One byte range, `bytes=<start>-[<end>]` or `bytes=-<suffix>`.'),

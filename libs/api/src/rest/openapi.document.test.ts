@@ -40,6 +40,7 @@ describe('buildOpenApiDocument', () => {
     expect(posts.map((op) => op.operationId)).toEqual([
       'createMedia',
       'reprocessMedia',
+      'uploadCaption',
       'createWebhook',
       'redeliverWebhook',
     ]);

@@ -14,6 +14,7 @@ import { HealthSchema } from './health.schemas';
 import { exportPaths } from './openapi-export';
 import { ImageUrlQuerySchema, ImageUrlSchema } from './image-url.schemas';
 import { imagePaths } from './openapi-images';
+import { CAPTION_COMPONENTS, captionOperation } from './openapi-captions';
 import { filesPaths } from './openapi-files';
 import { streamPaths } from './openapi-stream';
 import { healthPaths } from './openapi-health';
@@ -31,6 +32,7 @@ const COMPONENTS = [
   RenditionListSchema,
   MediaUploadBodySchema,
   ...WEBHOOK_COMPONENTS,
+  ...CAPTION_COMPONENTS,
   WebhookEventPayloadSchema,
   HealthSchema,
   ImageUrlSchema,
@@ -193,6 +195,10 @@ function operationObject(op: RestOperation): JsonObject {
           ...common,
         },
       };
+    case 'listCaptions':
+    case 'uploadCaption':
+    case 'deleteCaption':
+      return captionOperation(op, base, common, STORAGE_FULL_DESCRIPTION);
     default:
       return webhookOperation(op, base, common);
   }

@@ -8,6 +8,9 @@ export type RestOperation = {
     | 'reprocessMedia'
     | 'listRenditions'
     | 'getImageUrl'
+    | 'listCaptions'
+    | 'uploadCaption'
+    | 'deleteCaption'
     | 'createWebhook'
     | 'listWebhooks'
     | 'deleteWebhook'
@@ -68,6 +71,27 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
     path: '/api/v1/media/:id/image-url',
     summary: 'A signed, expiring URL of an on-the-fly transform (size, crop, format) of an image',
     scope: 'media:read',
+  },
+  {
+    operationId: 'listCaptions',
+    method: 'GET',
+    path: '/api/v1/media/:id/captions',
+    summary: 'List the caption tracks of a video',
+    scope: 'media:read',
+  },
+  {
+    operationId: 'uploadCaption',
+    method: 'POST',
+    path: '/api/v1/media/:id/captions',
+    summary: 'Add or replace the captions of one language (WebVTT or SRT body)',
+    scope: 'media:write',
+  },
+  {
+    operationId: 'deleteCaption',
+    method: 'DELETE',
+    path: '/api/v1/media/:id/captions/:lang',
+    summary: 'Remove the captions of one language',
+    scope: 'media:write',
   },
 
   {

@@ -55,6 +55,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
   const services: ApiServices = {
     config,
     db: database.db,
+    storage,
     queues,
     events,
     deleteMedia,

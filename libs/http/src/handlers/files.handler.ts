@@ -1,4 +1,4 @@
-import { isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
+import { captionLangOf, findCaptionFile, isUuid, mediaFileUrl, mediaVisibleTo } from '@fjord/api';
 import { verifySignedFilePath } from '@fjord/auth';
 import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
@@ -15,7 +15,14 @@ export type FilesHandlerDeps = {
 };
 export type FileParams = { mediaId: string; name: string };
 
-type ResolvedFile = { storageKey: string; mimeType: string; etag: string; downloadName?: string };
+type ResolvedFile = {
+  storageKey: string;
+  mimeType: string;
+  etag: string;
+  downloadName?: string;
+  /** Replaceable under the same URL (captions): revalidate instead of caching for a year. */
+  isMutable?: boolean;
+};
 
 const NOT_FOUND = 'This file does not exist or you do not have access to it.';
 
@@ -34,6 +41,19 @@ async function resolveFile(
   if (params.name === 'original') {
     const { storageKey, mimeType, sha256, originalName: downloadName } = media;
     return { storageKey, mimeType, etag: `"${sha256}"`, downloadName };
+  }
+  const captionLang = captionLangOf(params.name);
+  if (captionLang !== null) {
+    const caption = await findCaptionFile(deps.db, media.id, captionLang);
+    if (!caption) return null;
+    // Each upload gets a new key (with a random part), so the key names these exact bytes.
+    const file: ResolvedFile = {
+      storageKey: caption.storageKey,
+      mimeType: 'text/vtt; charset=utf-8',
+      etag: `"${caption.storageKey.split('/').pop()}"`,
+      isMutable: true,
+    };
+    return file;
   }
   const rendition = await deps.db.rendition.findUnique({
     where: { mediaId_name: { mediaId: media.id, name: params.name } },
@@ -82,7 +102,8 @@ export function createFilesHandler(deps: FilesHandlerDeps) {
 
       const headers = new Headers({
         'Content-Type': file.mimeType,
-        'Cache-Control': file.downloadName ? 'private, no-cache' : 'private, max-age=31536000, immutable',
+        'Cache-Control':
+          file.downloadName || file.isMutable ? 'private, no-cache' : 'private, max-age=31536000, immutable',
         Vary: 'Cookie, Authorization',
       });
       if (file.downloadName) headers.set('Content-Disposition', contentDisposition(file.downloadName));

@@ -27,6 +27,7 @@ const image: MediaDto = {
   originalUrl: '/files/x/original',
   thumbnailUrl: '/files/x/thumb-webp',
   posterUrl: null,
+  hlsUrl: null,
   renditions: [
     {
       name: 'thumb-webp',

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function call(op: RestOperation, headers: Record<string, string>): Promise<Response> {
-  const url = `http://localhost:3000${op.path.replace(':id', ID)}`;
+  const url = `http://localhost:3000${op.path.replace(':id', ID).replace(':lang', 'en')}`;
   switch (op.operationId) {
     case 'createMedia':
       return rest.createMedia(
@@ -35,6 +35,19 @@ function call(op: RestOperation, headers: Record<string, string>): Promise<Respo
       return rest.listRenditions(new Request(url, { headers }), ID);
     case 'getImageUrl':
       return rest.imageUrl(new Request(url, { headers }), ID);
+    case 'listCaptions':
+      return rest.captions.listCaptions(new Request(url, { headers }), ID);
+    case 'uploadCaption':
+      return rest.captions.uploadCaption(
+        new Request(`${url}?lang=en&label=English`, {
+          method: 'POST',
+          body: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nx\n',
+          headers: { ...headers, 'content-type': 'text/vtt' },
+        }),
+        ID,
+      );
+    case 'deleteCaption':
+      return rest.captions.deleteCaption(new Request(url, { method: 'DELETE', headers }), ID, 'en');
     case 'createWebhook':
       return rest.webhooks.createWebhook(
         new Request(url, {

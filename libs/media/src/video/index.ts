@@ -26,3 +26,11 @@ export {
   type PlannedRung,
 } from './cmaf-ladder';
 export { renderCmafLadder, type RenderedCmafLadder, type CmafTrackFiles } from './render-cmaf-ladder.service';
+export {
+  renderStoryboard,
+  storyboardLayout,
+  storyboardVtt,
+  STORYBOARD_MAX_TILES,
+  type RenderedStoryboard,
+  type StoryboardLayout,
+} from './render-storyboard.service';

@@ -25,7 +25,7 @@ export interface VideoInfo {
 /** Structurally identical to VideoVariant in @fjord/queue's contracts (media must not depend on the queue). */
 export interface VideoVariantSpec {
   name: string;
-  kind: 'rendition' | 'poster' | 'preview' | 'ladder';
+  kind: 'rendition' | 'poster' | 'preview' | 'ladder' | 'storyboard';
   /** Target short side in pixels (360 for "360p"), never exceeding the source. */
   shortSide: number;
   /** Rendered only when the source's short side is larger than this (so no rung is an upscale or a duplicate). */

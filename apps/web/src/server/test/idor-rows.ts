@@ -34,6 +34,15 @@ function procedureRows(w: IdorWorld): Row[] {
     strangerTries('media.byId', 'query', () => ({ id: w.mediaId })),
     strangerTries('media.status', 'subscription', () => ({ id: w.mediaId })),
     strangerTries('media.delete', 'mutation', () => ({ id: w.mediaId })),
+    strangerTries('captions.list', 'query', () => ({ id: w.mediaId })),
+    strangerTries('captions.upload', 'mutation', () => ({
+      id: w.mediaId,
+      lang: 'de',
+      label: 'Deutsch',
+      format: 'vtt',
+      text: 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nx\n',
+    })),
+    strangerTries('captions.remove', 'mutation', () => ({ id: w.mediaId, lang: 'en' })),
     strangerTries('apiKeys.revoke', 'mutation', () => ({ id: w.owner.keyId })),
     strangerTries('webhooks.remove', 'mutation', () => ({ id: w.webhookId })),
     strangerTries('webhooks.deliveries', 'query', () => ({ id: w.webhookId })),
@@ -161,6 +170,30 @@ function restRows(w: IdorWorld): Row[] {
       '/api/v1/media/[id]/reprocess',
       () => `/api/v1/media/${w.mediaId}/reprocess`,
       media,
+      () => w.owner.readOnlyKey,
+      'media:write',
+    ),
+    ...api(
+      'GET',
+      '/api/v1/media/[id]/captions',
+      () => `/api/v1/media/${w.mediaId}/captions`,
+      media,
+      () => w.owner.webhooksOnlyKey,
+      'media:read',
+    ),
+    ...api(
+      'POST',
+      '/api/v1/media/[id]/captions',
+      () => `/api/v1/media/${w.mediaId}/captions?lang=de&label=Deutsch`,
+      media,
+      () => w.owner.readOnlyKey,
+      'media:write',
+    ),
+    ...api(
+      'DELETE',
+      '/api/v1/media/[id]/captions/[lang]',
+      () => `/api/v1/media/${w.mediaId}/captions/en`,
+      () => ({ id: w.mediaId, lang: 'en' }),
       () => w.owner.readOnlyKey,
       'media:write',
     ),
@@ -346,6 +379,30 @@ function filesRows(w: IdorWorld): Row[] {
   }
   const covers = [`GET ${route}`];
   rows.push(
+    {
+      covers,
+      as: 'another user (session), for a caption track',
+      send: get(
+        'GET',
+        () => mediaFileUrl(w.mediaId, 'caption-en'),
+        () => ({ mediaId: w.mediaId, name: 'caption-en' }),
+        () => w.stranger.session,
+      ),
+      status: 404,
+      code: 'not_found',
+    },
+    {
+      covers,
+      as: "a valid signature for another file (a rendition's, used for a caption)",
+      send: get(
+        'GET',
+        () =>
+          `${mediaFileUrl(w.mediaId, 'caption-en')}?${new URL(w.signed(w.mediaId, 'thumb-webp')).search.slice(1)}`,
+        () => ({ mediaId: w.mediaId, name: 'caption-en' }),
+      ),
+      status: 403,
+      code: 'forbidden',
+    },
     {
       covers,
       as: "a valid signature for another media's file",

@@ -77,6 +77,17 @@ export async function createIdorWorld(h: Awaited<ReturnType<typeof createWebHarn
     return id;
   };
   w.mediaId = await ready();
+  // A caption track on it (written directly: captions take videos, this media is a tiny image).
+  await h.services.storage.put(`media/${w.mediaId}/captions/en.x.vtt`, Buffer.from('WEBVTT\n'));
+  await h.db.caption.create({
+    data: {
+      mediaId: w.mediaId,
+      lang: 'en',
+      label: 'English',
+      bytes: 7,
+      storageKey: `media/${w.mediaId}/captions/en.x.vtt`,
+    },
+  });
   w.otherMediaId = await ready();
   w.streamToken = (mediaId) =>
     signStreamToken({

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { renditionsOfResult, type TranscodeJobResult } from './contracts';
+
+const sprite: TranscodeJobResult = {
+  variant: 'storyboard-jpg',
+  format: 'jpeg',
+  mimeType: 'image/jpeg',
+  width: 640,
+  height: 90,
+  bytes: 1000,
+  storageKey: 'media/m/r/storyboard-jpg.a1.jpg',
+  sourceWidth: 320,
+  sourceHeight: 180,
+  durationMs: 7000,
+  alsoRendered: [
+    {
+      variant: 'storyboard-vtt',
+      format: 'vtt',
+      mimeType: 'text/vtt; charset=utf-8',
+      width: 640,
+      height: 90,
+      bytes: 200,
+      storageKey: 'media/m/r/storyboard-vtt.a1.vtt',
+    },
+  ],
+};
+
+describe('renditionsOfResult', () => {
+  it('gives a child with extra files one rendition per file, none for a skipped rung', () => {
+    const rows = renditionsOfResult(sprite);
+    expect(rows.map((r) => [r.variant, r.storageKey, r.mimeType, r.durationMs])).toEqual([
+      ['storyboard-jpg', 'media/m/r/storyboard-jpg.a1.jpg', 'image/jpeg', 7000],
+      ['storyboard-vtt', 'media/m/r/storyboard-vtt.a1.vtt', 'text/vtt; charset=utf-8', null],
+    ]);
+    expect(rows[0]).not.toHaveProperty('alsoRendered');
+    expect(renditionsOfResult({ ...sprite, skipped: true })).toEqual([]);
+  });
+});
