@@ -4,6 +4,9 @@ import { createMediaReprocessing } from '@fjord/ingest';
 import { createPhotoLikeJpeg } from '@fjord/media/testing';
 import { IMAGE_VARIANTS, JobName, createQueueAdmin, mediaJobId, type TranscodeJobResult } from '@fjord/queue';
 import { createTestUser, uniquePrefix, waitFor } from '@fjord/testing';
+// White-box on purpose: the late job must reach the real finalize processor in this process, at a moment the
+// test picks; a spawned worker-db cannot be held that way. The one test that reaches into an app.
+// eslint-disable-next-line @nx/enforce-module-boundaries, no-restricted-imports
 import { createFinalizeProcessor } from '../../apps/worker-db/src/finalize-media.processor';
 import { silentLogger, startPipeline, type Pipeline } from './pipeline-harness';
 

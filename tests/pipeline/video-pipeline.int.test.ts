@@ -233,7 +233,13 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       expect(ready).toMatchObject({ status: 'READY', width: 320, height: 180, videoCodec: 'h264' });
 
       const after = await renditionsOf(id);
-      expect(after.map((r) => r.name)).toEqual(['poster-jpg', 'preview-webp', 'storyboard-jpg', 'storyboard-vtt', 'v360-mp4']);
+      expect(after.map((r) => r.name)).toEqual([
+        'poster-jpg',
+        'preview-webp',
+        'storyboard-jpg',
+        'storyboard-vtt',
+        'v360-mp4',
+      ]);
       const newRows = await p.db.rendition.findMany({ where: { mediaId: id }, select: { storageKey: true } });
       const newKeys = newRows.map((r) => r.storageKey).sort();
       expect(newKeys.filter((k) => oldKeys.includes(k))).toEqual([]);
