@@ -69,7 +69,7 @@ describe.skipIf(!disk.mount)(`processing when the disk fills ${disk.skipReason ?
     // 320×180: v720/v1080 are skipped (nothing to write); the other outputs all need the disk.
     const waiting = [
       ...variantNamesFor('IMAGE').map((v) => mediaJobId(image.id, 'transcode', v)),
-      ...['v360-mp4', 'poster-jpg', 'preview-webp', 'storyboard-jpg'].map((v) =>
+      ...['cmaf', 'v360-mp4', 'poster-jpg', 'preview-webp', 'storyboard-jpg'].map((v) =>
         mediaJobId(video.id, 'transcode', v),
       ),
     ];
@@ -118,7 +118,7 @@ describe.skipIf(!disk.mount)(`processing when the disk fills ${disk.skipReason ?
     expect(imageDone.status).toBe('READY');
     expect(videoDone.status).toBe('READY');
     expect(await p.db.rendition.count({ where: { mediaId: image.id } })).toBe(3);
-    expect(await p.db.rendition.count({ where: { mediaId: video.id } })).toBe(3);
+    expect(await p.db.rendition.count({ where: { mediaId: video.id } })).toBe(6);
     // By subject: under heavy load a stalled notify job may send its (same Message-ID) mail twice.
     const subjects = await waitFor(
       () => {

@@ -145,20 +145,21 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     // Whatever failed, the client reads Fjord's JSON and never a path or an internal message.
     async onResponseError(_req, err) {
       if (isTusError(err) && err.body.startsWith('{')) return undefined; // one of ours (refuse)
-      if (isInfrastructureError(err)) {
-        logger.error({ err }, 'tus: a dependency is unavailable; answered 503');
-        const unavailable = unavailableError();
-        return {
-          status_code: httpStatusForCode(unavailable.code),
-          body: errorBody(unavailable.code, unavailable.message),
-        };
-      }
       // tus's own writes (creating an upload, appending a PATCH) on a full disk: 507, not a bare 500.
       if (await isTusStorageFull(err, directory)) {
         logger.error({ err, directory }, 'tus: the upload directory is full');
         return {
           status_code: httpStatusForCode('storage_full'),
           body: errorBody('storage_full', TUS_STORAGE_FULL_MESSAGE),
+        };
+      }
+      // Checked after a full disk, which is the operator's to fix (507) rather than a wait (503).
+      if (isInfrastructureError(err)) {
+        logger.error({ err }, 'tus: a dependency is unavailable; answered 503');
+        const unavailable = unavailableError();
+        return {
+          status_code: httpStatusForCode(unavailable.code),
+          body: errorBody(unavailable.code, unavailable.message),
         };
       }
       if (isTusError(err) && err.status_code < 500) {

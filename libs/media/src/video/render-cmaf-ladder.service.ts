@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { isStorageFullError, storageFullError } from '@fjord/errors';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -11,7 +12,7 @@ import {
   planCmafRungs,
   type PlannedRung,
 } from './cmaf-ladder';
-import { emptyOutputError, inputArgs } from './render-video-variant.service';
+import { emptyOutputError, inputArgs, NEARLY_FULL_BYTES } from './render-video-variant.service';
 import { runFfmpeg } from './run-ffmpeg.service';
 import type { VideoInfo, VideoRunOptions } from './video.types';
 
@@ -84,7 +85,8 @@ export async function renderCmafLadder(deps: {
     (r) => !deps.select || deps.select.rungs.includes(r.name),
   );
   const hasAudio = info.hasAudio && (deps.select?.audio ?? true);
-  const dir = await fs.mkdtemp(path.join(deps.tempRoot ?? os.tmpdir(), 'fjord-cmaf-'));
+  const root = deps.tempRoot ?? os.tmpdir();
+  const dir = await fs.mkdtemp(path.join(root, 'fjord-cmaf-'));
   const cleanup = () => fs.rm(dir, { recursive: true, force: true });
   try {
     const names = [...planned.map((r) => r.name), ...(hasAudio ? [CMAF_AUDIO.name] : [])];
@@ -117,7 +119,15 @@ export async function renderCmafLadder(deps: {
     for (const f of files) bytes += (await fs.stat(path.join(dir, f))).size;
     return { dir, rungs, audio, gopSeconds: CMAF_GOP_SECONDS, files, bytes, cleanup };
   } catch (err) {
+    // On a (nearly) full scratch disk the HLS muxer can stop short without saying so (a playlist or a
+    // segment missing, an fs call failing): the disk's fault, so the job waits for space (ADR 0013).
+    const full = !isStorageFullError(err) && (await isNearlyFull(dir));
     await cleanup();
-    throw err;
+    throw full ? storageFullError(err) : err;
   }
+}
+
+async function isNearlyFull(dir: string): Promise<boolean> {
+  const stats = await fs.statfs(dir).catch(() => null);
+  return stats !== null && stats.bavail * stats.bsize < NEARLY_FULL_BYTES;
 }

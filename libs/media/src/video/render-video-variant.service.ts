@@ -143,7 +143,7 @@ function commandFor(
 }
 
 /** Under this much room left, an empty output is the disk's fault. */
-const NEARLY_FULL_BYTES = 1024 * 1024;
+export const NEARLY_FULL_BYTES = 1024 * 1024;
 
 /**
  * ffmpeg's WebP muxer exits 0 with an empty file when its disk is full (seen with ffmpeg 5.1 on a full

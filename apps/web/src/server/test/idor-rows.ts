@@ -64,6 +64,7 @@ function procedureRows(w: IdorWorld): Row[] {
     'admin.job': () => ({ id: mediaJobId(w.mediaId, 'finalize') }),
     'admin.flow': () => ({ jobId: mediaJobId(w.mediaId, 'finalize') }),
     'admin.workers': () => undefined,
+    'admin.hosts': () => undefined,
     'admin.audit': () => ({ targetId: w.owner.id }),
     'admin.history': () => ({ sinceHours: 24 }),
     'admin.retryJob': () => ({ id: mediaJobId(w.mediaId, 'finalize') }),
