@@ -18,9 +18,13 @@ test('a user uploads a video, watches it process to Ready, and plays it', async 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('harbour.mp4');
   const video = page.locator('video');
   await expect(video).toHaveAttribute('poster', /\/files\/.+\/poster-jpg$/);
-  await expect(video.locator('source')).toHaveAttribute('src', /\/files\/.+\/v360-mp4$/);
-  // Renditions listed with size and bitrate: v360, poster, preview (640×360 source: no 720p/1080p).
-  await expect(page.getByRole('table').getByRole('row')).toHaveCount(4);
+  // Adaptive playback: hls.js (served by Fjord) feeds the element from /stream/s/<id>/master.m3u8 (MSE).
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentSrc), { timeout: 20_000 })
+    .toMatch(/^blob:|\/stream\/s\/.+\/master\.m3u8$/);
+  // Renditions listed with size and bitrate: v360, poster, preview, the storyboard pair (640×360 source:
+  // no 720p/1080p; the CMAF ladder is a stream, not a download).
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(6);
   await expect(page.getByRole('table')).toContainText(/kbit\/s|Mbit\/s/);
 
   // Press play (muted, as autoplay policy wants) and the playhead moves.

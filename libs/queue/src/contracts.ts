@@ -295,8 +295,7 @@ export const StreamRungSchema = z
     averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
     codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
     frameRate: z.number(),
-  })
-  .meta({ id: 'StreamRung' });
+  });
 export const StreamsSchema = z
   .object({
     hls: z.url().meta({
@@ -309,8 +308,7 @@ export const StreamsSchema = z
       .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
       .nullable()
       .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
-  })
-  .meta({ id: 'Streams' });
+  });
 export type Streams = z.infer<typeof StreamsSchema>;
 
 /** Events a webhook endpoint can subscribe to. media.deleted is emitted once media deletion exists. */

@@ -50,7 +50,6 @@ function componentSchemas(): Record<string, JsonObject> {
     'WebhookEndpoint',
     'WebhookDelivery',
     'Streams',
-    'StreamRung',
   ]);
   for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
   return Object.fromEntries(

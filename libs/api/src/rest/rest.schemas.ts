@@ -49,8 +49,11 @@ export const RestRenditionSchema = z
   })
   .meta({ id: 'Rendition' });
 
-/** Defined beside the webhook payload that carries it too (media.ready). */
-export const RestStreamsSchema = StreamsSchema;
+/**
+ * Defined beside the webhook payload that carries it too (media.ready); named here, not in @fjord/queue:
+ * Next instantiates a lib once per route bundle, and one schema id registered twice stops the document.
+ */
+export const RestStreamsSchema = StreamsSchema.meta({ id: 'Streams' });
 export type RestStreams = Streams;
 
 export const RestMediaSchema = z
