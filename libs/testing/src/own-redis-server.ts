@@ -39,7 +39,7 @@ export type OwnRedisServer = {
  * under the worktree's `.data/`. Never touches the shared Redis. `args` are appended (later wins).
  */
 export async function startOwnRedisServer(label: string, args: string[] = []): Promise<OwnRedisServer> {
-  const port = await closedLoopbackPort();
+  let port = await closedLoopbackPort();
   const dir = path.join(repoRoot, '.data', 'test-redis', `${label}-${randomUUID().slice(0, 8)}`);
   mkdirSync(dir, { recursive: true });
   let child: ChildProcess | undefined;
@@ -76,7 +76,16 @@ export async function startOwnRedisServer(label: string, args: string[] = []): P
     await exited;
   }
 
-  await start();
+  // A closed port can be taken by a parallel test before redis-server binds it: pick another (bounded).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt >= 5 || !/Address already in use/.test(String(err))) throw err;
+      port = await closedLoopbackPort();
+    }
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
