@@ -15,8 +15,12 @@ export interface RenderOptions {
   maxInputPixels?: number;
 }
 
-function encode(pipeline: Sharp, variant: ImageVariantSpec, avifEffort: number): Sharp {
-  const { format, quality } = variant;
+/** One encoder per output format, for the eager variants and the on-the-fly transforms alike. */
+export function encodeImage(
+  pipeline: Sharp,
+  { format, quality }: Pick<ImageVariantSpec, 'format' | 'quality'>,
+  avifEffort: number,
+): Sharp {
   switch (format) {
     case 'webp':
       return pipeline.webp({ quality });
@@ -70,7 +74,7 @@ export async function renderImageVariant({
     const pipeline = openImage(input, maxInputPixels)
       .rotate()
       .resize({ width: variant.maxWidth, withoutEnlargement: true });
-    return await finish(encode(pipeline, variant, avifEffort), variant, orientedSize(meta));
+    return await finish(encodeImage(pipeline, variant, avifEffort), variant, orientedSize(meta));
   } catch (err) {
     throw classifySharpError(err);
   }
@@ -104,7 +108,7 @@ export async function renderImageVariants({
           width: variant.maxWidth,
           withoutEnlargement: true,
         });
-        return finish(encode(pipeline, variant, avifEffort), variant, source);
+        return finish(encodeImage(pipeline, variant, avifEffort), variant, source);
       }),
     );
   } catch (err) {

@@ -2,6 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { MIME_TYPE_BY_FORMAT, type ImageInput, type RenderedImage } from '../image-variant.types';
 import { MediaProcessingError, classifySharpError } from '../media-processing.error';
 import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from '../read-image-info.service';
+import { encodeImage } from '../render-image-variant.service';
 import type { ImageTransformSpec } from './image-transform.types';
 
 export type TransformImageOptions = {
@@ -24,20 +25,6 @@ export function outputSizeBound(source: Size, spec: Pick<ImageTransformSpec, 'wi
   if (w && h) return { width: w, height: h };
   const scale = Math.min(1, w ? w / source.width : (h ?? source.height) / source.height);
   return { width: Math.round(source.width * scale), height: Math.round(source.height * scale) };
-}
-
-function encode(pipeline: Sharp, spec: ImageTransformSpec, avifEffort: number): Sharp {
-  const { quality } = spec;
-  switch (spec.format) {
-    case 'webp':
-      return pipeline.webp({ quality });
-    case 'avif':
-      return pipeline.avif({ quality, effort: avifEffort });
-    case 'jpeg':
-      return pipeline.jpeg({ quality, mozjpeg: true });
-    case 'png':
-      return pipeline.png({ compressionLevel: 9, palette: quality < 100 });
-  }
 }
 
 /** Cover around a focal point: scale so the box is covered, then cut the box centred on the point. */
@@ -105,7 +92,9 @@ export async function transformImage({
     );
     if (spec.blur) pipeline = pipeline.blur(spec.blur);
     if (spec.sharpen) pipeline = pipeline.sharpen({ sigma: spec.sharpen });
-    const { data, info } = await encode(pipeline, spec, avifEffort).toBuffer({ resolveWithObject: true });
+    const { data, info } = await encodeImage(pipeline, spec, avifEffort).toBuffer({
+      resolveWithObject: true,
+    });
     return {
       data,
       format: spec.format,
