@@ -110,3 +110,63 @@ describe('a worker woken past its lock (SIGSTOP, then SIGCONT)', () => {
     await exited;
   }, 300_000);
 });
+
+// Three workers SIGKILLed in turn while each held the same job, as OOM kills or a crash-looping deploy
+// would. Until ADR 0025 BullMQ failed the job on its third stall (maxStalledCount 2) and the upload ended
+// FAILED with "job stalled more than allowable limit": an infrastructure fault failing a good file. Now a
+// stall costs no attempt; from the second one the render runs in a child process of its own, which
+// finishes: the file is innocent, the media ends READY, once.
+describe('a job whose worker dies under it three times', () => {
+  let redis: OwnRedisServer;
+  let p: Pipeline;
+  let owner: { id: string };
+
+  beforeAll(async () => {
+    redis = await startOwnRedisServer('stalls');
+    p = await startPipeline('stalls', { REDIS_URL: redis.url, WORKER_LOCK_DURATION_MS: '2000' });
+    owner = await createTestUser(p.db);
+    await Promise.all([p.startWorker('db'), p.startWorker('email')]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await p?.stop();
+    await redis?.stop();
+  });
+
+  it('is retried each time, rendered in isolation once suspect, and ends READY', async () => {
+    const photo = await createPhotoLikeJpeg({ width: 3000, height: 2000 });
+    const { id } = await p.ingest.ingestUpload({ ownerId: owner.id, filename: 'stalls.jpg', body: photo });
+    const avifJobId = mediaJobId(id, 'transcode', 'w1280-avif');
+    for (let kill = 1; kill <= 3; kill++) {
+      // AVIF effort 6 on 6 MP keeps the job in hand for seconds: long enough to be killed in the middle.
+      const doomed = await p.startWorker('transcode', { AVIF_EFFORT: '6' });
+      await waitFor(
+        async () => {
+          const job = await p.queues.transcode.getJob(avifJobId);
+          return (await job?.getState()) === 'active' && (job?.attemptsStarted ?? 0) >= kill;
+        },
+        { timeoutMs: 60_000, intervalMs: 20, message: `the avif job to be taken up for the ${kill}. time` },
+      );
+      const exited = once(doomed.child, 'exit');
+      doomed.child.kill('SIGKILL');
+      await exited;
+    }
+    const survivor = await p.startWorker('transcode', { AVIF_EFFORT: '2' });
+    const done = await p.waitForStatus(id, ['READY', 'FAILED'], 120_000);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('READY');
+
+    const job = await p.queues.transcode.getJob(avifJobId);
+    expect(job?.stalledCounter).toBeGreaterThanOrEqual(3);
+    expect(job?.attemptsMade).toBeLessThanOrEqual(1); // a stall is no attempt: only the one that finished
+    const { logs } = await p.queues.transcode.getJobLogs(avifJobId);
+    expect(logs.some((line) => /rendering in a process of its own/.test(line))).toBe(true);
+    expect(survivor.logs()).toMatch(/suspect job: rendering in isolation/);
+    const rows = await p.db.rendition.findMany({ where: { mediaId: id } });
+    expect(rows.map((r) => r.name).sort()).toEqual(IMAGE_VARIANTS.map((v) => v.name).sort());
+    await waitFor(async () => p.smtp.messages.some((m) => m.messageId === `<media-${id}-ready@fjord>`), {
+      timeoutMs: 20_000,
+    });
+    expect(p.smtp.messages.filter((m) => m.messageId === `<media-${id}-ready@fjord>`)).toHaveLength(1);
+  }, 400_000);
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DbClient } from '@fjord/db';
-import { JobLockLostError, type Job } from '@fjord/queue';
+import { JobLockLostError, STALLED_TOO_OFTEN_MESSAGE, type Job } from '@fjord/queue';
 import { createFinalizeProcessor, describeFailures } from './finalize-media.processor';
 
 describe('describeFailures', () => {
@@ -9,6 +9,9 @@ describe('describeFailures', () => {
       describeFailures(['The image file is corrupt or truncated', 'The image file is corrupt or truncated ']),
     ).toBe('The image file is corrupt or truncated');
     expect(describeFailures(['A', 'B'])).toBe('A; B');
+  });
+  it("translates BullMQ's stall backstop into a sentence (never its own text)", () => {
+    expect(describeFailures(['job stalled more than allowable limit'])).toBe(STALLED_TOO_OFTEN_MESSAGE);
   });
   it('falls back to a general sentence when no reason survived', () => {
     expect(describeFailures([])).toBe('Processing could not be completed');

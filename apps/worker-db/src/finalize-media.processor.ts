@@ -2,6 +2,7 @@ import { transitionMedia, type DbClient } from '@fjord/db';
 import {
   appendJobLog,
   assertJobLockHeld,
+  failedReasonForPeople,
   finalizeMediaJob,
   GENERAL_FAILURE_MESSAGE,
   handleJob,
@@ -25,7 +26,7 @@ export type FinalizeProcessorDeps = {
 
 /** One sentence for the uploader, from the reasons of the transcode children that failed for good. */
 export function describeFailures(reasons: string[]): string {
-  const unique = [...new Set(reasons.map((r) => r.trim()).filter(Boolean))];
+  const unique = [...new Set(reasons.map((r) => failedReasonForPeople(r).trim()).filter(Boolean))];
   if (unique.length === 0) return GENERAL_FAILURE_MESSAGE;
   return unique.join('; ');
 }

@@ -30,7 +30,11 @@ import { createNotifyProcessor, notificationMessageId } from './notify-media.pro
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** One notify worker (real mailer, real queue) against an SMTP URL, on its own queue prefix. */
-async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
+async function startNotifyWorker(
+  database: TestDatabase,
+  smtpUrl: string,
+  opts: { sendLeaseMs?: number; env?: Record<string, string> } = {},
+) {
   const config: Config = testConfig({
     DATABASE_URL: database.url,
     SMTP_URL: smtpUrl,
@@ -39,6 +43,7 @@ async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
     SMTP_CONNECTION_TIMEOUT_MS: '1000',
     SMTP_GREETING_TIMEOUT_MS: '300',
     SMTP_SOCKET_TIMEOUT_MS: '500',
+    ...opts.env,
   });
   const queues: Queues = createQueues(config);
   const mailer: Mailer = createMailer(config);
@@ -51,6 +56,7 @@ async function startNotifyWorker(database: TestDatabase, smtpUrl: string) {
       events,
       logger: silent,
       publicUrl: 'http://fjord.test',
+      sendLeaseMs: opts.sendLeaseMs,
     }),
     concurrency: 1,
     config,
@@ -221,5 +227,55 @@ describe('notify under SMTP faults (real worker, real mailer, real SMTP on loopb
     } finally {
       await refused.close();
     }
+  });
+});
+
+// The send lease is short and renewed while a send is in flight (ADR 0025): a killed sender's mail is taken
+// over within one lease, and a slow but live send keeps its lease however long it takes.
+describe('the send lease while a slow send is in flight', () => {
+  let database: TestDatabase;
+  let smtp: FaultySmtpServer;
+  let worker: Awaited<ReturnType<typeof startNotifyWorker>>;
+  const leaseMs = 900;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await startFaultySmtpServer({ slowReplyMs: 3_000 });
+    worker = await startNotifyWorker(database, smtp.url, {
+      sendLeaseMs: leaseMs,
+      env: { SMTP_SOCKET_TIMEOUT_MS: '10000' },
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await smtp?.close();
+    await database?.drop();
+  });
+
+  it('is renewed, never lapses during the 3 s send (3 leases long), and one message arrives', async () => {
+    smtp.failNext('slow-after-data');
+    const { mediaId, messageId, jobId } = await worker.notify();
+    const samples: { at: number; until: number }[] = [];
+    await waitFor(
+      async () => {
+        const row = await database.db.notification.findFirst({
+          where: { mediaId },
+          select: { sentAt: true, claimedUntil: true },
+        });
+        if (row?.claimedUntil && !row.sentAt)
+          samples.push({ at: Date.now(), until: row.claimedUntil.getTime() });
+        return Boolean(row?.sentAt);
+      },
+      { timeoutMs: 15_000, intervalMs: 50, message: 'the slow send to be recorded' },
+    );
+    expect(samples.length).toBeGreaterThan(20);
+    // A lapsed lease would let another run claim the send: every look during the send saw it ahead.
+    expect(samples.filter((s) => s.until <= s.at)).toEqual([]);
+    expect(new Set(samples.map((s) => s.until)).size).toBeGreaterThanOrEqual(4);
+    expect(samples.at(-1)!.at - samples[0]!.at).toBeGreaterThan(2 * leaseMs);
+    const { state } = await worker.finished(jobId);
+    expect(state).toBe('completed');
+    expect(smtp.copiesOf(messageId)).toBe(1);
   });
 });

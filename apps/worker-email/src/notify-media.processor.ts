@@ -35,12 +35,16 @@ export type NotifyProcessorDeps = {
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   publicUrl: string;
-  /** How long one run owns a notification's send (longer than the SMTP timeouts of one send). */
+  /** How long one run owns a notification's send before it renews the lease (every third of it). */
   sendLeaseMs?: number;
 };
 
-/** Covers connect + greeting + two socket timeouts at the defaults (10 + 10 + 2 × 30 s). */
-export const DEFAULT_SEND_LEASE_MS = 120_000;
+/**
+ * Renewed every 10 s while the send is in flight, however long the SMTP timeouts let it take: a sender
+ * killed mid-send is replaced within 30 s (it was a fixed 120 s, covering the longest send). A run is
+ * only ever replaced while alive if its event loop froze for 20 s (docs/adr/0025-stalled-jobs.md).
+ */
+export const DEFAULT_SEND_LEASE_MS = 30_000;
 
 /** Deterministic, so a resend after a crash carries the same id and mail clients can fold duplicates. */
 export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'MEDIA_FAILED'): string {
@@ -74,6 +78,28 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
   const { db, mailer, logger } = deps;
   const publish = safePublish(deps.events, logger);
   const leaseMs = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;
+
+  /** Moves the lease on while the send runs; stops at the first renewal that finds it no longer ours. */
+  function holdSendLease(notificationId: string, claimedUntil: Date, log: Record<string, unknown>) {
+    let current = claimedUntil;
+    const timer = setInterval(
+      () => {
+        const next = new Date(Date.now() + leaseMs);
+        db.notification
+          .updateMany({
+            where: { id: notificationId, sentAt: null, claimedUntil: current },
+            data: { claimedUntil: next },
+          })
+          .then(({ count }) => {
+            if (count === 1) current = next;
+            else clearInterval(timer);
+          })
+          .catch((err: unknown) => logger.warn({ ...log, err }, 'could not renew the send lease'));
+      },
+      Math.max(100, Math.floor(leaseMs / 3)),
+    );
+    return { stop: () => clearInterval(timer) };
+  }
 
   /** 5xx to RCPT/DATA fails at once and for good, recorded on the row; anything else waits and retries. */
   async function recordSendFailure(
@@ -152,6 +178,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
       return { kind, messageId, sent: false };
     }
     const now = new Date();
+    const claimedUntil = new Date(now.getTime() + leaseMs);
     const claimed = await db.notification.updateMany({
       where: {
         id: notification.id,
@@ -159,7 +186,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
         failedAt: null,
         OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
       },
-      data: { claimedUntil: new Date(now.getTime() + leaseMs) },
+      data: { claimedUntil },
     });
     if (claimed.count === 0) {
       const row = await db.notification.findUniqueOrThrow({
@@ -188,11 +215,13 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
           });
     // A crash between send and the update below resends once with the same Message-ID (ADR 0002), and
     // so does a send whose outcome is unknown (connection lost after DATA, before the server's reply).
-    try {
-      await mailer.send({ to: notification.recipient, ...email, messageId });
-    } catch (err) {
-      await recordSendFailure(job, { notificationId: notification.id, kind, err });
-    }
+    const lease = holdSendLease(notification.id, claimedUntil, { mediaId, requestId, kind });
+    const sent = await mailer.send({ to: notification.recipient, ...email, messageId }).then(
+      () => ({ ok: true as const }),
+      (err: unknown) => ({ ok: false as const, err }),
+    );
+    lease.stop();
+    if (!sent.ok) await recordSendFailure(job, { notificationId: notification.id, kind, err: sent.err });
     await db.notification.update({
       where: { id: notification.id },
       data: { sentAt: new Date(), claimedUntil: null, failedAt: null, error: null },

@@ -11,63 +11,77 @@ import {
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
+import { isIsolatedRenderChild, serveIsolatedRender } from './isolated-render';
 import { createStoryboardProcessor } from './storyboard.processor';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
 
-const config = getConfig();
-const logger = createLogger({ service: 'worker-transcode', level: config.LOG_LEVEL });
-// Worker concurrency × libvips threads should match the cores (docs/performance.md).
-configureSharp({ concurrency: config.sharpConcurrency });
+// A suspect image job's render in a child process of its own (isolated-render.ts): no worker here.
+if (isIsolatedRenderChild()) serveIsolatedRender();
+else await startWorker();
 
-const db = createDbClient({ url: config.DATABASE_URL, max: config.TRANSCODE_CONCURRENCY + 2 });
-const storage = createBlobStore(config, {
-  onWarning: (message, err) => logger.warn({ err }, message),
-});
-const events = createMediaEventPublisher(config, { logger });
-const cancels = createCancelRegistry();
-// A deleted media stops its ffmpeg here within moments (the web app announces the delete).
-const subscriber = createMediaEventSubscriber(config, { logger });
-subscriber.subscribe('*', (event) => {
-  if (event.type === 'deleted' && cancels.cancel(event.mediaId) > 0) {
-    logger.info({ mediaId: event.mediaId }, 'media deleted while processing: stopped its jobs');
-  }
-});
-await subscriber.ready();
+async function startWorker() {
+  const config = getConfig();
+  const logger = createLogger({ service: 'worker-transcode', level: config.LOG_LEVEL });
+  // Worker concurrency × libvips threads should match the cores (docs/performance.md).
+  configureSharp({ concurrency: config.sharpConcurrency });
 
-const image = createTranscodeProcessor({ db, storage, events, logger, avifEffort: config.AVIF_EFFORT });
-const videoDeps = {
-  db,
-  storage,
-  events,
-  logger,
-  cancels,
-  ffmpegThreads: config.ffmpegThreads,
-  timeoutMs: config.VIDEO_TIMEOUT_MS,
-  tempDir: config.transcodeTempDir,
-};
-const video = createVideoTranscodeProcessor(videoDeps);
-const storyboard = createStoryboardProcessor(videoDeps);
+  const db = createDbClient({ url: config.DATABASE_URL, max: config.TRANSCODE_CONCURRENCY + 2 });
+  const storage = createBlobStore(config, {
+    onWarning: (message, err) => logger.warn({ err }, message),
+  });
+  const events = createMediaEventPublisher(config, { logger });
+  const cancels = createCancelRegistry();
+  // A deleted media stops its ffmpeg here within moments (the web app announces the delete).
+  const subscriber = createMediaEventSubscriber(config, { logger });
+  subscriber.subscribe('*', (event) => {
+    if (event.type === 'deleted' && cancels.cancel(event.mediaId) > 0) {
+      logger.info({ mediaId: event.mediaId }, 'media deleted while processing: stopped its jobs');
+    }
+  });
+  await subscriber.ready();
 
-// Bytes in per variant: the original's size, one primary-key read per finished variant.
-const sourceBytes = async (id: string) => {
-  const media = await db.media.findUnique({ where: { id }, select: { sizeBytes: true } });
-  return media ? Number(media.sizeBytes) : null;
-};
+  const image = createTranscodeProcessor({
+    db,
+    storage,
+    events,
+    logger,
+    avifEffort: config.AVIF_EFFORT,
+    isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
+  });
+  const videoDeps = {
+    db,
+    storage,
+    events,
+    logger,
+    cancels,
+    ffmpegThreads: config.ffmpegThreads,
+    timeoutMs: config.VIDEO_TIMEOUT_MS,
+    tempDir: config.transcodeTempDir,
+  };
+  const video = createVideoTranscodeProcessor(videoDeps);
+  const storyboard = createStoryboardProcessor(videoDeps);
 
-await runWorker({
-  queueName: QueueName.transcode,
-  processor: [image, video, storyboard].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
-  concurrency: config.TRANSCODE_CONCURRENCY,
-  config,
-  logger,
-  healthPort: config.HEALTH_PORT ?? 9101,
-  isDependencyReady: () => isDatabaseReachable(db),
-  // A long ffmpeg run must not hold up a shutdown: stop it, the job is retried.
-  onClosing: () => cancels.cancelAll('shutdown'),
-  onClose: async () => {
-    await subscriber.close();
-    await events.close();
-    await db.$disconnect();
-  },
-});
+  // Bytes in per variant: the original's size, one primary-key read per finished variant.
+  const sourceBytes = async (id: string) => {
+    const media = await db.media.findUnique({ where: { id }, select: { sizeBytes: true } });
+    return media ? Number(media.sizeBytes) : null;
+  };
+
+  await runWorker({
+    queueName: QueueName.transcode,
+    processor: [image, video, storyboard].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
+    concurrency: config.TRANSCODE_CONCURRENCY,
+    config,
+    logger,
+    healthPort: config.HEALTH_PORT ?? 9101,
+    isDependencyReady: () => isDatabaseReachable(db),
+    // A long ffmpeg run must not hold up a shutdown: stop it, the job is retried.
+    onClosing: () => cancels.cancelAll('shutdown'),
+    onClose: async () => {
+      await subscriber.close();
+      await events.close();
+      await db.$disconnect();
+    },
+  });
+}

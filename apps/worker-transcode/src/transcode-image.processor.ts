@@ -13,6 +13,7 @@ import {
   type QueueLogger,
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
+import { renderInIsolation, type SpawnRenderChild } from './isolated-render';
 import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
 
 export type TranscodeProcessorDeps = {
@@ -21,6 +22,10 @@ export type TranscodeProcessorDeps = {
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   avifEffort: number;
+  /** A job stalled this many times renders in a child process of its own (ADR 0025). */
+  isolateAfterStalls: number;
+  /** Tests only: what runs the isolated render (default: this entrypoint again). */
+  spawnRenderChild?: SpawnRenderChild;
 };
 
 const EXT_BY_FORMAT: Record<string, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
@@ -52,8 +57,20 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       );
       const startedAt = Date.now();
       const input = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
+      const request = { input, variant, avifEffort: deps.avifEffort };
+      // Its workers died under it before: the file may be what kills them (docs/adr/0025-stalled-jobs.md).
+      const isSuspect = job.stalledCounter >= deps.isolateAfterStalls;
+      if (isSuspect) {
+        await appendJobLog(job, `stalled ${job.stalledCounter} times: rendering in a process of its own`);
+        logger.warn({ ...log, stalled: job.stalledCounter }, 'suspect job: rendering in isolation');
+      }
       // A corrupt file fails at once with its human reason; runWorker decides (ADR 0013).
-      const rendered = await renderImageVariant({ input, variant, avifEffort: deps.avifEffort });
+      const rendered = isSuspect
+        ? await renderInIsolation(request, {
+            spawnChild: deps.spawnRenderChild,
+            onCrash: (how) => logger.warn({ ...log, how }, 'isolated render crashed'),
+          })
+        : await renderImageVariant(request);
 
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;

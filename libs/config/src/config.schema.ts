@@ -101,6 +101,14 @@ export const EnvSchema = z.object({
   VIDEO_TIMEOUT_MS: positiveInt.default(30 * 60 * 1000),
   /** How long a job lock lives before a silent worker's job is handed to another one. */
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
+  /**
+   * A job whose lock expired this many times (its worker died or froze under it) is failed by BullMQ: the
+   * backstop against a job that kills every worker. Stalls are the machine's fault far more often than the
+   * file's, so it is high; the file is judged earlier, by JOB_ISOLATE_AFTER_STALLS (ADR 0025).
+   */
+  JOB_MAX_STALLS: positiveInt.default(10),
+  /** From this many stalls on, an image job renders in a child process of its own (ADR 0025). */
+  JOB_ISOLATE_AFTER_STALLS: positiveInt.default(2),
   JOB_ATTEMPTS: positiveInt.default(3),
   JOB_BACKOFF_MS: positiveInt.default(1_000),
   /**

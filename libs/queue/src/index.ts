@@ -41,7 +41,13 @@ export {
 export { runWorker, type RunWorkerOptions, type RunningWorker } from './run-worker';
 export { handleJob, infrastructureDelayMs, type JobHandler, type JobProcessor } from './run-job';
 export * from './job-definitions';
-export { classifyJobFailure, GENERAL_FAILURE_MESSAGE, type JobFailure } from './job-failure';
+export {
+  classifyJobFailure,
+  failedReasonForPeople,
+  GENERAL_FAILURE_MESSAGE,
+  STALLED_TOO_OFTEN_MESSAGE,
+  type JobFailure,
+} from './job-failure';
 export { handleShutdownSignals } from './shutdown';
 export { startHealthServer, type HealthServer } from './health-server';
 export type { WorkerStats } from './run-worker';

@@ -17,6 +17,17 @@ export type JobFailure = {
 
 export const GENERAL_FAILURE_MESSAGE = 'Processing could not be completed';
 
+/** BullMQ's own failedReason for a job past maxStalledCount (JOB_MAX_STALLS): never shown as it is. */
+export const BULLMQ_STALLED_REASON = 'job stalled more than allowable limit';
+export const STALLED_TOO_OFTEN_MESSAGE =
+  'Processing was interrupted too many times (the worker stopped under it each time), so it was set ' +
+  'aside; reprocess it once the workers are healthy';
+
+/** A failed child's failedReason as a person reads it (finalize): BullMQ's own texts translated. */
+export function failedReasonForPeople(reason: string): string {
+  return reason.trim() === BULLMQ_STALLED_REASON ? STALLED_TOO_OFTEN_MESSAGE : reason;
+}
+
 /** The stack, an AppError's details (ffmpeg's stderr) and the causes: what an operator needs. */
 function detailOf(err: unknown, depth = 0): string {
   if (!(err instanceof Error)) return String(err);

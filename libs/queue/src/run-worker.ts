@@ -21,7 +21,12 @@ export type RunWorkerOptions<R> = {
   concurrency: number;
   config: Pick<
     Config,
-    'REDIS_URL' | 'QUEUE_PREFIX' | 'WORKER_LOCK_DURATION_MS' | 'FJORD_VERSION' | 'METRICS_SAMPLE_INTERVAL_MS'
+    | 'REDIS_URL'
+    | 'QUEUE_PREFIX'
+    | 'WORKER_LOCK_DURATION_MS'
+    | 'JOB_MAX_STALLS'
+    | 'FJORD_VERSION'
+    | 'METRICS_SAMPLE_INTERVAL_MS'
   > &
     RetryConfig;
   logger: QueueLogger;
@@ -101,7 +106,9 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
       // A lock is renewed every lockDuration/2; checking at the same pace finds a dead worker's job
       // within ~1.5 lock durations instead of waiting a fixed 30 s.
       stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
-      maxStalledCount: 2,
+      // A stall is a dead or frozen worker, rarely the job's fault: it retries, without counting an attempt,
+      // up to a high backstop (ADR 0025). At 2, three crashes of a worker failed its neighbours' uploads too.
+      maxStalledCount: config.JOB_MAX_STALLS,
       // The admin console lists workers from Redis' CLIENT LIST by this name.
       name,
       // Per-minute completed/failed counts for the console's throughput charts (a week of points).

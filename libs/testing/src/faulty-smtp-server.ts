@@ -9,9 +9,11 @@ import { waitFor } from './wait-for';
  * - `drop-after-data`: the whole message is read, then the socket is destroyed before any reply — the
  *   client cannot know whether the server kept it (the server here does: it is recorded, unacknowledged);
  * - `stall-after-data`: the whole message is read and recorded, then nothing is ever answered;
+ * - `slow-after-data`: the whole message is read and recorded, and 250 comes after `slowReplyMs`;
  * - `stall-greeting`: the TCP connection is accepted and nothing is ever sent.
  */
-export type SmtpFault = 'rcpt-451' | 'rcpt-550' | 'drop-after-data' | 'stall-after-data' | 'stall-greeting';
+export type SmtpFault =
+  'rcpt-451' | 'rcpt-550' | 'drop-after-data' | 'stall-after-data' | 'slow-after-data' | 'stall-greeting';
 
 export type ReceivedSmtpMessage = {
   /** The message as carried by DATA, dot-unstuffed. */
@@ -39,7 +41,7 @@ export type FaultySmtpServer = {
  * A minimal SMTP server on raw TCP (RFC 5321 without extensions), for faults smtp-server cannot
  * produce: a reply that never comes, or a connection destroyed between the end of DATA and the reply.
  */
-export async function startFaultySmtpServer(): Promise<FaultySmtpServer> {
+export async function startFaultySmtpServer({ slowReplyMs = 3_000 } = {}): Promise<FaultySmtpServer> {
   const planned: SmtpFault[] = [];
   const received: ReceivedSmtpMessage[] = [];
   const sockets = new Set<net.Socket>();
@@ -70,6 +72,7 @@ export async function startFaultySmtpServer(): Promise<FaultySmtpServer> {
       const messageId = /^message-id:[ \t]*(<[^>\r\n]+>)/im.exec(message.split('\r\n\r\n')[0] ?? '')?.[1];
       received.push({ raw: message, messageId, acknowledged, parse: () => simpleParser(message) });
       if (current === 'drop-after-data') socket.destroy();
+      else if (current === 'slow-after-data') setTimeout(() => reply('250 2.0.0 queued'), slowReplyMs);
       else if (current !== 'stall-after-data') reply('250 2.0.0 queued');
     }
 
