@@ -17,6 +17,8 @@ const TAKEN = '2019-06-01T12:34:56Z';
  * The three ways a phone or camera puts where and when into a video, each made by Debian's ffmpeg:
  * QuickTime's `©xyz` user-data atom (MOV), Apple's `mdta` keys (com.apple.quicktime.location.ISO6709 and
  * .creationdate), and MP4's 3GPP `loci` box — each with creation_time on the file and on every track.
+ * It can fail: with `-map_metadata -1` taken out of the MP4 variant's ffmpeg run, the loci case reported
+ * `r/1/v360-mp4.s1.mp4: bytes "loci"` and `tag format.location=+59.9139+010.7522/`.
  */
 const FIXTURES = {
   'xyz.mov': ['-metadata', `location=${OSLO}`],
