@@ -293,6 +293,22 @@ function ensurePromtool() {
   say('promtool', 'installed promtool');
 }
 
+// ---------- strace ----------
+
+/**
+ * The zero-egress test (tests/egress) records every connect() of web and the workers with Debian's
+ * strace; /usr/bin/strace is checked by path, as libs/testing's connect-trace runs it by path.
+ */
+function ensureStrace() {
+  if (existsSync('/usr/bin/strace')) {
+    say('strace', 'found /usr/bin/strace');
+    return;
+  }
+  aptInstall(['strace']);
+  if (!existsSync('/usr/bin/strace')) throw new Error('strace was installed but /usr/bin/strace is missing');
+  say('strace', 'installed /usr/bin/strace');
+}
+
 // ---------- ImageMagick (bench only) ----------
 
 /**
@@ -345,6 +361,7 @@ export async function ensureServices({ needChromium = false } = {}) {
   await Promise.all([ensurePostgres(databaseUrl), ensureRedis(redisUrl)]);
   ensureFfmpeg();
   ensurePromtool();
+  ensureStrace();
   if (needChromium) ensureChromium();
   return { databaseUrl, redisUrl };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@fjord/config';
@@ -26,7 +27,37 @@ export const silentLogger: QueueLogger = {
   error: () => undefined,
 };
 
-export type SpawnedWorker = { name: WorkerName; child: ChildProcess; logs(): string };
+export type SpawnedWorker = {
+  name: WorkerName;
+  child: ChildProcess;
+  logs(): string;
+  /** Signals the worker itself (under a `wrap` such as strace, `child` is the wrapper). */
+  signal(sig: NodeJS.Signals): void;
+};
+
+/**
+ * Signals the program a wrapper (strace) started rather than the wrapper, which blocks fatal signals;
+ * the wrapper exits with it. Without a wrapper, the child itself.
+ */
+export function signalWrapped(child: ChildProcess, wrapped: boolean, sig: NodeJS.Signals) {
+  if (!wrapped || child.pid === undefined) {
+    child.kill(sig);
+    return;
+  }
+  let pids: string[] = [];
+  try {
+    pids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+  } catch {
+    // the wrapper is gone already
+  }
+  for (const pid of pids.filter(Boolean)) {
+    try {
+      process.kill(Number(pid), sig);
+    } catch {
+      // exited in between
+    }
+  }
+}
 
 /**
  * Everything one pipeline test file needs: its own database, Redis prefix, data dir and SMTP listener,
@@ -62,8 +93,12 @@ export async function startPipeline(label: string, env: Record<string, string> =
   async function startWorker(
     name: WorkerName,
     extraEnv: Record<string, string> = {},
+    /** A command prefix the worker runs under, e.g. straceConnectPrefix(file). */
+    opts: { wrap?: string[] } = {},
   ): Promise<SpawnedWorker> {
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/worker-${name}/src/main.ts`], {
+    const wrap = opts.wrap ?? [];
+    const argv = [process.execPath, '--import', 'tsx', `apps/worker-${name}/src/main.ts`];
+    const child = spawn([...wrap, ...argv][0]!, [...wrap, ...argv].slice(1), {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', ...workerEnv, LOG_LEVEL: 'info', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +106,12 @@ export async function startPipeline(label: string, env: Record<string, string> =
     let logs = '';
     child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-    const worker = { name, child, logs: () => logs };
+    const worker = {
+      name,
+      child,
+      logs: () => logs,
+      signal: (sig: NodeJS.Signals) => signalWrapped(child, wrap.length > 0, sig),
+    };
     workers.push(worker);
     await waitFor(
       async () => {
@@ -96,11 +136,11 @@ export async function startPipeline(label: string, env: Record<string, string> =
 
   async function stop() {
     await Promise.all(
-      workers.map(async ({ child }) => {
+      workers.map(async ({ child, signal }) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        signal('SIGTERM');
+        const timer = setTimeout(() => signal('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
       }),

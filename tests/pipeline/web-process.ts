@@ -5,14 +5,29 @@ import { fileURLToPath } from 'node:url';
 import { createApiKey } from '@fjord/auth';
 import type { DbClient } from '@fjord/db';
 import { waitFor } from '@fjord/testing';
+import { signalWrapped } from './pipeline-harness';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type WebProcess = { child: ChildProcess; port: number; logs(): string };
+export type WebProcess = {
+  child: ChildProcess;
+  port: number;
+  logs(): string;
+  /** Signals web itself (under a `wrap` such as strace, `child` is the wrapper). */
+  signal(sig: NodeJS.Signals): void;
+};
 
-/** Starts tests/pipeline/web-http.server.ts with `env`; resolves once it listens. */
-export async function startWebProcess(env: Record<string, string>): Promise<WebProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/pipeline/web-http.server.ts'], {
+/**
+ * Starts tests/pipeline/web-http.server.ts with `env`; resolves once it listens. `wrap` is a command
+ * prefix it runs under, e.g. straceConnectPrefix(file).
+ */
+export async function startWebProcess(
+  env: Record<string, string>,
+  opts: { wrap?: string[] } = {},
+): Promise<WebProcess> {
+  const wrap = opts.wrap ?? [];
+  const argv = [...wrap, process.execPath, '--import', 'tsx', 'tests/pipeline/web-http.server.ts'];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +43,12 @@ export async function startWebProcess(env: Record<string, string>): Promise<WebP
     },
     { timeoutMs: 90_000, intervalMs: 50, message: 'the web process to listen' },
   );
-  return { child, port, logs: () => logs };
+  return {
+    child,
+    port,
+    logs: () => logs,
+    signal: (sig) => signalWrapped(child, wrap.length > 0, sig),
+  };
 }
 
 /** An API key with the upload scope for a user of this installation. */

@@ -25,3 +25,13 @@ export {
   type TestRenditionOverrides,
 } from './test-media';
 export { toWebRequest } from './node-request';
+export {
+  destinationCounts,
+  GLIBC_NSCD_SOCKETS,
+  parseConnectTrace,
+  STRACE,
+  straceConnectPrefix,
+  unexpectedConnects,
+  type AllowedDestinations,
+  type ConnectRecord,
+} from './connect-trace';
