@@ -192,6 +192,8 @@ export function createTusUploadServer(deps: TusUploadDeps) {
           filename: upload.metadata?.filename ?? 'upload',
           declaredType: upload.metadata?.filetype ?? undefined,
           body: createReadStream(path.join(directory, upload.id)),
+          // A local blob store renames the finished file into place: the bytes cross the disk once.
+          file: path.join(directory, upload.id),
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
         logger.info({ mediaId: media.id, uploadId: upload.id }, 'resumable upload finished');
@@ -210,7 +212,11 @@ export function createTusUploadServer(deps: TusUploadDeps) {
         if (isInfrastructureError(err)) refuseUnavailable();
         refuse(500, 'internal', INTERNAL);
       } finally {
-        await datastore.remove(upload.id).catch(() => undefined);
+        // The file may have been moved into storage: then only its metadata is left to remove.
+        await datastore
+          .remove(upload.id)
+          .catch(() => datastore.configstore.delete(upload.id))
+          .catch(() => undefined);
       }
     },
   });
