@@ -63,11 +63,17 @@ export async function startPipeline(label: string, env: Record<string, string> =
     name: WorkerName,
     extraEnv: Record<string, string> = {},
   ): Promise<SpawnedWorker> {
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/worker-${name}/src/main.ts`], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...workerEnv, LOG_LEVEL: 'info', ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the workers (bench only; not NODE_OPTIONS).
+    const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, '--import', 'tsx', `apps/worker-${name}/src/main.ts`],
+      {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? '', ...workerEnv, LOG_LEVEL: 'info', ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let logs = '';
     child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
