@@ -72,7 +72,7 @@ function isTusError(err: unknown): err is { status_code: number; body: string } 
  * Resumable uploads (tus 1.0) behind the same auth as everything else: a session (same origin only) or an
  * API key with media:write. Partial uploads live under <data>/tus, owned by whoever created them; nobody
  * else can resume, inspect or delete one. The finished file goes through the ordinary ingest (sniff,
- * limits, row, flow), streamed from disk, and the response carries the media id in `Upload-Media-Id`.
+ * limits, row, flow): moved into local storage by rename (copied to S3), and the response carries the media id in `Upload-Media-Id`.
  */
 export function createTusUploadServer(deps: TusUploadDeps) {
   const { db, ingest, config, logger } = deps;
