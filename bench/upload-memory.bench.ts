@@ -47,12 +47,17 @@ export function send(url: string, method: string, headers: Record<string, string
   );
 }
 
-async function startServer() {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/upload-server.ts')], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'silent', NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** bench/upload-server.ts in a child; `nodeArgs` go before the entry (e.g. `--cpu-prof`). */
+export async function startServer(nodeArgs: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', path.join(root, 'bench/upload-server.ts')],
+    {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'silent', NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   while (!/ready \d+ \S+/.test(out)) {
@@ -72,7 +77,7 @@ async function startServer() {
     child.kill('SIGTERM');
     await once(child, 'exit');
   }
-  return { base, auth, rss, stop };
+  return { base, auth, rss, stop, pid: child.pid! };
 }
 
 type Row = { name: string; bytes: number; ms: number; idleMb: number; peakMb: number; medianMb: number };

@@ -97,7 +97,9 @@ export async function startPipeline(label: string, env: Record<string, string> =
     opts: { wrap?: string[] } = {},
   ): Promise<SpawnedWorker> {
     const wrap = opts.wrap ?? [];
-    const argv = [process.execPath, '--import', 'tsx', `apps/worker-${name}/src/main.ts`];
+    // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the workers (bench only; not NODE_OPTIONS).
+    const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const argv = [process.execPath, ...nodeArgs, '--import', 'tsx', `apps/worker-${name}/src/main.ts`];
     const child = spawn([...wrap, ...argv][0]!, [...wrap, ...argv].slice(1), {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', ...workerEnv, LOG_LEVEL: 'info', ...extraEnv },

@@ -178,16 +178,23 @@ describe.skipIf(!disk.mount)(`uploads when the disk is full ${disk.skipReason ??
         chunked(video.subarray(offset)),
       );
 
-    it('the completing PATCH: the upload fits in <data>/tus but its blob does not → 507, nothing kept', async () => {
+    it('the completing PATCH with no room for a second copy: the tus file is moved into storage → 204', async () => {
       const { user, auth } = await h.createUserWithKey();
       const before = await snapshot(user.id);
-      // Room for the tus file (1 MiB) and half a blob copy.
+      // Room for the tus file (1 MiB) and half a blob copy: a copy would hit ENOSPC, a rename needs none.
       await mount.fill({ leaveBytes: MiB + 512 * 1024 });
       const created = await create(auth);
       expect(created.status).toBe(201);
       const res = await patch(created.headers.get('location')!, auth, 0);
-      await expect507(res, 'long trip.mp4');
-      expect(await snapshot(user.id)).toEqual(before); // the finished tus file is removed too
+      expect(res.status).toBe(204);
+      const media = await h.db.media.findUniqueOrThrow({
+        where: { id: res.headers.get('upload-media-id')! },
+      });
+      expect(media.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+      const after = await snapshot(user.id);
+      expect(after.tus).toEqual(before.tus); // neither the file nor its metadata is left behind
+      expect(after.rows).toBe(before.rows + 1);
+      expect(after.blobs.length).toBe(before.blobs.length + 1);
     });
 
     it('a PATCH that fills <data>/tus: 507, the bytes so far stay resumable, and it completes once space is freed', async () => {

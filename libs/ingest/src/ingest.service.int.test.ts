@@ -72,6 +72,43 @@ describe('ingest service (real Postgres, Redis, disk)', () => {
     expect(finalize?.data).toMatchObject({ mediaId: result.id, requestId: 'req-42' });
   });
 
+  it('moves a finished local file into local storage; a store without adoptFile streams it and leaves it', async () => {
+    const { mkdtemp, writeFile, stat, rm } = await import('node:fs/promises');
+    const { createReadStream } = await import('node:fs');
+    const dir = await mkdtemp(`${config.dataDir}/ingest-file-`);
+    const bytes = Buffer.concat([jpegHead, Buffer.alloc(200_000, 3)]);
+    const input = async (name: string) => {
+      const file = `${dir}/${name}`;
+      await writeFile(file, bytes);
+      return { ownerId, filename: `${name}.jpg`, body: createReadStream(file), file };
+    };
+    try {
+      const moved = await input('a');
+      const a = await createIngestService({ db, storage, enqueuer, config, logger: silent }).ingestUpload(
+        moved,
+      );
+      await expect(stat(moved.file)).rejects.toMatchObject({ code: 'ENOENT' });
+      const rowA = await db.media.findUniqueOrThrow({ where: { id: a.id } });
+      expect((await storage.read(rowA.storageKey)).equals(bytes)).toBe(true);
+
+      const { adoptFile: _unused, ...streamingOnly } = storage;
+      const kept = await input('b');
+      const b = await createIngestService({
+        db,
+        storage: streamingOnly,
+        enqueuer,
+        config,
+        logger: silent,
+      }).ingestUpload(kept);
+      expect((await stat(kept.file)).size).toBe(bytes.length); // the caller (tus) removes its own file
+      const rowB = await db.media.findUniqueOrThrow({ where: { id: b.id } });
+      expect(rowB.sha256).toBe(rowA.sha256);
+      expect((await storage.read(rowB.storageKey)).equals(bytes)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a file over the limit with its size, and leaves nothing behind', async () => {
     const body = Readable.from(
       (function* () {

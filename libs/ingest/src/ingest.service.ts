@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Config } from '@fjord/config';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
@@ -15,6 +16,12 @@ export type IngestUploadInput = {
   /** What the client claimed; logged, never trusted: the bytes decide. */
   declaredType?: string;
   body: UploadBody;
+  /**
+   * The body is this finished local file (a tus upload) and ingest may move it: with a local blob store
+   * it is renamed into storage (`adoptFile`) instead of copied, and is gone afterwards. `body` still
+   * reads it for the sniff; S3 streams it as any body.
+   */
+  file?: string;
   requestId?: string;
   /** From a Content-Digest header: the stored bytes must hash to this (lowercase hex) or nothing is kept. */
   expectedSha256?: string;
@@ -32,6 +39,11 @@ export type IngestDeps = {
   config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES'>;
   logger: QueueLogger;
 };
+
+/** Stops reading a body that is stored another way (its file is adopted): closes the file it reads. */
+function closeBody(body: UploadBody): void {
+  if (body instanceof Readable) body.destroy();
+}
 
 /** An upload's row is written on its first processing run (ADR 0015). */
 const FIRST_RUN = 1;
@@ -75,7 +87,12 @@ export function createIngestService(deps: IngestDeps): IngestService {
         maxBytes: max,
       });
     });
-    const stored = await storage.put(storageKey, limited, { maxBytes: max }).catch((err: unknown) => {
+    const adopt = input.file !== undefined && storage.adoptFile ? storage.adoptFile : undefined;
+    if (adopt) closeBody(input.body);
+    const storing = adopt
+      ? adopt(storageKey, input.file!, { maxBytes: max })
+      : storage.put(storageKey, limited, { maxBytes: max });
+    const stored = await storing.catch((err: unknown) => {
       if (isAppError(err) && err.code === 'too_large' && !err.message.startsWith(name)) {
         throw new AppError('too_large', `${name} is larger than ${formatMegabytes(max)}, the limit.`);
       }

@@ -30,7 +30,8 @@ export async function peekHead(
     buffered.push(next.value);
     length += next.value.byteLength;
   }
-  const head = Buffer.concat(buffered).subarray(0, size);
+  // Copies the head only: a body given whole (one large chunk) is not copied for a sniff.
+  const head = Buffer.concat(buffered, Math.min(length, size));
   async function* replay(): AsyncGenerator<Uint8Array> {
     yield* buffered;
     if (isDone) return;

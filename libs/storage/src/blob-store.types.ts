@@ -55,6 +55,13 @@ export interface BlobStore {
    * A backend out of space throws AppError('storage_full') (see isStorageFullError), with nothing left behind.
    */
   put(key: string, source: BlobSource, opts?: PutOptions): Promise<PutResult>;
+  /**
+   * Moves a finished local file (a tus upload) into the key instead of copying it: the bytes are read
+   * once for the hash and size, fsynced, and renamed into place — they cross the disk once, not twice.
+   * Local driver only; `filePath` is gone afterwards on success. A file on another filesystem is copied
+   * as `put` would (and then removed). Same errors as `put`; on failure the file stays where it was.
+   */
+  adoptFile?(key: string, filePath: string, opts?: PutOptions): Promise<PutResult>;
   /** null when nothing is stored under the key. */
   stat(key: string): Promise<BlobStat | null>;
   /** Errors with AppError('not_found') on the stream when the key is missing. */

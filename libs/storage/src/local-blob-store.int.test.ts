@@ -71,6 +71,28 @@ describe('local BlobStore specifics', () => {
     expect(await listFiles(rootDir)).toEqual(['media/k/original.jpg']);
   });
 
+  it('adopts a finished file by rename: same inode, its hash and size, the source gone', async () => {
+    const source = path.join(rootDir, 'incoming.bin');
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    await fs.writeFile(source, bytes);
+    const { ino } = await fs.stat(source);
+    const result = await store.adoptFile!('media/t/original.mp4', source, { maxBytes: bytes.length });
+    const { createHash } = await import('node:crypto');
+    expect(result).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect((await fs.stat(path.join(rootDir, 'media/t/original.mp4'))).ino).toBe(ino);
+    await expect(fs.stat(source)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await store.read('media/t/original.mp4')).toEqual(bytes);
+  });
+
+  it('refuses to adopt a file over maxBytes, storing nothing and leaving the file where it was', async () => {
+    const source = path.join(rootDir, 'big.bin');
+    await fs.writeFile(source, Buffer.alloc(2048));
+    await expect(store.adoptFile!('media/u/original.mp4', source, { maxBytes: 2047 })).rejects.toMatchObject({
+      code: 'too_large',
+    });
+    expect(await listFiles(rootDir)).toEqual(['big.bin']);
+  });
+
   it('never writes outside its root', async () => {
     const outside = path.join(path.dirname(rootDir), 'escaped.txt');
     await expect(store.put(`/${outside}`, Buffer.from('x'))).rejects.toMatchObject({ code: 'bad_request' });

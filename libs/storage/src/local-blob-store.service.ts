@@ -36,6 +36,14 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+async function fullDiskAware<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw isStorageFullError(err) && !isAppError(err) ? storageFullError(err) : err;
+  }
+}
+
 export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStore {
   const root = path.resolve(rootDir);
 
@@ -49,11 +57,7 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
 
   /** A full disk (ENOSPC/EDQUOT, at mkdir, open, write or fsync) becomes AppError('storage_full'). */
   async function put(key: string, source: BlobSource, opts: PutOptions = {}): Promise<PutResult> {
-    try {
-      return await writeWhole(key, source, opts);
-    } catch (err) {
-      throw isStorageFullError(err) && !isAppError(err) ? storageFullError(err) : err;
-    }
+    return fullDiskAware(() => writeWhole(key, source, opts));
   }
 
   async function writeWhole(key: string, source: BlobSource, opts: PutOptions): Promise<PutResult> {
@@ -92,6 +96,40 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
       await fs.rm(temp, { force: true });
       throw err;
     }
+  }
+
+  async function adoptFile(key: string, filePath: string, opts: PutOptions = {}): Promise<PutResult> {
+    return fullDiskAware(() => adoptWhole(key, filePath, opts));
+  }
+
+  async function adoptWhole(key: string, filePath: string, opts: PutOptions): Promise<PutResult> {
+    const target = resolveKey(key);
+    const dir = path.dirname(target);
+    const handle = await fs.open(filePath, 'r');
+    let bytes = 0;
+    const hash = createHash('sha256');
+    try {
+      const { size } = await handle.stat();
+      if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(opts.maxBytes);
+      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
+        bytes += (chunk as Buffer).byteLength;
+        hash.update(chunk as Buffer);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.mkdir(dir, { recursive: true });
+    try {
+      await fs.rename(filePath, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      const copied = await writeWhole(key, createFileReadStream(filePath), opts);
+      await fs.rm(filePath, { force: true });
+      return copied;
+    }
+    await syncDirectory(dir);
+    return { bytes, sha256: hash.digest('hex') };
   }
 
   async function stat(key: string): Promise<BlobStat | null> {
@@ -194,6 +232,7 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
     list,
     removePartial,
     put,
+    adoptFile,
     stat,
     createReadStream,
     read,

@@ -19,7 +19,7 @@ import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type ApiKeyPrincipal, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
 import { viewerOf } from '../request-auth';
-import { createIdempotent, formDataParts, smallBodyParts } from '../rest-idempotency';
+import { bytesOfBlob, createIdempotent, formDataParts, smallBodyParts } from '../rest-idempotency';
 import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './stream-upload.handler';
 
 export type RestMediaDeps = {
@@ -104,7 +104,9 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           ownerId: principal.user.id,
           filename: file.name || 'upload',
           declaredType: file.type || undefined,
-          body: file.stream(),
+          // The form is in memory already: the bytes the idempotency digest read, not a second read
+          // through Node 20's Blob stream (docs/performance.md, "Profiles").
+          body: await bytesOfBlob(file),
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
         return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);

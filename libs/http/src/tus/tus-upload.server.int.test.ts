@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebHarness, tusRequest } from '../test/web-test-harness';
 import { TUS_PATH, createTusUploadServer } from './tus-upload.server';
@@ -81,6 +82,9 @@ describe('resumable uploads (tus)', () => {
     expect(media).toMatchObject({ kind: 'VIDEO', originalName: 'long trip.mp4' });
     expect(media.sha256).toBe(createHash('sha256').update(video).digest('hex'));
     expect((await h.services.storage.read(media.storageKey)).equals(video)).toBe(true);
+    // Moved into storage (or copied, on another filesystem): neither the file nor its metadata is left.
+    const uploadId = new URL(location, 'http://x').pathname.split('/').pop()!;
+    expect((await readdir(tus.directory)).filter((f) => f.startsWith(uploadId))).toEqual([]);
   });
 
   it('needs auth, keeps uploads private to their owner, and refuses past the size limit', async () => {

@@ -72,7 +72,7 @@ function isTusError(err: unknown): err is { status_code: number; body: string } 
  * Resumable uploads (tus 1.0) behind the same auth as everything else: a session (same origin only) or an
  * API key with media:write. Partial uploads live under <data>/tus, owned by whoever created them; nobody
  * else can resume, inspect or delete one. The finished file goes through the ordinary ingest (sniff,
- * limits, row, flow), streamed from disk, and the response carries the media id in `Upload-Media-Id`.
+ * limits, row, flow): moved into local storage by rename (copied to S3), and the response carries the media id in `Upload-Media-Id`.
  */
 export function createTusUploadServer(deps: TusUploadDeps) {
   const { db, ingest, config, logger } = deps;
@@ -192,6 +192,8 @@ export function createTusUploadServer(deps: TusUploadDeps) {
           filename: upload.metadata?.filename ?? 'upload',
           declaredType: upload.metadata?.filetype ?? undefined,
           body: createReadStream(path.join(directory, upload.id)),
+          // A local blob store renames the finished file into place: the bytes cross the disk once.
+          file: path.join(directory, upload.id),
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
         logger.info({ mediaId: media.id, uploadId: upload.id }, 'resumable upload finished');
@@ -210,7 +212,11 @@ export function createTusUploadServer(deps: TusUploadDeps) {
         if (isInfrastructureError(err)) refuseUnavailable();
         refuse(500, 'internal', INTERNAL);
       } finally {
-        await datastore.remove(upload.id).catch(() => undefined);
+        // The file may have been moved into storage: then only its metadata is left to remove.
+        await datastore
+          .remove(upload.id)
+          .catch(() => datastore.configstore.delete(upload.id))
+          .catch(() => undefined);
       }
     },
   });
