@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
+import { thumbHashToRGBA } from 'thumbhash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@fjord/errors';
 import {
@@ -76,6 +77,27 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     expect(pm).toMatchObject({ status: 'READY', width: 200, height: 100, mimeType: 'image/png' });
     expect(jm.startedAt).not.toBeNull();
     expect(jm.finishedAt).not.toBeNull();
+
+    // Placeholders (ADR 0023): committed with READY; the hash decodes to the source's average colour.
+    for (const [m, source] of [
+      [jm, jpeg],
+      [pm, png],
+    ] as const) {
+      expect(m.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
+      const decoded = thumbHashToRGBA(Buffer.from(m.thumbhash!, 'base64'));
+      const { channels } = await sharp(source).stats();
+      const mean = (c: number) => {
+        let sum = 0;
+        for (let i = c; i < decoded.rgba.length; i += 4) sum += decoded.rgba[i]!;
+        return sum / (decoded.rgba.length / 4);
+      };
+      if (source === jpeg) {
+        const gap = Math.hypot(...[0, 1, 2].map((c) => mean(c) - channels[c]!.mean));
+        expect(gap).toBeLessThan(16);
+      }
+      // The portrait JPEG (orientation applied) hashes portrait, the 2:1 PNG landscape.
+      expect(decoded.w < decoded.h).toBe(source === jpeg);
+    }
 
     const jr = await expectRenditions(j.id, { width: 800, height: 1200 });
     expect(jr.find((r) => r.name === 'thumb-webp')).toMatchObject({ width: 320, height: 480 });

@@ -1,5 +1,5 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
-import { renderImageVariant } from '@fjord/media';
+import { computeImagePlaceholder, renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
   attemptTag,
@@ -55,6 +55,8 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       // A corrupt file fails at once with its human reason; runWorker decides (ADR 0013).
       const rendered = await renderImageVariant({ input, variant, avifEffort: deps.avifEffort });
 
+      // From the variant just rendered (a small decode, not the original's): ADR 0023.
+      const placeholder = await computeImagePlaceholder(rendered.data);
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;
       const storageKey = renditionKey(mediaId, variant.name, ext, runFolder(data.run), attemptTag(job));
@@ -75,6 +77,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         storageKey,
         sourceWidth,
         sourceHeight,
+        placeholder,
       };
     },
     { onFailedForGood: announceFailedVariant(publish) },
