@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@fjord/errors';
 import {
   createAlphaPngFixture,
+  createHeicFixture,
   createJpegFixture,
   listExifIfd0Tags,
   truncateFixture,
@@ -143,7 +144,7 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     const reason = (rejected as PromiseRejectedResult).reason as unknown;
     expect(isAppError(reason) && reason.code).toBe('unsupported_type');
     expect((reason as Error).message).toBe(
-      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF and TIFF images and MP4, MOV, WebM and MKV videos.',
+      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC and TIFF images and MP4, MOV, WebM and MKV videos.',
     );
     expect(await p.db.media.count({ where: { originalName: 'contacts.jpg' } })).toBe(0);
 
@@ -170,6 +171,29 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     for (const job of mine) {
       expect(job.attemptsMade).toBe(1);
       expect(job.failedReason).toMatch(/corrupt|truncated/i);
+    }
+  });
+
+  it('(c) a phone HEIC (HEVC, irot, EXIF GPS) is sniffed, decoded by heif-convert, READY upright and clean', async () => {
+    // Stored 1200×600, irot 1 (shown 600×1200); EXIF orientation 6 too, which must not rotate it twice.
+    const heic = await createHeicFixture({ irot: 1, exifOrientation: 6, hasGps: true });
+    expect(listExifIfd0Tags((await sharp(heic).metadata()).exif)).toContain(0x8825);
+    const m = await p.ingest.ingestUpload({ ownerId: owner.id, filename: 'IMG_0001.HEIC', body: heic });
+    expect(m).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
+    const done = await p.waitForStatus(m.id, ['READY', 'FAILED']);
+    expect(done).toMatchObject({
+      status: 'READY',
+      width: 600,
+      height: 1200,
+      mimeType: 'image/heic',
+      error: null,
+    });
+    expect(done.thumbhash).toBeTruthy();
+    const renditions = await expectRenditions(m.id, { width: 600, height: 1200 });
+    expect(renditions.find((r) => r.name === 'thumb-webp')).toMatchObject({ width: 320, height: 640 });
+    for (const r of renditions) {
+      const blob = await p.storage.read(r.storageKey);
+      expect(blob.includes(Buffer.from('Test Phone'))).toBe(false);
     }
   });
 });

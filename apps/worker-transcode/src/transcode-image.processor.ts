@@ -1,5 +1,5 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
-import { computeImagePlaceholder, renderImageVariant } from '@fjord/media';
+import { computeImagePlaceholder, prepareImageSource, renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
   attemptTag,
@@ -51,7 +51,9 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         `attempt ${job.attemptsMade + 1}: rendering ${variant.name} from ${media.storageKey}`,
       );
       const startedAt = Date.now();
-      const input = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
+      const original = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
+      // HEVC HEIC: decoded by heif-convert in a limited child into an upright, metadata-free PNG (ADR 0023).
+      const input = await prepareImageSource(original);
       // A corrupt file fails at once with its human reason; runWorker decides (ADR 0013).
       const rendered = await renderImageVariant({ input, variant, avifEffort: deps.avifEffort });
 

@@ -22,6 +22,13 @@ export {
 export { renderImageVariant, renderImageVariants, type RenderOptions } from './render-image-variant.service';
 export * from './video';
 export {
+  decodeHeifToPng,
+  isHevcHeif,
+  prepareImageSource,
+  stripPngMetadata,
+  type HeifDecodeOptions,
+} from './heif/decode-heif.service';
+export {
   COMPASS_GRAVITIES,
   type CompassGravity,
   type ImageFit,
