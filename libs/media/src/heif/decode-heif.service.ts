@@ -96,9 +96,10 @@ function runChild(binary: string, args: string[], { cwd, timeoutMs }: { cwd: str
     const child = spawn(binary, args, {
       cwd,
       // A fixed PATH and nothing else: no inherited secrets or LD_* variables reach the decoder.
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stdout.resume(); // --quiet: nothing comes, but never let a full pipe block the child
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -108,7 +109,7 @@ function runChild(binary: string, args: string[], { cwd, timeoutMs }: { cwd: str
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < 4096) stderr += chunk;
     });
-    child.on('error', (err) => {
+    child.on('error', (err: Error) => {
       clearTimeout(timer);
       // The tool is missing: the machine, not the file; another worker may have it.
       reject(
@@ -117,7 +118,7 @@ function runChild(binary: string, args: string[], { cwd, timeoutMs }: { cwd: str
         }),
       );
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       if (code === 0) return resolve();
       if (code === 126 || code === 127) {
