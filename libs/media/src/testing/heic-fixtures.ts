@@ -204,3 +204,33 @@ export function addHeifTransforms(
   }
   return out;
 }
+
+/**
+ * A real animated GIF or WebP built by sharp from `frames` flat-colour frames (hue walks the wheel), each
+ * shown `delayMs`; so a test can count frames and tell the first from the last.
+ */
+export async function createAnimatedFixture({
+  format = 'gif',
+  width = 400,
+  height = 200,
+  frames = 12,
+  delayMs = 100,
+}: { format?: 'gif' | 'webp'; width?: number; height?: number; frames?: number; delayMs?: number } = {}) {
+  const pages = await Promise.all(
+    Array.from({ length: frames }, (_, i) =>
+      sharp({
+        create: {
+          width,
+          height,
+          channels: 3,
+          background: { r: (i * 53) % 256, g: 255 - ((i * 53) % 256), b: (i * 97) % 256 },
+        },
+      })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  const joined = sharp(pages, { join: { animated: true } });
+  const delay = Array.from({ length: frames }, () => delayMs);
+  return (format === 'gif' ? joined.gif({ delay, loop: 0 }) : joined.webp({ delay, loop: 0 })).toBuffer();
+}
