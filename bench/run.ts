@@ -4,6 +4,7 @@ import { formatRows, writeReport, type BenchRow } from './bench-report';
 import { benchRows } from './rows';
 import { runAdminQueueBench } from './admin-queue.bench';
 import { runImageVariantsBench } from './image-variants.bench';
+import { runImageQualityBench } from './image-quality.bench';
 import { runUploadMemoryBench } from './upload-memory.bench';
 import { runScaleBench } from './scale.bench';
 
@@ -50,6 +51,10 @@ if (values.report) await writeReport(values.report, rows);
 if (only?.has('images')) {
   console.log('\n== image variants ==');
   await runImageVariantsBench({ iterations });
+}
+if (only?.has('image-quality')) {
+  console.log('\n== image quality: bytes and SSIM per format, width and quality ==');
+  await runImageQualityBench();
 }
 if (only?.has('uploads')) {
   console.log('\n== upload memory (web process) ==');

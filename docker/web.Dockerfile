@@ -33,6 +33,9 @@ RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
+# /img transforms of an HEIC original decode it through heif-convert, behind the render gate (ADR 0023).
+RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 FJORD_DATA_DIR=/data PORT=3000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

@@ -37,6 +37,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini \
 # ffmpeg for video renditions and posters: only this image carries it.
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \
  && rm -rf /var/lib/apt/lists/*
+# heif-convert decodes phones' HEIC (HEVC) photos, which the prebuilt sharp cannot (docs/adr/0023).
+RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production FJORD_DATA_DIR=/data HEALTH_PORT=9100
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

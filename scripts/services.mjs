@@ -309,6 +309,23 @@ function ensureStrace() {
   say('strace', 'installed /usr/bin/strace');
 }
 
+// ---------- libheif tools ----------
+
+/**
+ * HEIC/HEIF photos are decoded through Debian's `heif-convert` (the prebuilt sharp has no HEVC decoder:
+ * docs/adr/0023); the tests make their HEIC files with `heif-enc`. Both ship in `libheif-examples`.
+ */
+function ensureHeifTools() {
+  if (whichSync('heif-convert') && whichSync('heif-enc')) {
+    say('libheif', `found ${whichSync('heif-convert')}`);
+    return;
+  }
+  aptInstall(['libheif-examples']);
+  if (!whichSync('heif-convert') || !whichSync('heif-enc'))
+    throw new Error('libheif-examples was installed but heif-convert/heif-enc are not on PATH');
+  say('libheif', 'installed heif-convert and heif-enc');
+}
+
 // ---------- ImageMagick (bench only) ----------
 
 /**
@@ -362,6 +379,7 @@ export async function ensureServices({ needChromium = false } = {}) {
   ensureFfmpeg();
   ensurePromtool();
   ensureStrace();
+  ensureHeifTools();
   if (needChromium) ensureChromium();
   return { databaseUrl, redisUrl };
 }

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
+import { thumbHashToRGBA } from 'thumbhash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@fjord/errors';
 import {
   createAlphaPngFixture,
+  createHeicFixture,
   createJpegFixture,
   listExifIfd0Tags,
   truncateFixture,
@@ -77,6 +79,27 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     expect(jm.startedAt).not.toBeNull();
     expect(jm.finishedAt).not.toBeNull();
 
+    // Placeholders (ADR 0023): committed with READY; the hash decodes to the source's average colour.
+    for (const [m, source] of [
+      [jm, jpeg],
+      [pm, png],
+    ] as const) {
+      expect(m.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
+      const decoded = thumbHashToRGBA(Buffer.from(m.thumbhash!, 'base64'));
+      const { channels } = await sharp(source).stats();
+      const mean = (c: number) => {
+        let sum = 0;
+        for (let i = c; i < decoded.rgba.length; i += 4) sum += decoded.rgba[i]!;
+        return sum / (decoded.rgba.length / 4);
+      };
+      if (source === jpeg) {
+        const gap = Math.hypot(...[0, 1, 2].map((c) => mean(c) - channels[c]!.mean));
+        expect(gap).toBeLessThan(16);
+      }
+      // The portrait JPEG (orientation applied) hashes portrait, the 2:1 PNG landscape.
+      expect(decoded.w < decoded.h).toBe(source === jpeg);
+    }
+
     const jr = await expectRenditions(j.id, { width: 800, height: 1200 });
     expect(jr.find((r) => r.name === 'thumb-webp')).toMatchObject({ width: 320, height: 480 });
     expect(jr.find((r) => r.name === 'w1280-webp')).toMatchObject({ width: 800, height: 1200 });
@@ -121,7 +144,7 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     const reason = (rejected as PromiseRejectedResult).reason as unknown;
     expect(isAppError(reason) && reason.code).toBe('unsupported_type');
     expect((reason as Error).message).toBe(
-      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF and TIFF images and MP4, MOV, WebM and MKV videos.',
+      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC and TIFF images and MP4, MOV, WebM and MKV videos.',
     );
     expect(await p.db.media.count({ where: { originalName: 'contacts.jpg' } })).toBe(0);
 
@@ -148,6 +171,29 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     for (const job of mine) {
       expect(job.attemptsMade).toBe(1);
       expect(job.failedReason).toMatch(/corrupt|truncated/i);
+    }
+  });
+
+  it('(c) a phone HEIC (HEVC, irot, EXIF GPS) is sniffed, decoded by heif-convert, READY upright and clean', async () => {
+    // Stored 1200×600, irot 1 (shown 600×1200); EXIF orientation 6 too, which must not rotate it twice.
+    const heic = await createHeicFixture({ irot: 1, exifOrientation: 6, hasGps: true });
+    expect(listExifIfd0Tags((await sharp(heic).metadata()).exif)).toContain(0x8825);
+    const m = await p.ingest.ingestUpload({ ownerId: owner.id, filename: 'IMG_0001.HEIC', body: heic });
+    expect(m).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
+    const done = await p.waitForStatus(m.id, ['READY', 'FAILED']);
+    expect(done).toMatchObject({
+      status: 'READY',
+      width: 600,
+      height: 1200,
+      mimeType: 'image/heic',
+      error: null,
+    });
+    expect(done.thumbhash).toBeTruthy();
+    const renditions = await expectRenditions(m.id, { width: 600, height: 1200 });
+    expect(renditions.find((r) => r.name === 'thumb-webp')).toMatchObject({ width: 320, height: 640 });
+    for (const r of renditions) {
+      const blob = await p.storage.read(r.storageKey);
+      expect(blob.includes(Buffer.from('Test Phone'))).toBe(false);
     }
   });
 });

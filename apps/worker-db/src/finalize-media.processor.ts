@@ -124,6 +124,12 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const source = results[0]!;
     // Video: the probe's facts travel with every child's result; skipped rungs were never written.
     const video = results.find((r) => r.video)?.video;
+    // Images: every child hashes what it rendered; the smallest rendition's is the one kept (deterministic).
+    const placeholder = results
+      .filter((r) => r.placeholder)
+      .sort(
+        (a, b) => a.width * a.height - b.width * b.height || a.variant.localeCompare(b.variant),
+      )[0]?.placeholder;
     const rendered = results.flatMap(renditionsOfResult);
     const previous = await db.rendition.findMany({ where: { mediaId }, select: { storageKey: true } });
     const isReady = await db.$transaction(async (tx) => {
@@ -143,6 +149,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
                 rotation: video.rotation,
               }
             : {}),
+          ...(placeholder ? { thumbhash: placeholder.thumbhash, dominantColor: placeholder.color } : {}),
         },
         guard,
       );

@@ -1,5 +1,5 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
-import { renderImageVariant } from '@fjord/media';
+import { computeImagePlaceholder, prepareImageSource, renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
   attemptTag,
@@ -56,7 +56,9 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         `attempt ${job.attemptsMade + 1}: rendering ${variant.name} from ${media.storageKey}`,
       );
       const startedAt = Date.now();
-      const input = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
+      const original = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
+      // HEVC HEIC: decoded by heif-convert in a limited child into an upright, metadata-free PNG (ADR 0023).
+      const input = await prepareImageSource(original);
       const request = { input, variant, avifEffort: deps.avifEffort };
       // Its workers died under it before: the file may be what kills them (docs/adr/0025-stalled-jobs.md).
       const isSuspect = job.stalledCounter >= deps.isolateAfterStalls;
@@ -72,6 +74,8 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
           })
         : await renderImageVariant(request);
 
+      // From the variant just rendered (a small decode, not the original's): ADR 0023.
+      const placeholder = await computeImagePlaceholder(rendered.data);
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;
       const storageKey = renditionKey(mediaId, variant.name, ext, runFolder(data.run), attemptTag(job));
@@ -92,6 +96,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         storageKey,
         sourceWidth,
         sourceHeight,
+        placeholder,
       };
     },
     { onFailedForGood: announceFailedVariant(publish) },

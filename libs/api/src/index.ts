@@ -19,6 +19,7 @@ export {
   VIDEO_POSTER_RENDITION,
   VIDEO_THUMBNAIL_RENDITION,
   type MediaDto,
+  type MediaPlaceholder,
   type RenditionDto,
 } from './media/media.dto';
 export {

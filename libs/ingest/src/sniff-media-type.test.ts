@@ -66,8 +66,24 @@ describe('sniffMediaType', () => {
     expect(sniffMediaType(pad(head))).toEqual({ kind: 'VIDEO', mime, ext });
   });
 
+  it.each([
+    ['heic', bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'), 'image/heic', 'heic'],
+    ['heix (10-bit)', bytes([0, 0, 0, 0x18], 'ftypheix', [0, 0, 0, 0], 'mif1heix'), 'image/heic', 'heic'],
+    [
+      'mif1 + heic (heif-enc)',
+      bytes([0, 0, 0, 0x1c], 'ftypmif1', [0, 0, 0, 0], 'mif1heicmiaf'),
+      'image/heic',
+      'heic',
+    ],
+    ['mif1 + avif', bytes([0, 0, 0, 0x18], 'ftypmif1', [0, 0, 0, 0], 'mif1avif'), 'image/avif', 'avif'],
+    ['mif1 alone', bytes([0, 0, 0, 0x14], 'ftypmif1', [0, 0, 0, 0], 'mif1'), 'image/heif', 'heif'],
+    ['msf1 (sequence)', bytes([0, 0, 0, 0x18], 'ftypmsf1', [0, 0, 0, 0], 'msf1hevc'), 'image/heif', 'heif'],
+  ])('recognises an HEIF still by its brands: %s', (_name, head, mime, ext) => {
+    expect(sniffMediaType(pad(head))).toEqual({ kind: 'IMAGE', mime, ext });
+  });
+
   it('does not take a HEIC still or an HLS playlist for a video', () => {
-    expect(sniffMediaType(pad(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1')))).toBeNull();
+    expect(sniffMediaType(pad(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1')))?.kind).toBe('IMAGE');
     const playlist = bytes('#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n');
     expect(sniffMediaType(playlist)).toBeNull();
     expect(describeUnsupported(playlist)).toBe('an HLS playlist');

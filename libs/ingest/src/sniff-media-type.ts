@@ -37,6 +37,30 @@ function sniffVideo(head: Uint8Array): SniffedMediaType | null {
 }
 
 /**
+ * HEIC/HEIF stills (phones): `ftyp` with an HEIF major brand. `mif1`/`msf1` are generic; a compatible
+ * `avif` brand makes the file AVIF, else it is HEIF. The transcode worker decides on the codec (an HEVC
+ * image goes through heif-convert: docs/adr/0023).
+ */
+function sniffHeif(head: Uint8Array): SniffedMediaType | null {
+  if (ascii(head, 4, 8) !== 'ftyp' || head.length < 12) return null;
+  const major = ascii(head, 8, 12);
+  if (!HEIF_BRANDS.has(major)) return null;
+  const boxEnd = Math.min(head.length, new DataView(head.buffer, head.byteOffset, head.length).getUint32(0));
+  const compatible = new Set<string>();
+  for (let at = 16; at + 4 <= boxEnd; at += 4) compatible.add(ascii(head, at, at + 4));
+  if (major === 'mif1' || major === 'msf1') {
+    if (compatible.has('avif') || compatible.has('avis'))
+      return { kind: 'IMAGE', mime: 'image/avif', ext: 'avif' };
+    if (!compatible.has('heic') && !compatible.has('heix') && !compatible.has('miaf')) {
+      return { kind: 'IMAGE', mime: 'image/heif', ext: 'heif' };
+    }
+  }
+  return major === 'heic' || major === 'heix' || compatible.has('heic') || compatible.has('heix')
+    ? { kind: 'IMAGE', mime: 'image/heic', ext: 'heic' }
+    : { kind: 'IMAGE', mime: 'image/heif', ext: 'heif' };
+}
+
+/**
  * Identifies an upload by its magic bytes; the declared type and file name are never trusted.
  * Returns null for anything that is not one of the images Fjord processes.
  */
@@ -54,6 +78,8 @@ export function sniffMediaType(head: Uint8Array): SniffedMediaType | null {
   if (ascii(head, 4, 8) === 'ftyp' && AVIF_BRANDS.has(ascii(head, 8, 12))) {
     return { kind: 'IMAGE', mime: 'image/avif', ext: 'avif' };
   }
+  const heif = sniffHeif(head);
+  if (heif) return heif;
   if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])) {
     return { kind: 'IMAGE', mime: 'image/tiff', ext: 'tiff' };
   }
@@ -74,7 +100,7 @@ export function describeUnsupported(head: Uint8Array): string {
   if (text.startsWith('<?xml')) return 'XML';
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) return 'a PDF document';
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'a ZIP archive';
-  if (ascii(head, 4, 8) === 'ftyp') return 'a HEIC image';
+  if (ascii(head, 4, 8) === 'ftyp') return 'an unsupported ISO media file';
   if (text.startsWith('#extm3u')) return 'an HLS playlist';
   if (isMostlyPrintable(head)) return 'plain text';
   if (head.length < 12) return 'a truncated or unknown file';

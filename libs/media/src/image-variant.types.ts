@@ -23,6 +23,8 @@ export interface RenderedImage {
   /** Source dimensions after EXIF orientation is applied (what a viewer shows). */
   sourceWidth: number;
   sourceHeight: number;
+  /** Animated WebP output (ADR 0023): its frame count; absent for a still. */
+  frames?: number;
 }
 
 export interface ImageInfo {

@@ -14,8 +14,20 @@ export {
 } from './media-processing.error';
 export { configureSharp } from './sharp-setup.service';
 export { DEFAULT_MAX_INPUT_PIXELS, readImageInfo } from './read-image-info.service';
+export {
+  computeImagePlaceholder,
+  PLACEHOLDER_MAX_SIDE,
+  type ImagePlaceholder,
+} from './image-placeholder.service';
 export { renderImageVariant, renderImageVariants, type RenderOptions } from './render-image-variant.service';
 export * from './video';
+export {
+  decodeHeifToPng,
+  isHevcHeif,
+  prepareImageSource,
+  stripPngMetadata,
+  type HeifDecodeOptions,
+} from './heif/decode-heif.service';
 export {
   COMPASS_GRAVITIES,
   type CompassGravity,
@@ -23,4 +35,8 @@ export {
   type ImageGravity,
   type ImageTransformSpec,
 } from './transform/image-transform.types';
-export { outputSizeBound, transformImage, type TransformImageOptions } from './transform/transform-image.service';
+export {
+  outputSizeBound,
+  transformImage,
+  type TransformImageOptions,
+} from './transform/transform-image.service';

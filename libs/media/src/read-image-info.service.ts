@@ -5,6 +5,17 @@ import { MediaProcessingError, classifySharpError } from './media-processing.err
 /** 100 megapixels: a 12 MP phone photo decodes to ~36 MB; 100 MP to ~300 MB per image in flight. */
 export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
 
+/** Frames an animated GIF/WebP may have (a 10 s clip at 30 fps); more is refused before decoding. */
+export const DEFAULT_MAX_FRAMES = 300;
+
+/** Formats whose frames are kept (animated WebP variants); every other format renders its first page. */
+export const ANIMATED_FORMATS = new Set(['gif', 'webp']);
+
+/** An animated GIF/WebP: more than one frame, per its header. */
+export function isAnimated(meta: Pick<Metadata, 'format' | 'pages'>): boolean {
+  return ANIMATED_FORMATS.has(meta.format ?? '') && (meta.pages ?? 1) > 1;
+}
+
 /**
  * Input formats we accept. SVG (scriptable, can reference external files) and PDF are refused even though
  * libvips could read them: uploads are hostile.
@@ -22,7 +33,10 @@ function formatMegapixels(pixels: number): string {
  */
 export async function readCheckedMetadata(
   input: ImageInput,
-  { maxInputPixels = DEFAULT_MAX_INPUT_PIXELS }: { maxInputPixels?: number } = {},
+  {
+    maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
+    maxFrames = DEFAULT_MAX_FRAMES,
+  }: { maxInputPixels?: number; maxFrames?: number } = {},
 ): Promise<Metadata & { width: number; height: number }> {
   let meta: Metadata;
   try {
@@ -40,8 +54,27 @@ export async function readCheckedMetadata(
   if (!width || !height) {
     throw new MediaProcessingError('corrupt', 'The image file is corrupt or truncated', true);
   }
-  // Only the first page/frame is ever decoded, so that is what the limit measures.
+  // One frame must fit the limit; an animation (ADR 0023) must also fit it with all its frames, and a
+  // frame count — both from the header, before anything is decoded.
   const pixels = width * height;
+  const frames = ANIMATED_FORMATS.has(meta.format) ? (meta.pages ?? 1) : 1;
+  if (frames > maxFrames) {
+    throw new MediaProcessingError(
+      'too_large',
+      `The animation has ${frames} frames; the limit is ${maxFrames}`,
+      true,
+      { details: { frames, maxFrames } },
+    );
+  }
+  const framePixels = width * (meta.pageHeight ?? height);
+  if (frames > 1 && framePixels * frames > maxInputPixels) {
+    throw new MediaProcessingError(
+      'too_large',
+      `The animation is too large: ${frames} frames of ${width}×${meta.pageHeight ?? height} pixels exceed the ${formatMegapixels(maxInputPixels)}-megapixel limit`,
+      true,
+      { details: { frames, width, height: meta.pageHeight ?? height, maxInputPixels } },
+    );
+  }
   if (pixels > maxInputPixels) {
     throw new MediaProcessingError(
       'too_large',

@@ -6,7 +6,12 @@ import {
   type RenderedImage,
 } from './image-variant.types';
 import { classifySharpError } from './media-processing.error';
-import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from './read-image-info.service';
+import {
+  DEFAULT_MAX_INPUT_PIXELS,
+  isAnimated,
+  orientedSize,
+  readCheckedMetadata,
+} from './read-image-info.service';
 
 export interface RenderOptions {
   /** AVIF encoder effort 0–9: the main cost knob (docs/performance.md). Default 2. */
@@ -37,8 +42,18 @@ export function encodeImage(
  * `failOn: 'error'` makes truncated or corrupt input fail instead of rendering grey blocks, while
  * tolerating the benign libjpeg warnings ("extraneous bytes before marker") that real cameras produce.
  */
-function openImage(input: ImageInput | Buffer, maxInputPixels: number, raw?: CreateRaw): Sharp {
-  return sharp(input, { failOn: 'error', limitInputPixels: maxInputPixels, ...(raw ? { raw } : {}) });
+function openImage(
+  input: ImageInput | Buffer,
+  maxInputPixels: number,
+  raw?: CreateRaw,
+  animated = false,
+): Sharp {
+  return sharp(input, {
+    failOn: 'error',
+    limitInputPixels: maxInputPixels,
+    ...(raw ? { raw } : {}),
+    ...(animated ? { animated: true } : {}),
+  });
 }
 
 async function finish(
@@ -71,10 +86,20 @@ export async function renderImageVariant({
 }: { input: ImageInput; variant: ImageVariantSpec } & RenderOptions): Promise<RenderedImage> {
   const meta = await readCheckedMetadata(input, { maxInputPixels });
   try {
-    const pipeline = openImage(input, maxInputPixels)
-      .rotate()
-      .resize({ width: variant.maxWidth, withoutEnlargement: true });
-    return await finish(encodeImage(pipeline, variant, avifEffort), variant, orientedSize(meta));
+    // An animated GIF/WebP stays animated in a WebP variant (every frame, its delays and loop); AVIF and
+    // JPEG variants show the first frame. GIF and WebP carry no EXIF orientation to apply.
+    const keepFrames = isAnimated(meta) && variant.format === 'webp';
+    // limitInputPixels is per frame for libvips; the whole animation was bounded from the header above.
+    const opened = openImage(input, maxInputPixels, undefined, keepFrames);
+    const pipeline = (keepFrames ? opened : opened.rotate()).resize({
+      width: variant.maxWidth,
+      withoutEnlargement: true,
+    });
+    const rendered = await finish(encodeImage(pipeline, variant, avifEffort), variant, orientedSize(meta));
+    if (!keepFrames) return rendered;
+    // With all frames, sharp reports the stacked height; a viewer sees one page.
+    const frames = meta.pages ?? 1;
+    return { ...rendered, height: Math.round(rendered.height / frames), frames };
   } catch (err) {
     throw classifySharpError(err);
   }

@@ -202,6 +202,13 @@ export const TranscodeJobResultSchema = RenderedFileSchema.extend({
   stream: StreamManifestSchema.optional(),
   /** More files the same child wrote (the storyboard's WebVTT beside its sprite), each its own rendition. */
   alsoRendered: z.array(RenderedFileSchema).optional(),
+  /** Images: the ThumbHash (base64) and dominant colour of what this child rendered (docs/adr/0023). */
+  placeholder: z
+    .object({
+      thumbhash: z.string().max(64),
+      color: z.string().regex(/^#[0-9a-f]{6}$/),
+    })
+    .optional(),
   /** Video only: what the probe found in the original, so finalize can record it. */
   video: z
     .object({

@@ -15,9 +15,12 @@ export type Media = {
   createdAt: string;
   finishedAt: string | null;
   renditions: { name: string; format: string; width: number; height: number; bytes: number; url: string }[];
+  /** Images once READY: ThumbHash (base64) and dominant colour (#rrggbb) to show while loading; else null. */
+  placeholder: MediaPlaceholder | null;
   /** Videos, from getMedia only: signed HLS/DASH URLs (valid until expiresAt) and the ladder; null until READY. */
   streams?: Streams | null;
 };
+export type MediaPlaceholder = { thumbhash: string; color: string };
 export type StreamRung = {
   name: string;
   width: number;

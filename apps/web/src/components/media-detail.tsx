@@ -1,6 +1,6 @@
 'use client';
 
-import type { MediaDto, MediaStatusSnapshot, RenditionDto } from '@fjord/api';
+import type { MediaDto, MediaPlaceholder, MediaStatusSnapshot, RenditionDto } from '@fjord/api';
 import { useCallback, useState } from 'react';
 import { DeleteMediaButton } from './delete-media-button';
 import { formatBitrate, formatBytes, formatDuration } from './format';
@@ -8,6 +8,7 @@ import { MediaStatusLabel } from './media-status-label';
 import { MediaStatusLive } from './media-status-live';
 import { MediaCaptions } from './media-captions';
 import { MediaVideo } from './media-video';
+import { PlaceholderImage } from './placeholder-image';
 import { VideoPlayer } from './player/video-player';
 
 /** `streams.hls` arrives with the CMAF work (GET /api/v1/media/{id} `streams`); until then there is none. */
@@ -27,7 +28,15 @@ function MediaPlayback({ media, renditions }: { media: MediaDto; renditions: Ren
   );
 }
 
-function MediaPicture({ renditions, alt }: { renditions: RenditionDto[]; alt: string }) {
+function MediaPicture({
+  renditions,
+  alt,
+  placeholder,
+}: {
+  renditions: RenditionDto[];
+  alt: string;
+  placeholder: MediaPlaceholder | null;
+}) {
   const byName = (name: string) => renditions.find((r) => r.name === name);
   const avif = byName('w1280-avif') ?? renditions.find((r) => r.format === 'avif');
   const webp = byName('w1280-webp') ?? renditions.find((r) => r.format === 'webp');
@@ -38,7 +47,13 @@ function MediaPicture({ renditions, alt }: { renditions: RenditionDto[]; alt: st
       {avif && <source srcSet={avif.url} type="image/avif" />}
       {webp && <source srcSet={webp.url} type="image/webp" />}
       {/* A plain img: private files behind our own auth, nothing for an image optimiser to do. */}
-      <img src={fallback.url} alt={alt} width={fallback.width} height={fallback.height} />
+      <PlaceholderImage
+        src={fallback.url}
+        alt={alt}
+        width={fallback.width}
+        height={fallback.height}
+        placeholder={placeholder}
+      />
     </picture>
   );
 }
@@ -105,7 +120,7 @@ export function MediaDetail({ media }: { media: MediaDto }) {
           {media.kind === 'VIDEO' ? (
             <MediaPlayback media={media} renditions={renditions} />
           ) : (
-            <MediaPicture renditions={renditions} alt={media.originalName} />
+            <MediaPicture renditions={renditions} alt={media.originalName} placeholder={media.placeholder} />
           )}
           <RenditionTable renditions={renditions} />
         </>

@@ -1,9 +1,18 @@
 import { Upload } from 'tus-js-client';
 
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'];
+export const IMAGE_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+  'image/tiff',
+];
 export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska'];
 export const ACCEPTED_TYPES = [...IMAGE_TYPES, ...VIDEO_TYPES];
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|avif|tiff?)$/i;
+const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|avif|heic|heif|tiff?)$/i;
 const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|webm|mkv)$/i;
 
 export type UploadLimits = { imageMaxBytes: number; videoMaxBytes: number };
@@ -21,7 +30,7 @@ export function checkFileBeforeUpload(file: File, limits: UploadLimits): string 
   const isVideo = isVideoFile(file);
   const isImage = file.type ? IMAGE_TYPES.includes(file.type) : IMAGE_EXTENSIONS.test(file.name);
   if (!isVideo && !isImage) {
-    return `${file.name} is not a supported image or video (${file.type || 'unknown type'}). Fjord accepts JPEG, PNG, WebP, GIF, AVIF and TIFF images and MP4, MOV, WebM and MKV videos.`;
+    return `${file.name} is not a supported image or video (${file.type || 'unknown type'}). Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC and TIFF images and MP4, MOV, WebM and MKV videos.`;
   }
   if (file.size === 0) return `${file.name} is empty.`;
   const max = isVideo ? limits.videoMaxBytes : limits.imageMaxBytes;

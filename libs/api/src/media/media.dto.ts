@@ -40,8 +40,12 @@ export type MediaDto = {
    * /stream, docs/adr/0016); null otherwise. Services get signed URLs from the REST media's `streams`.
    */
   hlsUrl: string | null;
+  /** Images once READY: a ThumbHash (base64) and the dominant colour to show while it loads (ADR 0023). */
+  placeholder: MediaPlaceholder | null;
   renditions: RenditionDto[];
 };
+
+export type MediaPlaceholder = { thumbhash: string; color: string };
 
 export const THUMBNAIL_RENDITION = 'thumb-webp';
 export const VIDEO_THUMBNAIL_RENDITION = 'preview-webp';
@@ -77,6 +81,8 @@ export const mediaDtoSelect = {
   audioCodec: true,
   bitrate: true,
   rotation: true,
+  thumbhash: true,
+  dominantColor: true,
   error: true,
   createdAt: true,
   finishedAt: true,
@@ -97,6 +103,8 @@ type MediaRow = {
   audioCodec: string | null;
   bitrate: number | null;
   rotation: number | null;
+  thumbhash: string | null;
+  dominantColor: string | null;
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
@@ -142,6 +150,8 @@ export function toMediaDto(row: MediaRow): MediaDto {
     thumbnailUrl: thumb?.url ?? null,
     posterUrl: poster?.url ?? null,
     hlsUrl: row.renditions.some((r) => r.format === 'cmaf') ? `/stream/s/${row.id}/master.m3u8` : null,
+    placeholder:
+      row.thumbhash && row.dominantColor ? { thumbhash: row.thumbhash, color: row.dominantColor } : null,
     renditions,
   };
 }

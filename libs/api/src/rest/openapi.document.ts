@@ -50,6 +50,7 @@ function componentSchemas(): Record<string, JsonObject> {
     'WebhookEndpoint',
     'WebhookDelivery',
     'Streams',
+    'MediaPlaceholder',
   ]);
   for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
   return Object.fromEntries(

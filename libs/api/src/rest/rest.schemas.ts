@@ -56,6 +56,20 @@ export const RestRenditionSchema = z
 export const RestStreamsSchema = StreamsSchema.meta({ id: 'Streams' });
 export type RestStreams = Streams;
 
+export const RestPlaceholderSchema = z
+  .object({
+    thumbhash: z.string().meta({
+      description:
+        'ThumbHash (https://evanw.github.io/thumbhash/) bytes, base64: decode to a ≤32 px image client-side.',
+      example: '1QcSHQRnh493V4dIh4eXh1h4kJUI',
+    }),
+    color: z
+      .string()
+      .regex(/^#[0-9a-f]{6}$/)
+      .meta({ description: 'Dominant colour, CSS #rrggbb.', example: '#4a6b2f' }),
+  })
+  .meta({ id: 'MediaPlaceholder' });
+
 export const RestMediaSchema = z
   .object({
     id: z.uuid(),
@@ -80,6 +94,9 @@ export const RestMediaSchema = z
       .optional()
       .meta({ description: 'Present for videos: what ffprobe found in the original.' }),
     renditions: z.array(RestRenditionSchema),
+    placeholder: RestPlaceholderSchema.nullable().meta({
+      description: 'Images once READY: what to show while the image loads; null otherwise.',
+    }),
     streams: RestStreamsSchema.nullable().optional().meta({
       description:
         'Videos, on GET /api/v1/media/{id} only: signed adaptive-streaming URLs covering the whole presentation; null until the ladder is READY.',

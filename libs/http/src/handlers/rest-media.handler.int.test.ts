@@ -126,6 +126,7 @@ describe('GET /api/v1/media/:id', () => {
       error: null,
       createdAt: expect.any(String),
       finishedAt: null,
+      placeholder: null,
       renditions: [
         {
           name: 'thumb-webp',
@@ -144,5 +145,25 @@ describe('GET /api/v1/media/:id', () => {
     expect(((await hidden.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await get('00000000-0000-4000-8000-000000000000', owner.auth)).status).toBe(404);
     expect((await get(created.id)).status).toBe(401);
+  });
+});
+
+describe('placeholder on the REST media (ADR 0023)', () => {
+  it('answers { thumbhash, color } once finalize recorded them, on GET and in the list (contract-checked)', async () => {
+    const owner = await h.createUserWithKey();
+    const created = (await (await post(multipart(TINY_PNG, 'p.png', 'image/png'), owner.auth)).json()) as {
+      id: string;
+    };
+    const placeholder = { thumbhash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', color: '#4a6b2f' };
+    await h.db.media.update({
+      where: { id: created.id },
+      data: { thumbhash: placeholder.thumbhash, dominantColor: placeholder.color },
+    });
+    const one = (await (await get(created.id, owner.auth)).json()) as { placeholder: unknown };
+    expect(one.placeholder).toEqual(placeholder);
+    const list = await rest.listMedia(new Request(`${BASE}/api/v1/media`, { headers: owner.auth }));
+    expect(list.status).toBe(200);
+    const { items } = (await list.json()) as { items: { id: string; placeholder: unknown }[] };
+    expect(items.find((m) => m.id === created.id)?.placeholder).toEqual(placeholder);
   });
 });

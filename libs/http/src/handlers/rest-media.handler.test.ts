@@ -28,6 +28,7 @@ const image: MediaDto = {
   thumbnailUrl: '/files/x/thumb-webp',
   posterUrl: null,
   hlsUrl: null,
+  placeholder: { thumbhash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', color: '#4a6b2f' },
   renditions: [
     {
       name: 'thumb-webp',
@@ -48,6 +49,7 @@ describe('toRestMedia', () => {
     const body = toRestMedia(image, PUBLIC_URL);
     expect(JSON.parse(JSON.stringify(body))).toEqual({
       ...restFields,
+      placeholder: { thumbhash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', color: '#4a6b2f' },
       renditions: [
         {
           name: 'thumb-webp',
@@ -70,6 +72,7 @@ describe('toRestMedia', () => {
       audioCodec: null,
       bitrate: 800_000,
       rotation: 0,
+      placeholder: null,
       renditions: [
         {
           name: 'mp4-720',

@@ -150,3 +150,4 @@ export function listExifIfd0Tags(exif: Buffer | undefined): number[] {
 export const EXIF_GPS_IFD_TAG = 0x8825;
 export * from './video-fixtures';
 export * from './cmaf-probe';
+export * from './heic-fixtures';

@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { MIME_TYPE_BY_FORMAT, type ImageInput, type RenderedImage } from '../image-variant.types';
 import { MediaProcessingError, classifySharpError } from '../media-processing.error';
+import { prepareImageSource } from '../heif/decode-heif.service';
 import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from '../read-image-info.service';
 import { encodeImage } from '../render-image-variant.service';
 import type { ImageTransformSpec } from './image-transform.types';
@@ -67,12 +68,14 @@ function resize(pipeline: Sharp, source: Size, spec: ImageTransformSpec): Sharp 
  * keeps none unless asked), so GPS tags and camera serials never leave through a transform URL.
  */
 export async function transformImage({
-  input,
+  input: original,
   spec,
   avifEffort = 2,
   maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
   maxOutputPixels,
 }: TransformImageOptions): Promise<RenderedImage> {
+  // An HEVC HEIC original is decoded by heif-convert first (ADR 0023); the render gate bounds these too.
+  const input = await prepareImageSource(original, { maxInputPixels });
   const meta = await readCheckedMetadata(input, { maxInputPixels });
   const source = orientedSize(meta);
   const planned = outputSizeBound(source, spec);

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDate } from '@/components/format';
 import { MediaStatusLabel } from '@/components/media-status-label';
+import { PlaceholderImage } from '@/components/placeholder-image';
 import { requireUser } from '@/server/current-user';
 import { getServices } from '@fjord/http';
 
@@ -46,8 +47,12 @@ export default async function MediaGalleryPage({
               <Link href={`/media/${m.id}`} className="gallery__link">
                 <span className="gallery__thumb">
                   {m.thumbnailUrl ? (
-                    // A plain img: private files, served by our own route
-                    <img src={m.thumbnailUrl} alt="" loading="lazy" />
+                    <PlaceholderImage
+                      src={m.thumbnailUrl}
+                      alt=""
+                      loading="lazy"
+                      placeholder={m.placeholder}
+                    />
                   ) : (
                     <span className="gallery__placeholder" aria-hidden="true">
                       {m.status === 'FAILED' ? '!' : '…'}

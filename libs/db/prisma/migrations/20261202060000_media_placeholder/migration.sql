@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Media" ADD COLUMN     "dominantColor" TEXT,
+ADD COLUMN     "thumbhash" TEXT;
