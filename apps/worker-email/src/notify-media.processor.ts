@@ -6,6 +6,7 @@ import {
   renderMediaFailedEmail,
   renderMediaReadyEmail,
 } from '@fjord/email';
+import { SpanKind, withSpan } from '@fjord/observability';
 import {
   appendJobLog,
   GENERAL_FAILURE_MESSAGE,
@@ -189,7 +190,10 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
     // A crash between send and the update below resends once with the same Message-ID (ADR 0002), and
     // so does a send whose outcome is unknown (connection lost after DATA, before the server's reply).
     try {
-      await mailer.send({ to: notification.recipient, ...email, messageId });
+      const attributes = { 'fjord.media.id': mediaId, 'fjord.notification.kind': kind };
+      await withSpan('smtp send', { kind: SpanKind.CLIENT, attributes }, () =>
+        mailer.send({ to: notification.recipient, ...email, messageId }),
+      );
     } catch (err) {
       await recordSendFailure(job, { notificationId: notification.id, kind, err });
     }

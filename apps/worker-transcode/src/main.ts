@@ -1,7 +1,7 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { configureSharp } from '@fjord/media';
-import { createLogger } from '@fjord/observability';
+import { createLogger, startTracing } from '@fjord/observability';
 import {
   QueueName,
   createMediaEventPublisher,
@@ -17,6 +17,8 @@ import { createVideoTranscodeProcessor } from './transcode-video.processor';
 
 const config = getConfig();
 const logger = createLogger({ service: 'worker-transcode', level: config.LOG_LEVEL });
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last on shutdown (ADR 0022).
+const tracing = startTracing(config, { service: 'worker-transcode' });
 // Worker concurrency × libvips threads should match the cores (docs/performance.md).
 configureSharp({ concurrency: config.sharpConcurrency });
 
@@ -69,5 +71,6 @@ await runWorker({
     await subscriber.close();
     await events.close();
     await db.$disconnect();
+    await tracing.shutdown();
   },
 });
