@@ -32,6 +32,13 @@ const nextConfig: NextConfig = {
     '@aws-sdk/client-s3',
     '@aws-sdk/lib-storage',
     '@aws-sdk/s3-request-presigner',
+    // One copy of the tracing SDK at run time (its API keeps the provider on globalThis anyway).
+    '@opentelemetry/api',
+    '@opentelemetry/context-async-hooks',
+    '@opentelemetry/core',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/resources',
+    '@opentelemetry/sdk-trace',
   ],
   async headers() {
     return [

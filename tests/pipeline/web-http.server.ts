@@ -7,6 +7,8 @@
  */
 import http from 'node:http';
 import { closeOnSignal, closeWebServices, getServices, getWebHttp, healthLive } from '@fjord/http';
+import { getConfig } from '@fjord/config';
+import { startTracing, stopTracing } from '@fjord/observability';
 import { toWebRequest } from '@fjord/testing';
 
 type Route = (req: Request) => Promise<Response>;
@@ -17,6 +19,9 @@ const routes: Record<string, Route> = {
   'POST /api/v1/media': (req) => getWebHttp().rest.createMedia(req),
   'GET /api/metrics': (req) => getWebHttp().metrics(req),
 };
+
+// As apps/web/src/instrumentation.ts does at Next's start: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+startTracing(getConfig(), { service: 'web' });
 
 // Created at boot, as the first request to a Next process would: its Redis and Postgres clients exist
 // (and are reconnecting) before the outage starts.
@@ -47,6 +52,7 @@ closeOnSignal({
   close: async () => {
     server.close();
     await closeWebServices(getServices());
+    await stopTracing();
   },
   onError: (err) => console.error('web-process: close failed', err),
 });

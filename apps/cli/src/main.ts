@@ -4,6 +4,7 @@ import { apiKeyCreateHelp, runApiKeyCreate } from './commands/api-key-create.com
 import { bootstrapHelp, runBootstrap } from './commands/bootstrap.command';
 import { mediaHelp, runMediaCommand } from './commands/media.command';
 import { dbMigrateHelp, runDbMigrate } from './commands/db-migrate.command';
+import { runTrace, traceHelp } from './commands/trace.command';
 import { runUserCreate, userCreateHelp } from './commands/user-create.command';
 import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
 import { runUserErase, userEraseHelp } from './commands/user-erase.command';
@@ -27,6 +28,8 @@ ${mediaHelp}
 
 ${dbMigrateHelp}
 
+${traceHelp}
+
 Configuration comes from the environment (DATABASE_URL, …), exactly as for the servers.
 Exit codes: 0 done, 1 the command failed, 2 wrong usage.`;
 
@@ -42,6 +45,7 @@ async function dispatch(argv: string[]): Promise<void> {
       ? console.log(mediaHelp)
       : runMediaCommand(command as Parameters<typeof runMediaCommand>[0], argv.slice(1));
   }
+  if (command === 'trace') return wantsHelp ? console.log(traceHelp) : runTrace(argv.slice(1));
   switch (`${command} ${command === 'bootstrap' ? '' : (sub ?? '')}`.trim()) {
     case 'bootstrap':
       return wantsHelp ? console.log(bootstrapHelp) : runBootstrap(argv.slice(1));

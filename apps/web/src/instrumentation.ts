@@ -6,6 +6,12 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { guardForwardedForUnlessBehindProxy } = await import('./server/security/forwarded-for-guard');
     guardForwardedForUnlessBehindProxy();
+    // Before the first request, so its span is real; off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const [{ getConfig }, { startTracing }] = await Promise.all([
+      import('@fjord/config'),
+      import('@fjord/observability'),
+    ]);
+    startTracing(getConfig(), { service: 'web' });
     const { registerWebShutdown } = await import('./server/web-shutdown');
     registerWebShutdown();
   }

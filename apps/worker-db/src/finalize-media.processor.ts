@@ -13,6 +13,7 @@ import {
   type QueueLogger,
 } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
+import { SpanKind, withSpan } from '@fjord/observability';
 
 export type FinalizeProcessorDeps = {
   db: DbClient;
@@ -132,52 +133,58 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
       )[0]?.placeholder;
     const rendered = results.flatMap(renditionsOfResult);
     const previous = await db.rendition.findMany({ where: { mediaId }, select: { storageKey: true } });
-    const isReady = await db.$transaction(async (tx) => {
-      const ready = await transitionMedia(
-        tx,
-        mediaId,
-        'finish',
-        {
-          width: source.sourceWidth,
-          height: source.sourceHeight,
-          ...(video
-            ? {
-                durationMs: video.durationMs,
-                videoCodec: video.videoCodec,
-                audioCodec: video.audioCodec,
-                bitrate: video.bitrate,
-                rotation: video.rotation,
-              }
-            : {}),
-          ...(placeholder ? { thumbhash: placeholder.thumbhash, dominantColor: placeholder.color } : {}),
-        },
-        guard,
-      );
-      // Deleted, finished, or replaced by another run meanwhile: this run's set is not the media's.
-      if (!ready) return false;
-      await tx.rendition.deleteMany({ where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } } });
-      for (const r of rendered) {
-        const fields = {
-          format: r.format,
-          mimeType: r.mimeType,
-          width: r.width,
-          height: r.height,
-          bytes: r.bytes,
-          bitrate: r.bitrate ?? null,
-          durationMs: r.durationMs ?? null,
-          storageKey: r.storageKey,
-          // The ladder's tracks and segments commit with the row: a playlist never names a missing file.
-          ...(r.stream ? { stream: r.stream } : {}),
-        };
-        await tx.rendition.upsert({
-          where: { mediaId_name: { mediaId, name: r.variant } },
-          create: { mediaId, name: r.variant, ...fields },
-          update: fields,
-          select: { id: true },
+    // The commit is one span; each statement inside is a `db …` child (createDbClient's query spans).
+    const commitSpan = { kind: SpanKind.INTERNAL, attributes: { 'fjord.media.id': mediaId } };
+    const isReady = await withSpan('finalize commit', commitSpan, () =>
+      db.$transaction(async (tx) => {
+        const ready = await transitionMedia(
+          tx,
+          mediaId,
+          'finish',
+          {
+            width: source.sourceWidth,
+            height: source.sourceHeight,
+            ...(video
+              ? {
+                  durationMs: video.durationMs,
+                  videoCodec: video.videoCodec,
+                  audioCodec: video.audioCodec,
+                  bitrate: video.bitrate,
+                  rotation: video.rotation,
+                }
+              : {}),
+            ...(placeholder ? { thumbhash: placeholder.thumbhash, dominantColor: placeholder.color } : {}),
+          },
+          guard,
+        );
+        // Deleted, finished, or replaced by another run meanwhile: this run's set is not the media's.
+        if (!ready) return false;
+        await tx.rendition.deleteMany({
+          where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } },
         });
-      }
-      return true;
-    });
+        for (const r of rendered) {
+          const fields = {
+            format: r.format,
+            mimeType: r.mimeType,
+            width: r.width,
+            height: r.height,
+            bytes: r.bytes,
+            bitrate: r.bitrate ?? null,
+            durationMs: r.durationMs ?? null,
+            storageKey: r.storageKey,
+            // The ladder's tracks and segments commit with the row: a playlist never names a missing file.
+            ...(r.stream ? { stream: r.stream } : {}),
+          };
+          await tx.rendition.upsert({
+            where: { mediaId_name: { mediaId, name: r.variant } },
+            create: { mediaId, name: r.variant, ...fields },
+            update: fields,
+            select: { id: true },
+          });
+        }
+        return true;
+      }),
+    );
     if (!isReady) {
       const replacing = await replacingRun();
       if (replacing !== undefined) return discardStaleRun(replacing);

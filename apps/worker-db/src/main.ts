@@ -1,6 +1,6 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
-import { createLogger } from '@fjord/observability';
+import { createLogger, startTracing } from '@fjord/observability';
 import {
   QueueName,
   createMediaEventPublisher,
@@ -20,6 +20,8 @@ import { createSweepProcessor } from './sweep-stuck-media.processor';
 
 const config = getConfig();
 const logger = createLogger({ service: 'worker-db', level: config.LOG_LEVEL });
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last on shutdown (ADR 0022).
+const tracing = startTracing(config, { service: 'worker-db' });
 const db = createDbClient({ url: config.DATABASE_URL, max: config.DB_CONCURRENCY + 2 });
 const events = createMediaEventPublisher(config, { logger });
 const queues = createQueues(config, { logger });
@@ -81,4 +83,5 @@ handleShutdownSignals(async () => {
   await queues.close();
   await events.close();
   await db.$disconnect();
+  await tracing.shutdown();
 }, logger);

@@ -1,12 +1,14 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createMailer } from '@fjord/email';
-import { createLogger } from '@fjord/observability';
+import { createLogger, startTracing } from '@fjord/observability';
 import { QueueName, createMediaEventPublisher, observeNotifyJob, runWorker } from '@fjord/queue';
 import { createNotifyProcessor } from './notify-media.processor';
 
 const config = getConfig();
 const logger = createLogger({ service: 'worker-email', level: config.LOG_LEVEL });
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last on shutdown (ADR 0022).
+const tracing = startTracing(config, { service: 'worker-email' });
 const db = createDbClient({ url: config.DATABASE_URL, max: config.EMAIL_CONCURRENCY + 2 });
 const mailer = createMailer(config);
 const events = createMediaEventPublisher(config, { logger });
@@ -25,5 +27,6 @@ await runWorker({
     await events.close();
     await mailer.close();
     await db.$disconnect();
+    await tracing.shutdown();
   },
 });

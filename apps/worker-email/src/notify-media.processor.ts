@@ -6,6 +6,7 @@ import {
   renderMediaFailedEmail,
   renderMediaReadyEmail,
 } from '@fjord/email';
+import { SpanKind, withSpan } from '@fjord/observability';
 import {
   appendJobLog,
   GENERAL_FAILURE_MESSAGE,
@@ -216,7 +217,10 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
     // A crash between send and the update below resends once with the same Message-ID (ADR 0002), and
     // so does a send whose outcome is unknown (connection lost after DATA, before the server's reply).
     const lease = holdSendLease(notification.id, claimedUntil, { mediaId, requestId, kind });
-    const sent = await mailer.send({ to: notification.recipient, ...email, messageId }).then(
+    const attributes = { 'fjord.media.id': mediaId, 'fjord.notification.kind': kind };
+    const sent = await withSpan('smtp send', { kind: SpanKind.CLIENT, attributes }, () =>
+      mailer.send({ to: notification.recipient, ...email, messageId }),
+    ).then(
       () => ({ ok: true as const }),
       (err: unknown) => ({ ok: false as const, err }),
     );

@@ -1,7 +1,7 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { configureSharp } from '@fjord/media';
-import { createLogger } from '@fjord/observability';
+import { createLogger, startTracing } from '@fjord/observability';
 import {
   QueueName,
   createMediaEventPublisher,
@@ -23,6 +23,8 @@ else await startWorker();
 async function startWorker() {
   const config = getConfig();
   const logger = createLogger({ service: 'worker-transcode', level: config.LOG_LEVEL });
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed last on shutdown (ADR 0022).
+  const tracing = startTracing(config, { service: 'worker-transcode' });
   // Worker concurrency × libvips threads should match the cores (docs/performance.md).
   configureSharp({ concurrency: config.sharpConcurrency });
 
@@ -82,6 +84,7 @@ async function startWorker() {
       await subscriber.close();
       await events.close();
       await db.$disconnect();
+      await tracing.shutdown();
     },
   });
 }

@@ -127,6 +127,13 @@ export const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** How often workers sample queue depth (one lease holder) and their host's /proc. */
   METRICS_SAMPLE_INTERVAL_MS: positiveInt.default(15_000),
+  /**
+   * OpenTelemetry traces (OTLP/HTTP, JSON) go to <endpoint>/v1/traces, e.g. http://otel-collector:4318.
+   * Unset: no tracer provider, no exporter, no connection: nothing leaves the process (ADR 0022).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Share of new traces kept (0..1), decided once at the upload request; jobs follow their parent. */
+  OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   /** Media left QUEUED longer than this without a flow in Redis is re-enqueued by the sweeper. */
   SWEEPER_STALE_AFTER_MS: positiveInt.default(30_000),
   SWEEPER_INTERVAL_MS: positiveInt.default(15_000),

@@ -34,3 +34,9 @@ export {
 export { listOpenUploadIds, removeOpenUploads, TUS_UPLOAD_ID } from './erasure/tus-uploads';
 export { openUserErasure } from './erasure/standalone-erasure';
 export { buildAccountDocument, createUserExport, type ExportUserDeps } from './export/export-user.service';
+export {
+  buildMediaTimeline,
+  formatMediaTimeline,
+  type MediaTimeline,
+  type TimelineEntry,
+} from './media-timeline.service';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Config } from '@fjord/config';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
-import { getMetrics } from '@fjord/observability';
+import { getMetrics, SpanKind, withSpan } from '@fjord/observability';
 import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
 import { originalKey, type BlobStore } from '@fjord/storage';
 import { limitBytes, peekHead, toAsyncIterable, type UploadBody } from './read-head';
@@ -89,10 +89,17 @@ export function createIngestService(deps: IngestDeps): IngestService {
     });
     const adopt = input.file !== undefined && storage.adoptFile ? storage.adoptFile : undefined;
     if (adopt) closeBody(input.body);
-    const storing = adopt
-      ? adopt(storageKey, input.file!, { maxBytes: max })
-      : storage.put(storageKey, limited, { maxBytes: max });
-    const stored = await storing.catch((err: unknown) => {
+    const storeSpan = {
+      kind: SpanKind.CLIENT,
+      attributes: { 'fjord.media.id': id, 'fjord.media.kind': type.kind },
+    };
+    const stored = await withSpan('storage put original', storeSpan, async (span) => {
+      const written = await (adopt
+        ? adopt(storageKey, input.file!, { maxBytes: max })
+        : storage.put(storageKey, limited, { maxBytes: max }));
+      span.setAttribute('fjord.bytes', written.bytes);
+      return written;
+    }).catch((err: unknown) => {
       if (isAppError(err) && err.code === 'too_large' && !err.message.startsWith(name)) {
         throw new AppError('too_large', `${name} is larger than ${formatMegabytes(max)}, the limit.`);
       }

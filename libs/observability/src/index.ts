@@ -6,3 +6,4 @@ export {
   type LogLevel,
 } from './logger.service';
 export * from './metrics';
+export * from './tracing';

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { logContextMixin } from './tracing/log-context';
 import { pino, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -53,13 +54,18 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON lines on stdout, one format for every Fjord process, so a flow id can be followed across them. */
+/**
+ * JSON lines on stdout, one format for every Fjord process, so a flow can be followed across them: each
+ * line inside a span or a job carries traceId, spanId, mediaId and jobId.
+ */
 export function createLogger({ service, level, destination }: CreateLoggerOptions): Logger {
   const options = {
     level,
     base: { service, pid: process.pid, hostname: os.hostname() },
     timestamp: stdTimeFunctions.isoTime,
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    // traceId/spanId of the active span, mediaId/jobId of the job or upload (a line's own fields win).
+    mixin: logContextMixin,
   };
   return destination ? pino(options, destination) : pino(options);
 }

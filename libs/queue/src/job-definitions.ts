@@ -12,6 +12,7 @@ import {
   TranscodeJobResultSchema,
   WebhookJobDataSchema,
 } from './contracts';
+import { currentTraceCarrier } from '@fjord/observability';
 import { classifyJobFailure, type JobFailure } from './job-failure';
 
 /**
@@ -105,12 +106,16 @@ export const sweepStuckMediaJob = defineJob({
   waitsOutInfrastructure: false,
 });
 
-/** A job to add: the payload validated, the definition's options plus these (its deterministic jobId). */
+/**
+ * A job to add: the payload validated, the definition's options plus these (its deterministic jobId).
+ * The active trace context rides along as `traceparent`/`tracestate` beside the payload (nothing when
+ * tracing is off): the job's span is its child, on every attempt, since the data outlives retries.
+ */
 export function jobOf<D, C>(def: JobDefinition<D, unknown, C>, config: C, data: D, opts: JobsOptions) {
   return {
     name: def.name,
     queueName: def.queue,
-    data: def.data.parse(data),
+    data: { ...def.data.parse(data), ...currentTraceCarrier() },
     opts: { ...def.options(config), ...opts },
   };
 }

@@ -1,5 +1,6 @@
 import { FlowProducer } from 'bullmq';
 import type { Config } from '@fjord/config';
+import { SpanKind, withSpan } from '@fjord/observability';
 import { findImageVariant, findVideoVariant, mediaJobId, type MediaKindName } from './contracts';
 import {
   finalizeMediaJob,
@@ -69,25 +70,29 @@ export function createMediaFlowEnqueuer(deps: {
       return findVideoVariant(variant)?.kind === 'storyboard' ? storyboardVideoJob : transcodeVideoJob;
     };
     const child = { ignoreDependencyOnFailure: true };
-    await producer.add({
-      ...jobOf(notifyMediaJob, config, base, { jobId: notifyId }),
-      children: [
-        {
-          ...jobOf(finalizeMediaJob, config, base, { jobId: mediaJobId(mediaId, 'finalize'), ...child }),
-          children: input.variants.map((variant) =>
-            jobOf(
-              jobFor(variant),
-              config,
-              { ...base, variant },
-              {
-                jobId: mediaJobId(mediaId, 'transcode', variant),
-                ...child,
-              },
+    // Every job of the flow carries this span's context: the transcodes, finalize and notify are its children.
+    const attributes = { 'messaging.system': 'bullmq', 'fjord.media.id': mediaId, 'fjord.media.kind': kind };
+    await withSpan('enqueue media flow', { kind: SpanKind.PRODUCER, attributes }, () =>
+      producer.add({
+        ...jobOf(notifyMediaJob, config, base, { jobId: notifyId }),
+        children: [
+          {
+            ...jobOf(finalizeMediaJob, config, base, { jobId: mediaJobId(mediaId, 'finalize'), ...child }),
+            children: input.variants.map((variant) =>
+              jobOf(
+                jobFor(variant),
+                config,
+                { ...base, variant },
+                {
+                  jobId: mediaJobId(mediaId, 'transcode', variant),
+                  ...child,
+                },
+              ),
             ),
-          ),
-        },
-      ],
-    });
+          },
+        ],
+      }),
+    );
     return { enqueued: true };
   }
 

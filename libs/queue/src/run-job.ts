@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '@fjord/config';
+import { contextFromCarrier, SpanKind, withLogFields, withSpan } from '@fjord/observability';
 import { isLastAttempt, type JobDefinition } from './job-definitions';
 import { classifyJobFailure, isDiskFullFailure, type JobFailure } from './job-failure';
 import { recordJobAttempt } from './job-metrics';
@@ -101,7 +102,34 @@ export function createJobRunner(deps: {
     }
   }
 
-  return async function runJob(job: Job, token?: string): Promise<unknown> {
+  /**
+   * Each attempt is one span, a child of the context the job was added in (`traceparent` in its data);
+   * every log line inside carries the job's jobId and mediaId.
+   */
+  return function runJob(job: Job, token?: string): Promise<unknown> {
+    const mediaId = mediaIdOf(job);
+    return withLogFields({ jobId: job.id, mediaId }, () =>
+      withSpan(
+        `${deps.queueName} ${job.name}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: contextFromCarrier(job.data),
+          attributes: {
+            'messaging.system': 'bullmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': deps.queueName,
+            'messaging.message.id': job.id ?? '',
+            'fjord.job.name': job.name,
+            'fjord.job.attempt': job.attemptsMade + 1,
+            ...(mediaId ? { 'fjord.media.id': mediaId } : {}),
+          },
+        },
+        () => runAttempt(job, token),
+      ),
+    );
+  };
+
+  async function runAttempt(job: Job, token?: string): Promise<unknown> {
     if (!handlers) return runBare(job);
     const handler = handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" on queue ${deps.queueName}`);
@@ -119,7 +147,7 @@ export function createJobRunner(deps: {
       }
       throw await settle(job, token, err, handler);
     }
-  };
+  }
 }
 
 export function mediaIdOf(job: Job | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import type { DbClient } from '@fjord/db';
 import { isAppError } from '@fjord/errors';
+import { currentTraceCarrier, SpanKind, withSpan } from '@fjord/observability';
 import { signWebhookPayload } from '@fjord/sdk';
 import { postToTarget } from './http-post';
 import { webhookSecretContext, type SecretCipher } from './secret-cipher';
@@ -67,19 +68,32 @@ export async function deliverWebhook(
       delivery.endpoint.secretCiphertext,
       webhookSecretContext(delivery.endpointId),
     );
-    const target = await resolveWebhookTarget(delivery.endpoint.url, deps);
-    const res = await postToTarget({
-      target,
-      body,
-      timeoutMs: deps.timeoutMs,
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'Fjord-Webhooks/1',
-        'Fjord-Event': delivery.event,
-        'Fjord-Event-Id': delivery.eventId,
-        'Fjord-Delivery-Id': delivery.id,
-        'Fjord-Signature': signWebhookPayload({ secret, body, timestamp }),
-      },
+    // A client span per attempt; its context goes to the receiver as `traceparent` (W3C), so a traced
+    // receiver continues the upload's trace. The host only: a URL's path or query may hold a token.
+    const attributes = {
+      'http.request.method': 'POST',
+      'server.address': URL.canParse(delivery.endpoint.url) ? new URL(delivery.endpoint.url).hostname : '',
+      'fjord.webhook.event': delivery.event,
+      'fjord.webhook.delivery.id': delivery.id,
+    };
+    const res = await withSpan('webhook POST', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const target = await resolveWebhookTarget(delivery.endpoint.url, deps);
+      const posted = await postToTarget({
+        target,
+        body,
+        timeoutMs: deps.timeoutMs,
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Fjord-Webhooks/1',
+          'Fjord-Event': delivery.event,
+          'Fjord-Event-Id': delivery.eventId,
+          'Fjord-Delivery-Id': delivery.id,
+          'Fjord-Signature': signWebhookPayload({ secret, body, timestamp }),
+          ...currentTraceCarrier(),
+        },
+      });
+      span.setAttribute('http.response.status_code', posted.statusCode);
+      return posted;
     });
     statusCode = res.statusCode;
     durationMs = res.durationMs;

@@ -1,4 +1,5 @@
 import { closeOnSignal, closeWebServices, peekServices } from '@fjord/http';
+import { stopTracing } from '@fjord/observability';
 
 /** SIGTERM/SIGINT close the services this process opened (if it opened any) once Next has drained. */
 export function registerWebShutdown(): void {
@@ -8,9 +9,12 @@ export function registerWebShutdown(): void {
     isNextHandlingSignals: !process.env.NEXT_MANUAL_SIG_HANDLE,
     close: async () => {
       const services = peekServices();
-      if (!services) return;
-      services.logger.info({}, 'shutting down: closing Postgres and Redis connections');
-      await closeWebServices(services);
+      if (services) {
+        services.logger.info({}, 'shutting down: closing Postgres and Redis connections');
+        await closeWebServices(services);
+      }
+      // Last: the spans of the requests that just drained are exported before the process exits.
+      await stopTracing();
     },
     onError: (err) => peekServices()?.logger.error({ err }, 'closing services on shutdown failed'),
   });
