@@ -286,30 +286,47 @@ export const MediaEventSchema = z.object({
 export type MediaEvent = z.infer<typeof MediaEventSchema>;
 
 /** Signed playback of a committed ladder, as REST's media and the media.ready webhook give it. */
-export const StreamRungSchema = z
-  .object({
-    name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
-    width: z.int(),
-    height: z.int(),
-    bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
-    averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
-    codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
-    frameRate: z.number(),
-  });
-export const StreamsSchema = z
-  .object({
-    hls: z.url().meta({
-      description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
-    }),
-    dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
-    expiresAt: z.iso.datetime(),
-    rungs: z.array(StreamRungSchema),
-    audio: z
-      .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
-      .nullable()
-      .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
-  });
+export const StreamRungSchema = z.object({
+  name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
+  width: z.int(),
+  height: z.int(),
+  bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
+  averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
+  codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
+  frameRate: z.number(),
+});
+export const StreamsSchema = z.object({
+  hls: z.url().meta({
+    description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
+  }),
+  dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
+  expiresAt: z.iso.datetime(),
+  rungs: z.array(StreamRungSchema),
+  audio: z
+    .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
+    .nullable()
+    .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
+});
 export type Streams = z.infer<typeof StreamsSchema>;
+
+/** A video's scrub previews under the presentation's token: the WebVTT (cues `storyboard-jpg#xywh=…`) and sprite. */
+export const StoryboardSchema = z.object({
+  vtt: z
+    .url()
+    .meta({
+      description: 'WebVTT whose cues name tiles of the sprite (#xywh=x,y,w,h); same token as streams.',
+    }),
+  image: z.url().meta({ description: 'The JPEG sprite the VTT points into.' }),
+});
+export type Storyboard = z.infer<typeof StoryboardSchema>;
+
+/** One caption track of a presentation: a WebVTT file under the same token as streams. */
+export const StreamCaptionSchema = z.object({
+  lang: z.string().meta({ description: 'BCP 47 language tag, e.g. "en", "pt-BR".' }),
+  label: z.string(),
+  url: z.url().meta({ description: 'The WebVTT file; works without credentials until streams.expiresAt.' }),
+});
+export type StreamCaption = z.infer<typeof StreamCaptionSchema>;
 
 /** Events a webhook endpoint can subscribe to. media.deleted is emitted once media deletion exists. */
 export const WEBHOOK_EVENTS = ['media.ready', 'media.failed', 'media.deleted'] as const;
@@ -329,6 +346,12 @@ export const WebhookEventPayloadSchema = z
       streams: StreamsSchema.optional().meta({
         description:
           'media.ready of a video: signed stream URLs, valid until their expiresAt (GET /api/v1/media/{id} gives fresh ones).',
+      }),
+      storyboard: StoryboardSchema.nullable().optional().meta({
+        description: 'media.ready of a video with a stream: the scrub previews, same token and expiry.',
+      }),
+      captions: z.array(StreamCaptionSchema).optional().meta({
+        description: 'media.ready of a video with a stream: its caption tracks, same token and expiry.',
       }),
     }),
   })

@@ -50,6 +50,8 @@ function componentSchemas(): Record<string, JsonObject> {
     'WebhookEndpoint',
     'WebhookDelivery',
     'Streams',
+    'Storyboard',
+    'StreamCaption',
   ]);
   for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
   return Object.fromEntries(

@@ -13,7 +13,8 @@ import { createSession } from '@fjord/auth';
 import { probeVideo, renderCmafLadder, renderStoryboard } from '@fjord/media';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createVideoFixture, probeStreams, probeVideoPackets } from '@fjord/media/testing';
-import type { StreamManifest } from '@fjord/queue';
+import { WebhookEventPayloadSchema, type StreamManifest } from '@fjord/queue';
+import { emitMediaWebhookEvent } from '@fjord/webhooks';
 import { createTestUser, toWebRequest } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
 import { createStreamHandler } from './stream.handler';
@@ -248,6 +249,8 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       streams: { hls: string; dash: string; expiresAt: string; rungs: unknown[] };
+      storyboard: { vtt: string; image: string };
+      captions: { lang: string; label: string; url: string }[];
       renditions: { name: string }[];
     };
     expect(body).toMatchObject({ kind: 'VIDEO', streams: expect.any(Object) });
@@ -258,7 +261,18 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
       ),
     );
     expect(new Date(body.streams.expiresAt).getTime()).toBeGreaterThan(Date.now());
-    for (const url of [body.streams.hls, body.streams.dash]) {
+    expect(body.captions).toEqual([{ lang: 'en', label: 'English', url: expect.any(String) }]);
+    const token = new URL(body.streams.hls).pathname.split('/')[2];
+    for (const url of [body.storyboard.vtt, body.storyboard.image, body.captions[0]!.url]) {
+      expect(new URL(url).pathname.split('/')[2]).toBe(token);
+    }
+    expect(new URL(body.captions[0]!.url).pathname).toBe(`/stream/${token}/${mediaId}/captions/en.vtt`);
+    for (const url of [
+      body.streams.hls,
+      body.streams.dash,
+      ...Object.values(body.storyboard),
+      body.captions[0]!.url,
+    ]) {
       const { pathname } = new URL(url);
       const played = await fetch(`${base}${pathname}`);
       expect(played.status).toBe(200);
@@ -267,7 +281,48 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
       new Request(`http://localhost/api/v1/media/${otherMediaId}`, { headers: ownerAuth }),
       otherMediaId,
     );
-    expect(((await image.json()) as { streams?: unknown }).streams).toBeUndefined();
+    const imageBody = (await image.json()) as { streams?: unknown; storyboard?: unknown; captions?: unknown };
+    expect([imageBody.streams, imageBody.storyboard, imageBody.captions]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("media.ready's webhook payload carries the same signed streams, storyboard and captions", async () => {
+    const { ownerId } = await h.db.media.findUniqueOrThrow({
+      where: { id: mediaId },
+      select: { ownerId: true },
+    });
+    await h.db.webhookEndpoint.create({
+      data: {
+        userId: ownerId,
+        url: 'http://127.0.0.1:9/hook',
+        secretCiphertext: 'unused',
+        events: ['media.ready'],
+      },
+    });
+    const streamSigner = { urlSigningSecret: secret(), baseUrl: base, ttlSeconds: 60 };
+    const queued = await emitMediaWebhookEvent(
+      { db: h.db, queues: h.services.queues, config: h.services.config, streamSigner },
+      { event: 'media.ready', mediaId },
+    );
+    expect(queued).toBe(1);
+    const delivery = await h.db.webhookDelivery.findFirstOrThrow({
+      where: { eventId: `media.ready.${mediaId}` },
+    });
+    const { data } = WebhookEventPayloadSchema.parse(delivery.payload);
+    expect(data.captions).toEqual([
+      { lang: 'en', label: 'English', url: expect.stringContaining('/captions/en.vtt') },
+    ]);
+    for (const url of [
+      data.streams!.hls,
+      data.storyboard!.vtt,
+      data.storyboard!.image,
+      data.captions![0]!.url,
+    ]) {
+      expect((await fetch(url)).status).toBe(200);
+    }
   });
   it('ffprobe reads the caption track the master lists (EXT-X-MEDIA SUBTITLES → media playlist → VTT)', async () => {
     const body = await (await get('master.m3u8')).text();
