@@ -9,7 +9,7 @@ import { storedRenditionBytes } from '@fjord/storage';
 
 const IMAGE_NAMES = IMAGE_VARIANTS.map((v) => v.name).sort();
 // A 320×180 source: the 360p rung (never upscaled), a poster and a preview; no 720p/1080p.
-const VIDEO_NAMES = ['cmaf', 'poster-jpg', 'preview-webp', 'storyboard-jpg', 'storyboard-vtt', 'v360-mp4'];
+const VIDEO_NAMES = ['cmaf', 'mp4', 'poster-jpg', 'preview-webp', 'storyboard-jpg', 'storyboard-vtt'];
 const readyMessageId = (id: string) => `<media-${id}-ready@fjord>`;
 
 describe('Redis restarted empty mid-burst (no persistence): Postgres re-drives everything', () => {

@@ -64,25 +64,16 @@ export type VideoVariant = z.infer<typeof VideoVariantSchema>;
 /** The storyboard job's two renditions: the sprite, and the WebVTT whose cues point into it. */
 export const STORYBOARD_IMAGE_RENDITION = 'storyboard-jpg';
 export const STORYBOARD_VTT_RENDITION = 'storyboard-vtt';
+/**
+ * The one progressive MP4 of a video (download and fallback): the ladder's top rung + audio remuxed by
+ * the `cmaf` child itself (docs/adr/0026-download-mp4-from-ladder.md), recorded as one more rendition.
+ */
+export const DOWNLOAD_MP4_RENDITION = 'mp4';
+/** The per-rung progressive MP4 children before ADR 0026: their rows stay valid, no flow makes them now. */
+export const LEGACY_VIDEO_VARIANT_NAMES = ['v360-mp4', 'v720-mp4', 'v1080-mp4'] as const;
 
 export const VIDEO_VARIANTS: readonly VideoVariant[] = [
-  { name: 'v360-mp4', kind: 'rendition', shortSide: 360, skipUnlessSourceAbove: 0, crf: 26, audioKbps: 96 },
-  {
-    name: 'v720-mp4',
-    kind: 'rendition',
-    shortSide: 720,
-    skipUnlessSourceAbove: 360,
-    crf: 23,
-    audioKbps: 128,
-  },
-  {
-    name: 'v1080-mp4',
-    kind: 'rendition',
-    shortSide: 1080,
-    skipUnlessSourceAbove: 720,
-    crf: 22,
-    audioKbps: 160,
-  },
+  // The progressive MP4 is no child of its own: the `cmaf` child remuxes it (DOWNLOAD_MP4_RENDITION).
   { name: 'cmaf', kind: 'ladder', shortSide: 1080, skipUnlessSourceAbove: 0 },
   { name: 'poster-jpg', kind: 'poster', shortSide: 720, skipUnlessSourceAbove: 0 },
   { name: 'preview-webp', kind: 'preview', shortSide: 180, skipUnlessSourceAbove: 0, previewSeconds: 3 },
@@ -188,6 +179,9 @@ export const RenderedFileSchema = z.object({
   height: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
   storageKey: z.string(),
+  /** A playable file beside the main one (the ladder's download MP4): its own length and bit rate. */
+  durationMs: z.number().int().nonnegative().nullish(),
+  bitrate: z.number().int().nonnegative().nullish(),
 });
 
 export const TranscodeJobResultSchema = RenderedFileSchema.extend({
@@ -196,8 +190,6 @@ export const TranscodeJobResultSchema = RenderedFileSchema.extend({
   sourceHeight: z.number().int().positive(),
   /** A ladder rung the source is too small for: nothing was written, finalize records no rendition. */
   skipped: z.boolean().optional(),
-  durationMs: z.number().int().nonnegative().nullish(),
-  bitrate: z.number().int().nonnegative().nullish(),
   /** The ladder job only: its tracks and segments; `storageKey` is then a folder (ends with '/'). */
   stream: StreamManifestSchema.optional(),
   /** More files the same child wrote (the storyboard's WebVTT beside its sprite), each its own rendition. */
@@ -311,11 +303,9 @@ export type Streams = z.infer<typeof StreamsSchema>;
 
 /** A video's scrub previews under the presentation's token: the WebVTT (cues `storyboard-jpg#xywh=…`) and sprite. */
 export const StoryboardSchema = z.object({
-  vtt: z
-    .url()
-    .meta({
-      description: 'WebVTT whose cues name tiles of the sprite (#xywh=x,y,w,h); same token as streams.',
-    }),
+  vtt: z.url().meta({
+    description: 'WebVTT whose cues name tiles of the sprite (#xywh=x,y,w,h); same token as streams.',
+  }),
   image: z.url().meta({ description: 'The JPEG sprite the VTT points into.' }),
 });
 export type Storyboard = z.infer<typeof StoryboardSchema>;
