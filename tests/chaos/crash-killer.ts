@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import { waitFor } from '@fjord/testing';
-import { storedRenditionBytes } from '@fjord/storage';
+import { expectedStoredBytes, storedRenditionBytes } from '@fjord/storage';
 import type { Pipeline, SpawnedWorker, WorkerName } from '../pipeline/pipeline-harness';
 import type { WebProcess } from '../pipeline/web-process';
 
@@ -138,7 +138,7 @@ export async function checkStoredFiles(
     if (!(await p.storage.stat(m.storageKey))) missing.push(`${m.id} original`);
     for (const r of m.renditions) {
       expected.add(r.storageKey);
-      if ((await storedRenditionBytes(p.storage, r.storageKey)) !== Number(r.bytes))
+      if ((await storedRenditionBytes(p.storage, r.storageKey)) !== expectedStoredBytes(r, m.renditions))
         missing.push(r.storageKey);
     }
   }

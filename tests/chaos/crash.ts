@@ -34,16 +34,11 @@ if (![uploads, kills, videos].every((n) => Number.isInteger(n) && n >= 0) || upl
   process.exit(2);
 }
 
-// A 320×180 clip renders the CMAF ladder, v360-mp4, the poster, the preview and the storyboard pair; larger
-// rungs are skipped.
-const VIDEO_NAMES = [
-  'cmaf',
-  'poster-jpg',
-  'preview-webp',
-  'storyboard-jpg',
-  'storyboard-vtt',
-  'v360-mp4',
-].join(',');
+// A 320×180 clip renders the CMAF ladder with its download MP4 (`mp4`), the poster, the preview and the
+// storyboard pair.
+const VIDEO_NAMES = ['cmaf', 'mp4', 'poster-jpg', 'preview-webp', 'storyboard-jpg', 'storyboard-vtt'].join(
+  ',',
+);
 const IMAGE_NAMES = IMAGE_VARIANTS.map((v) => v.name)
   .sort()
   .join(',');

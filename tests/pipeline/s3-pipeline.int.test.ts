@@ -77,13 +77,13 @@ describe('image and video pipeline with STORAGE_DRIVER=s3 (s3rver, real workers)
     const videoRenditions = await p.db.rendition.findMany({ where: { mediaId: video.id } });
     expect(videoRenditions.map((r) => r.name).sort()).toEqual([
       'cmaf',
+      'mp4',
       'poster-jpg',
       'preview-webp',
       'storyboard-jpg',
       'storyboard-vtt',
-      'v360-mp4',
     ]);
-    const mp4 = await p.storage.read(videoRenditions.find((r) => r.name === 'v360-mp4')!.storageKey);
+    const mp4 = await p.storage.read(videoRenditions.find((r) => r.name === 'mp4')!.storageKey);
     expect(mp4.subarray(4, 8).toString('latin1')).toBe('ftyp');
 
     // Everything lives in the bucket under the prefix; nothing was written to the local blob dir.

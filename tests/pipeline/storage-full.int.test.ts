@@ -66,10 +66,10 @@ describe.skipIf(!disk.mount)(`processing when the disk fills ${disk.skipReason ?
     expect(await mount.availableBytes()).toBe(0);
     await p.queues.transcode.resume();
 
-    // 320×180: v720/v1080 are skipped (nothing to write); the other outputs all need the disk.
+    // Every output needs the disk (the download MP4 is the cmaf child's).
     const waiting = [
       ...variantNamesFor('IMAGE').map((v) => mediaJobId(image.id, 'transcode', v)),
-      ...['cmaf', 'v360-mp4', 'poster-jpg', 'preview-webp', 'storyboard-jpg'].map((v) =>
+      ...['cmaf', 'poster-jpg', 'preview-webp', 'storyboard-jpg'].map((v) =>
         mediaJobId(video.id, 'transcode', v),
       ),
     ];

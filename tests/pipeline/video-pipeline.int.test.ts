@@ -88,14 +88,13 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
     });
 
     const mr = await renditionsOf(mp4.id);
-    // 480p source: 360p and a 720p rung capped at the source's 480; no 1080p.
+    // One progressive MP4: the ladder's top rung (720p capped at the source's 480) + audio, remuxed.
     expect(mr.map((r) => r.name)).toEqual([
+      'mp4',
       'poster-jpg',
       'preview-webp',
       'storyboard-jpg',
       'storyboard-vtt',
-      'v360-mp4',
-      'v720-mp4',
     ]);
     const byName = (rows: typeof mr, name: string) => rows.find((r) => r.name === name)!;
     // The streaming ladder of the same source: 240p + 360p + a 720p rung capped at 480, one audio track,
@@ -115,17 +114,14 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
         expect(await p.storage.stat(`${ladder!.storageKey}${f}`)).not.toBeNull();
       }
     }
-    expect(videoStream(byName(mr, 'v360-mp4').probe)).toMatchObject({
-      codec_name: 'h264',
-      width: 640,
-      height: 360,
-    });
-    expect(videoStream(byName(mr, 'v720-mp4').probe)).toMatchObject({
+    expect(videoStream(byName(mr, 'mp4').probe)).toMatchObject({
       codec_name: 'h264',
       width: 854,
       height: 480,
     });
-    for (const name of ['v360-mp4', 'v720-mp4']) {
+    // Inside the ladder's folder, so the ladder's reprocess and deletion carry it.
+    expect(byName(mr, 'mp4').storageKey).toBe(`${ladder!.storageKey}download.mp4`);
+    for (const name of ['mp4']) {
       const r = byName(mr, name);
       expect(r.probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
       expect(r).toMatchObject({ mimeType: 'video/mp4', bitrate: expect.any(Number) });
@@ -150,18 +146,18 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
 
     const wr = await renditionsOf(webm.id);
     expect(wr.map((r) => r.name)).toEqual([
+      'mp4',
       'poster-jpg',
       'preview-webp',
       'storyboard-jpg',
       'storyboard-vtt',
-      'v360-mp4',
     ]);
-    expect(videoStream(byName(wr, 'v360-mp4').probe)).toMatchObject({
+    expect(videoStream(byName(wr, 'mp4').probe)).toMatchObject({
       codec_name: 'h264',
       width: 320,
       height: 180,
     });
-    // Two uploads, each with the CMAF ladder beside the MP4 rungs, on a shared 2-core machine.
+    // Two uploads, each with the CMAF ladder and its remuxed MP4, on a shared 2-core machine.
   }, 150_000);
 
   it('reprocess re-runs the video flow: the old set stays whole until the new one commits, then its files go', async () => {
@@ -185,11 +181,11 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       const oldKeys = before.map((r) => r.storageKey).sort();
       expect(before.map((r) => r.name)).toEqual([
         'cmaf',
+        'mp4',
         'poster-jpg',
         'preview-webp',
         'storyboard-jpg',
         'storyboard-vtt',
-        'v360-mp4',
       ]);
       const isStored = async (key: string) => {
         if (!key.endsWith('/')) return (await p.storage.stat(key)) !== null;
@@ -234,16 +230,16 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
 
       const after = await renditionsOf(id);
       expect(after.map((r) => r.name)).toEqual([
+        'mp4',
         'poster-jpg',
         'preview-webp',
         'storyboard-jpg',
         'storyboard-vtt',
-        'v360-mp4',
       ]);
       const newRows = await p.db.rendition.findMany({ where: { mediaId: id }, select: { storageKey: true } });
       const newKeys = newRows.map((r) => r.storageKey).sort();
       expect(newKeys.filter((k) => oldKeys.includes(k))).toEqual([]);
-      expect(videoStream(after.find((r) => r.name === 'v360-mp4')!.probe)).toMatchObject({
+      expect(videoStream(after.find((r) => r.name === 'mp4')!.probe)).toMatchObject({
         codec_name: 'h264',
         width: 320,
         height: 180,
@@ -269,7 +265,7 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
       height: 320,
       rotation: 90,
     });
-    const v360 = (await renditionsOf(id)).find((r) => r.name === 'v360-mp4')!;
+    const v360 = (await renditionsOf(id)).find((r) => r.name === 'mp4')!;
     expect(v360).toMatchObject({ width: 180, height: 320 });
     expect(videoStream(v360.probe)).toMatchObject({ width: 180, height: 320 });
   });

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { renderCmafLadder, type VideoInfo, type VideoRunOptions } from '@fjord/media';
+import { remuxDownloadMp4, renderCmafLadder, type VideoInfo, type VideoRunOptions } from '@fjord/media';
 import {
   assertJobLockHeld,
+  DOWNLOAD_MP4_RENDITION,
   isJobLockHeld,
   JobLockLostError,
   type Job,
@@ -12,8 +13,9 @@ import {
 import type { BlobStore } from '@fjord/storage';
 
 /**
- * Renders the CMAF ladder and stores every file under this attempt's own folder (ADR 0014 generalised to
- * a prefix). Fenced like putFencedOutput: nothing is written once another worker owns the job, and a
+ * Renders the CMAF ladder, remuxes its top rung + audio into the progressive download MP4 (stream copy,
+ * no encode; docs/adr/0026-download-mp4-from-ladder.md) and stores every file under this attempt's own
+ * folder (ADR 0014 generalised to a prefix). Fenced like putFencedOutput: nothing is written once another worker owns the job, and a
  * folder written while the lock went is taken back whole. Returns the result finalize commits.
  */
 export async function transcodeLadder(deps: {
@@ -28,9 +30,12 @@ export async function transcodeLadder(deps: {
   const { job, storage, prefix, info } = deps;
   const out = await renderCmafLadder({ input: deps.input, info, opts: deps.opts, tempRoot: deps.tempRoot });
   try {
+    // Its own progress would restart the bar at 0: the remux is a few percent of the ladder's time.
+    const { onProgress: _progress, ...quiet } = deps.opts;
+    const download = await remuxDownloadMp4({ ladder: out, durationMs: info.durationMs, opts: quiet });
     await assertJobLockHeld(job);
     try {
-      for (const file of out.files) {
+      for (const file of [...out.files, download.file]) {
         deps.opts.signal?.throwIfAborted();
         await storage.put(`${prefix}${file}`, createReadStream(path.join(out.dir, file)));
       }
@@ -72,6 +77,19 @@ export async function transcodeLadder(deps: {
       durationMs: info.durationMs,
       bitrate: top.averageBandwidth,
       stream,
+      alsoRendered: [
+        {
+          variant: DOWNLOAD_MP4_RENDITION,
+          format: 'mp4',
+          mimeType: 'video/mp4',
+          width: download.width,
+          height: download.height,
+          bytes: download.bytes,
+          storageKey: `${prefix}${download.file}`,
+          durationMs: info.durationMs,
+          bitrate: info.durationMs > 0 ? Math.round((download.bytes * 8000) / info.durationMs) : null,
+        },
+      ],
     };
   } finally {
     await out.cleanup();

@@ -174,7 +174,7 @@ describe('ingest service (real Postgres, Redis, disk)', () => {
     });
     const { requeued } = await sweepStuckMedia({ db, queues, enqueuer, staleAfterMs: 0, logger: silent });
     expect(requeued).toContain(id);
-    const child = await queues.transcode.getJob(mediaJobId(id, 'transcode', 'v360-mp4'));
+    const child = await queues.transcode.getJob(mediaJobId(id, 'transcode', 'cmaf'));
     expect(child?.name).toBe('transcode-video');
   });
 });

@@ -64,25 +64,16 @@ export type VideoVariant = z.infer<typeof VideoVariantSchema>;
 /** The storyboard job's two renditions: the sprite, and the WebVTT whose cues point into it. */
 export const STORYBOARD_IMAGE_RENDITION = 'storyboard-jpg';
 export const STORYBOARD_VTT_RENDITION = 'storyboard-vtt';
+/**
+ * The one progressive MP4 of a video (download and fallback): the ladder's top rung + audio remuxed by
+ * the `cmaf` child itself (docs/adr/0026-download-mp4-from-ladder.md), recorded as one more rendition.
+ */
+export const DOWNLOAD_MP4_RENDITION = 'mp4';
+/** The per-rung progressive MP4 children before ADR 0026: their rows stay valid, no flow makes them now. */
+export const LEGACY_VIDEO_VARIANT_NAMES = ['v360-mp4', 'v720-mp4', 'v1080-mp4'] as const;
 
 export const VIDEO_VARIANTS: readonly VideoVariant[] = [
-  { name: 'v360-mp4', kind: 'rendition', shortSide: 360, skipUnlessSourceAbove: 0, crf: 26, audioKbps: 96 },
-  {
-    name: 'v720-mp4',
-    kind: 'rendition',
-    shortSide: 720,
-    skipUnlessSourceAbove: 360,
-    crf: 23,
-    audioKbps: 128,
-  },
-  {
-    name: 'v1080-mp4',
-    kind: 'rendition',
-    shortSide: 1080,
-    skipUnlessSourceAbove: 720,
-    crf: 22,
-    audioKbps: 160,
-  },
+  // The progressive MP4 is no child of its own: the `cmaf` child remuxes it (DOWNLOAD_MP4_RENDITION).
   { name: 'cmaf', kind: 'ladder', shortSide: 1080, skipUnlessSourceAbove: 0 },
   { name: 'poster-jpg', kind: 'poster', shortSide: 720, skipUnlessSourceAbove: 0 },
   { name: 'preview-webp', kind: 'preview', shortSide: 180, skipUnlessSourceAbove: 0, previewSeconds: 3 },
@@ -188,6 +179,9 @@ export const RenderedFileSchema = z.object({
   height: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
   storageKey: z.string(),
+  /** A playable file beside the main one (the ladder's download MP4): its own length and bit rate. */
+  durationMs: z.number().int().nonnegative().nullish(),
+  bitrate: z.number().int().nonnegative().nullish(),
 });
 
 export const TranscodeJobResultSchema = RenderedFileSchema.extend({
@@ -196,8 +190,6 @@ export const TranscodeJobResultSchema = RenderedFileSchema.extend({
   sourceHeight: z.number().int().positive(),
   /** A ladder rung the source is too small for: nothing was written, finalize records no rendition. */
   skipped: z.boolean().optional(),
-  durationMs: z.number().int().nonnegative().nullish(),
-  bitrate: z.number().int().nonnegative().nullish(),
   /** The ladder job only: its tracks and segments; `storageKey` is then a folder (ends with '/'). */
   stream: StreamManifestSchema.optional(),
   /** More files the same child wrote (the storyboard's WebVTT beside its sprite), each its own rendition. */
@@ -293,30 +285,45 @@ export const MediaEventSchema = z.object({
 export type MediaEvent = z.infer<typeof MediaEventSchema>;
 
 /** Signed playback of a committed ladder, as REST's media and the media.ready webhook give it. */
-export const StreamRungSchema = z
-  .object({
-    name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
-    width: z.int(),
-    height: z.int(),
-    bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
-    averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
-    codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
-    frameRate: z.number(),
-  });
-export const StreamsSchema = z
-  .object({
-    hls: z.url().meta({
-      description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
-    }),
-    dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
-    expiresAt: z.iso.datetime(),
-    rungs: z.array(StreamRungSchema),
-    audio: z
-      .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
-      .nullable()
-      .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
-  });
+export const StreamRungSchema = z.object({
+  name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
+  width: z.int(),
+  height: z.int(),
+  bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
+  averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
+  codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
+  frameRate: z.number(),
+});
+export const StreamsSchema = z.object({
+  hls: z.url().meta({
+    description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
+  }),
+  dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
+  expiresAt: z.iso.datetime(),
+  rungs: z.array(StreamRungSchema),
+  audio: z
+    .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
+    .nullable()
+    .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
+});
 export type Streams = z.infer<typeof StreamsSchema>;
+
+/** A video's scrub previews under the presentation's token: the WebVTT (cues `storyboard-jpg#xywh=…`) and sprite. */
+export const StoryboardSchema = z.object({
+  vtt: z.url().meta({
+    description: 'WebVTT whose cues name tiles of the sprite (#xywh=x,y,w,h); same token as streams.',
+  }),
+  image: z.url().meta({ description: 'The JPEG sprite the VTT points into.' }),
+});
+export type Storyboard = z.infer<typeof StoryboardSchema>;
+
+/** One caption track of a presentation: a WebVTT file under the same token as streams. */
+export const StreamCaptionSchema = z.object({
+  lang: z.string().meta({ description: 'BCP 47 language tag, e.g. "en", "pt-BR".' }),
+  label: z.string(),
+  url: z.url().meta({ description: 'The WebVTT file; works without credentials until streams.expiresAt.' }),
+});
+export type StreamCaption = z.infer<typeof StreamCaptionSchema>;
 
 /** Events a webhook endpoint can subscribe to. media.deleted is emitted once media deletion exists. */
 export const WEBHOOK_EVENTS = ['media.ready', 'media.failed', 'media.deleted'] as const;
@@ -336,6 +343,12 @@ export const WebhookEventPayloadSchema = z
       streams: StreamsSchema.optional().meta({
         description:
           'media.ready of a video: signed stream URLs, valid until their expiresAt (GET /api/v1/media/{id} gives fresh ones).',
+      }),
+      storyboard: StoryboardSchema.nullable().optional().meta({
+        description: 'media.ready of a video with a stream: the scrub previews, same token and expiry.',
+      }),
+      captions: z.array(StreamCaptionSchema).optional().meta({
+        description: 'media.ready of a video with a stream: its caption tracks, same token and expiry.',
       }),
     }),
   })

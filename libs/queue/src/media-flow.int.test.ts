@@ -144,13 +144,13 @@ describe('video flow and per-variant progress (no workers: jobs stay waiting)', 
     await expect(
       enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), run: 1, kind: 'VIDEO', variants }),
     ).rejects.toThrow(/unknown video variant/);
-    const v360 = await queues.transcode.getJob(mediaJobId(mediaId, 'transcode', 'v360-mp4'));
+    const v360 = await queues.transcode.getJob(mediaJobId(mediaId, 'transcode', 'cmaf'));
     expect(v360?.name).toBe(JobName.transcodeVideo);
     await v360!.updateProgress(42);
     const progress = await getMediaProgress({ queues, mediaId, variants: names });
     expect(progress?.total).toBe(names.length);
-    expect(progress?.variants?.find((v) => v.name === 'v360-mp4')).toEqual({
-      name: 'v360-mp4',
+    expect(progress?.variants?.find((v) => v.name === 'cmaf')).toEqual({
+      name: 'cmaf',
       percent: 42,
       state: 'waiting',
     });

@@ -19,6 +19,10 @@ export type Media = {
   placeholder: MediaPlaceholder | null;
   /** Videos, from getMedia only: signed HLS/DASH URLs (valid until expiresAt) and the ladder; null until READY. */
   streams?: Streams | null;
+  /** Videos, from getMedia only: the scrub previews under the streams token; null without them. */
+  storyboard?: { vtt: string; image: string } | null;
+  /** Videos, from getMedia only: caption tracks (WebVTT) under the streams token. */
+  captions?: { lang: string; label: string; url: string }[];
 };
 export type MediaPlaceholder = { thumbhash: string; color: string };
 export type StreamRung = {

@@ -21,6 +21,7 @@ export {
   renditionPrefix,
   mediaPrefix,
   storedRenditionBytes,
+  expectedStoredBytes,
 } from './storage-key';
 // Storage's own fault class, here so consumers of storage need no second import (defined in @fjord/errors).
 export { isStorageFullError } from '@fjord/errors';

@@ -93,6 +93,19 @@ export function imageCachePrefix(mediaId: string): string {
  * ladder) the sum over its files; null when nothing is there. What the crash and Redis-loss checks compare
  * with `Rendition.bytes`.
  */
+/**
+ * The bytes a rendition row's key should hold in storage: its own, plus (for a folder key) those of the
+ * other rows stored inside that folder (the ladder's download MP4, ADR 0026).
+ */
+export function expectedStoredBytes(
+  row: { storageKey: string; bytes: bigint | number },
+  rows: readonly { storageKey: string; bytes: bigint | number }[],
+): number {
+  if (!row.storageKey.endsWith('/')) return Number(row.bytes);
+  const inside = rows.filter((r) => r !== row && r.storageKey.startsWith(row.storageKey));
+  return inside.reduce((n, r) => n + Number(r.bytes), Number(row.bytes));
+}
+
 export async function storedRenditionBytes(
   storage: Pick<BlobStore, 'stat' | 'list'>,
   key: string,

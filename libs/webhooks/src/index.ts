@@ -25,6 +25,11 @@ export {
   redriveWebhookDeliveries,
   type RedriveWebhookDeliveriesDeps,
 } from './redrive-webhook-deliveries.service';
-export { findSignedStreams, type StreamSigner } from './media-streams.service';
+export {
+  findSignedPlayback,
+  findSignedStreams,
+  type SignedPlayback,
+  type StreamSigner,
+} from './media-streams.service';
 /** worker-db signs media.ready's stream URLs with the same key as the web process. */
 export { loadUrlSigningSecret } from '@fjord/auth';

@@ -8,7 +8,7 @@ import {
   type Queues,
   type WebhookEvent,
 } from '@fjord/queue';
-import { findSignedStreams, type StreamSigner } from './media-streams.service';
+import { findSignedPlayback, type StreamSigner } from './media-streams.service';
 
 export type WebhookQueueConfig = Pick<Config, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>;
 
@@ -64,9 +64,9 @@ export async function emitMediaWebhookEvent(
   });
   if (endpoints.length === 0) return 0;
   const eventId = `${input.event}.${media.id}`;
-  const streams =
+  const playback =
     input.event === 'media.ready' && media.kind === 'VIDEO' && deps.streamSigner
-      ? await findSignedStreams({ ...deps.streamSigner, db: deps.db, mediaId: media.id })
+      ? await findSignedPlayback({ ...deps.streamSigner, db: deps.db, mediaId: media.id })
       : null;
   const payload = WebhookEventPayloadSchema.parse({
     id: eventId,
@@ -77,7 +77,7 @@ export async function emitMediaWebhookEvent(
       kind: media.kind,
       status: media.status,
       error: media.error,
-      ...(streams ? { streams } : {}),
+      ...(playback ?? {}),
     },
   });
 

@@ -21,7 +21,7 @@ function MediaPlayback({ media, renditions }: { media: MediaDto; renditions: Ren
     <VideoPlayer
       title={media.originalName}
       hlsUrl={hlsUrl}
-      mp4Url={byName('v1080-mp4') ?? byName('v720-mp4') ?? byName('v360-mp4')}
+      mp4Url={byName('mp4') ?? byName('v1080-mp4') ?? byName('v720-mp4') ?? byName('v360-mp4')}
       posterUrl={byName('poster-jpg')}
       storyboardVttUrl={byName('storyboard-vtt')}
     />

@@ -1,6 +1,7 @@
 import type { RenditionDto } from '@fjord/api';
 
-const LADDER = ['v1080-mp4', 'v720-mp4', 'v360-mp4'];
+// The download MP4 (remuxed from the ladder's top rung), then the per-rung MP4s of media made before it.
+const LADDER = ['mp4', 'v1080-mp4', 'v720-mp4', 'v360-mp4'];
 
 /** The best MP4 rendition with the poster; seeking uses Range requests on /files. */
 export function MediaVideo({ renditions, title }: { renditions: RenditionDto[]; title: string }) {

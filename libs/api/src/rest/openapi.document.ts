@@ -51,6 +51,8 @@ function componentSchemas(): Record<string, JsonObject> {
     'WebhookDelivery',
     'Streams',
     'MediaPlaceholder',
+    'Storyboard',
+    'StreamCaption',
   ]);
   for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
   return Object.fromEntries(

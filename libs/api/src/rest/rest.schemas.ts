@@ -1,4 +1,4 @@
-import { StreamsSchema, type Streams } from '@fjord/queue';
+import { StoryboardSchema, StreamCaptionSchema, StreamsSchema, type Streams } from '@fjord/queue';
 import { z } from 'zod';
 
 /**
@@ -55,6 +55,8 @@ export const RestRenditionSchema = z
  */
 export const RestStreamsSchema = StreamsSchema.meta({ id: 'Streams' });
 export type RestStreams = Streams;
+export const RestStoryboardSchema = StoryboardSchema.meta({ id: 'Storyboard' });
+export const RestStreamCaptionSchema = StreamCaptionSchema.meta({ id: 'StreamCaption' });
 
 export const RestPlaceholderSchema = z
   .object({
@@ -100,6 +102,14 @@ export const RestMediaSchema = z
     streams: RestStreamsSchema.nullable().optional().meta({
       description:
         'Videos, on GET /api/v1/media/{id} only: signed adaptive-streaming URLs covering the whole presentation; null until the ladder is READY.',
+    }),
+    storyboard: RestStoryboardSchema.nullable().optional().meta({
+      description:
+        'Videos, on GET /api/v1/media/{id} only: scrub previews (WebVTT + sprite) under the streams token; null without a stream or storyboard.',
+    }),
+    captions: z.array(RestStreamCaptionSchema).optional().meta({
+      description:
+        'Videos, on GET /api/v1/media/{id} only: caption tracks (WebVTT) under the streams token; empty without a stream.',
     }),
   })
   .meta({ id: 'Media' });

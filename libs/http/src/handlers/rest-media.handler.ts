@@ -13,7 +13,7 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
-import { findSignedStreams } from '@fjord/webhooks';
+import { findSignedPlayback } from '@fjord/webhooks';
 import { mediaNotFound } from '../http-error';
 import { readLimitedFormData } from '../limited-body';
 import { parseRestInput, type ApiKeyPrincipal, type createRestApi } from '../rest-api';
@@ -140,9 +140,9 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
   const getMedia = (req: Request, id: string) =>
     deps.restApi(req, 'media:read', (principal) =>
       withMedia(principal, id, async (media) => {
-        const streams =
+        const playback =
           media.kind === 'VIDEO'
-            ? await findSignedStreams({
+            ? await findSignedPlayback({
                 db: deps.db,
                 urlSigningSecret: deps.urlSigningSecret,
                 baseUrl: deps.config.FJORD_PUBLIC_URL,
@@ -152,7 +152,13 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
             : undefined;
         const body: RestMedia = {
           ...toRestMedia(media, deps.config.FJORD_PUBLIC_URL),
-          ...(streams !== undefined ? { streams } : {}),
+          ...(playback !== undefined
+            ? {
+                streams: playback?.streams ?? null,
+                storyboard: playback?.storyboard ?? null,
+                captions: playback?.captions ?? [],
+              }
+            : {}),
         };
         return Response.json(body, { headers: NO_STORE });
       }),

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,17 +6,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaptionService } from '@fjord/api';
 import { createSession } from '@fjord/auth';
 // A test may run the worker's real ladder to get real segments to serve.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { probeVideo, renderCmafLadder } from '@fjord/media';
+import { probeVideo, renderCmafLadder, renderStoryboard } from '@fjord/media';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createVideoFixture, probeStreams, probeVideoPackets } from '@fjord/media/testing';
-import type { StreamManifest } from '@fjord/queue';
+import { WebhookEventPayloadSchema, type StreamManifest } from '@fjord/queue';
+import { emitMediaWebhookEvent } from '@fjord/webhooks';
 import { createTestUser, toWebRequest } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
 import { createStreamHandler } from './stream.handler';
 import { signStreamToken } from './stream-token';
+
+/** ffprobe over loopback HTTP (its default segment extension list, which has `vtt`). */
+function probeSubtitlePlaylist(url: URL) {
+  const args = ['-v', 'error', '-protocol_whitelist', 'http,tcp'];
+  args.push('-print_format', 'json', '-show_streams', '-show_packets', url.toString());
+  return new Promise<{ streams: { codec_type: string; codec_name: string }[]; packets: unknown[] }>(
+    (resolve, reject) =>
+      execFile('ffprobe', args, { timeout: 30_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`ffprobe: ${stderr}`)) : resolve(JSON.parse(stdout)),
+      ),
+  );
+}
+
+const CAPTION_VTT = 'WEBVTT\n\n00:00:00.500 --> 00:00:03.000\nHello from the captions\n';
 
 describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)', () => {
   let h: Awaited<ReturnType<typeof createWebHarness>>;
@@ -78,6 +95,48 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
       audio: { ...audio, bandwidth: ap, averageBandwidth: aa },
     };
     await out.cleanup();
+    // The storyboard job's two renditions and one caption track, as their own code stores them.
+    const board = await renderStoryboard({
+      input: clip,
+      info,
+      imageUri: 'storyboard-jpg',
+      opts: { threads: 1, timeoutMs: 60_000 },
+    });
+    const boardKey = `media/${mediaId}/r/storyboard.s1/`;
+    await h.services.storage.put(`${boardKey}jpg`, await fs.readFile(board.sprite.path));
+    await h.services.storage.put(`${boardKey}vtt`, await fs.readFile(board.vtt.path));
+    await h.db.rendition.createMany({
+      data: [
+        {
+          mediaId,
+          name: 'storyboard-jpg',
+          format: 'jpeg',
+          mimeType: 'image/jpeg',
+          width: board.sprite.width,
+          height: board.sprite.height,
+          bytes: board.sprite.bytes,
+          storageKey: `${boardKey}jpg`,
+        },
+        {
+          mediaId,
+          name: 'storyboard-vtt',
+          format: 'vtt',
+          mimeType: 'text/vtt; charset=utf-8',
+          width: 0,
+          height: 0,
+          bytes: board.vtt.bytes,
+          storageKey: `${boardKey}vtt`,
+        },
+      ],
+    });
+    await board.cleanup();
+    await createCaptionService(h.services).putCaption({
+      media: { id: mediaId, kind: 'VIDEO' },
+      lang: 'en',
+      label: 'English',
+      body: Buffer.from(CAPTION_VTT),
+      format: 'vtt',
+    });
     const row = {
       name: 'cmaf',
       format: 'cmaf',
@@ -190,6 +249,8 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       streams: { hls: string; dash: string; expiresAt: string; rungs: unknown[] };
+      storyboard: { vtt: string; image: string };
+      captions: { lang: string; label: string; url: string }[];
       renditions: { name: string }[];
     };
     expect(body).toMatchObject({ kind: 'VIDEO', streams: expect.any(Object) });
@@ -200,7 +261,18 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
       ),
     );
     expect(new Date(body.streams.expiresAt).getTime()).toBeGreaterThan(Date.now());
-    for (const url of [body.streams.hls, body.streams.dash]) {
+    expect(body.captions).toEqual([{ lang: 'en', label: 'English', url: expect.any(String) }]);
+    const token = new URL(body.streams.hls).pathname.split('/')[2];
+    for (const url of [body.storyboard.vtt, body.storyboard.image, body.captions[0]!.url]) {
+      expect(new URL(url).pathname.split('/')[2]).toBe(token);
+    }
+    expect(new URL(body.captions[0]!.url).pathname).toBe(`/stream/${token}/${mediaId}/captions/en.vtt`);
+    for (const url of [
+      body.streams.hls,
+      body.streams.dash,
+      ...Object.values(body.storyboard),
+      body.captions[0]!.url,
+    ]) {
       const { pathname } = new URL(url);
       const played = await fetch(`${base}${pathname}`);
       expect(played.status).toBe(200);
@@ -209,6 +281,120 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
       new Request(`http://localhost/api/v1/media/${otherMediaId}`, { headers: ownerAuth }),
       otherMediaId,
     );
-    expect(((await image.json()) as { streams?: unknown }).streams).toBeUndefined();
+    const imageBody = (await image.json()) as { streams?: unknown; storyboard?: unknown; captions?: unknown };
+    expect([imageBody.streams, imageBody.storyboard, imageBody.captions]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("media.ready's webhook payload carries the same signed streams, storyboard and captions", async () => {
+    const { ownerId } = await h.db.media.findUniqueOrThrow({
+      where: { id: mediaId },
+      select: { ownerId: true },
+    });
+    await h.db.webhookEndpoint.create({
+      data: {
+        userId: ownerId,
+        url: 'http://127.0.0.1:9/hook',
+        secretCiphertext: 'unused',
+        events: ['media.ready'],
+      },
+    });
+    const streamSigner = { urlSigningSecret: secret(), baseUrl: base, ttlSeconds: 60 };
+    const queued = await emitMediaWebhookEvent(
+      { db: h.db, queues: h.services.queues, config: h.services.config, streamSigner },
+      { event: 'media.ready', mediaId },
+    );
+    expect(queued).toBe(1);
+    const delivery = await h.db.webhookDelivery.findFirstOrThrow({
+      where: { eventId: `media.ready.${mediaId}` },
+    });
+    const { data } = WebhookEventPayloadSchema.parse(delivery.payload);
+    expect(data.captions).toEqual([
+      { lang: 'en', label: 'English', url: expect.stringContaining('/captions/en.vtt') },
+    ]);
+    for (const url of [
+      data.streams!.hls,
+      data.storyboard!.vtt,
+      data.storyboard!.image,
+      data.captions![0]!.url,
+    ]) {
+      expect((await fetch(url)).status).toBe(200);
+    }
+  });
+  it('ffprobe reads the caption track the master lists (EXT-X-MEDIA SUBTITLES → media playlist → VTT)', async () => {
+    const body = await (await get('master.m3u8')).text();
+    expect(body).toContain(
+      '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,URI="subtitles/en.m3u8"',
+    );
+    expect(body).toMatch(/#EXT-X-STREAM-INF:[^\n]*SUBTITLES="subs"/);
+    // ffmpeg 5.1's HLS demuxer skips subtitle renditions of a master ("Can't support the subtitle"), so
+    // ffprobe reads the subtitle media playlist the master names, and through it the VTT (hls.js: e2e).
+    const subUri = /TYPE=SUBTITLES,[^\n]*URI="([^"]+)"/.exec(body)![1]!;
+    const probe = await probeSubtitlePlaylist(
+      new URL(subUri, `${base}/stream/${token()}/${mediaId}/master.m3u8`),
+    );
+    expect(probe.streams).toEqual([
+      expect.objectContaining({ codec_type: 'subtitle', codec_name: 'webvtt' }),
+    ]);
+    expect(probe.packets.length).toBe(1);
+    // The subtitle playlist's one segment is the caption file, one level up, under the same token.
+    const sub = await (await get('subtitles/en.m3u8')).text();
+    expect(sub).toContain('\n../captions/en.vtt\n');
+    const vtt = await get('captions/en.vtt');
+    expect(vtt.status).toBe(200);
+    expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    expect(vtt.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(await vtt.text()).toContain('Hello from the captions');
+    expect((await get('subtitles/fr.m3u8')).status).toBe(404);
+    expect((await get('captions/fr.vtt')).status).toBe(404);
+  }, 60_000);
+
+  it('the MPD lists the caption as a text AdaptationSet whose BaseURL resolves to the VTT', async () => {
+    const xml = await (await get('manifest.mpd')).text();
+    const sets = [...xml.matchAll(/<AdaptationSet ([^>]*)>(.*?)<\/AdaptationSet>/g)].map((m) => ({
+      attrs: Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((a) => [a[1], a[2]])),
+      inner: m[2]!,
+    }));
+    expect(sets.map((s) => s.attrs['contentType'])).toEqual(['video', 'audio', 'text']);
+    const text = sets[2]!;
+    expect(text.attrs).toMatchObject({ mimeType: 'text/vtt', lang: 'en' });
+    expect(text.inner).toContain('<Label>English</Label>');
+    const baseUrl = /<BaseURL>([^<]+)<\/BaseURL>/.exec(text.inner)![1]!;
+    const resolved = new URL(baseUrl, `${base}/stream/${token()}/${mediaId}/manifest.mpd`);
+    const res = await fetch(resolved);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Hello from the captions');
+  });
+
+  it('serves the storyboard under the token; its VTT image references resolve to the sprite there', async () => {
+    const tok = token();
+    const vttUrl = `${base}/stream/${tok}/${mediaId}/storyboard-vtt`;
+    const vtt = await fetch(vttUrl);
+    expect(vtt.status).toBe(200);
+    expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    const refs = [...(await vtt.text()).matchAll(/^(\S+)#xywh=(\d+),(\d+),(\d+),(\d+)$/gm)];
+    expect(refs.length).toBeGreaterThan(0);
+    const sprite = await fetch(new URL(refs[0]![1]!, vttUrl));
+    expect(sprite.status).toBe(200);
+    expect(sprite.headers.get('content-type')).toBe('image/jpeg');
+    const bytes = Buffer.from(await sprite.arrayBuffer());
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  });
+
+  it('captions and storyboard follow the token rules: expired, forged, other media 403; stranger 404', async () => {
+    for (const file of ['captions/en.vtt', 'storyboard-vtt', 'storyboard-jpg', 'subtitles/en.m3u8']) {
+      expect((await get(file, token(mediaId, -1000))).status).toBe(403);
+      expect((await get(file, token(otherMediaId))).status).toBe(403);
+      expect((await get(file, `${token().slice(0, -2)}xx`)).status).toBe(403);
+      expect((await get(file, 's', { cookie: ownerCookie })).status).toBe(200);
+      expect((await get(file, 's', { cookie: strangerCookie })).status).toBe(404);
+      expect((await get(file, 's')).status).toBe(401);
+    }
+    // A file beside the ladder that is no caption or storyboard stays unserved.
+    expect((await get('original')).status).toBe(404);
+    expect((await get('poster-jpg')).status).toBe(404);
   });
 });

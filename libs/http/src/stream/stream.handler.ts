@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { isUuid, mediaVisibleTo } from '@fjord/api';
 import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
-import { StreamManifestSchema, type StreamManifest } from '@fjord/queue';
+import {
+  STORYBOARD_IMAGE_RENDITION,
+  STORYBOARD_VTT_RENDITION,
+  StreamManifestSchema,
+  type StreamManifest,
+} from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import { storedFileResponse, USER_FILE_HEADERS } from '../stored-file.response';
 import { jsonError, toErrorResponse } from '../http-error';
@@ -23,8 +28,6 @@ export type StreamHandlerDeps = {
   storage: BlobStore;
   urlSigningSecret: string;
   logger?: Pick<Logger, 'error'>;
-  /** Caption tracks of a media (issue 15 item 4 plugs its rows in here); none by default. */
-  findSubtitles?: (mediaId: string) => Promise<SubtitleTrack[]>;
 };
 export type StreamParams = { token: string; mediaId: string; file: string[] };
 
@@ -35,7 +38,18 @@ const SAFETY = USER_FILE_HEADERS;
 const PLAYLIST_CACHE = 'private, max-age=10';
 const SEGMENT_CACHE = 'private, max-age=31536000, immutable';
 
-type Presentation = { id: string; storageKey: string; manifest: StreamManifest };
+type CaptionFile = { lang: string; label: string; storageKey: string };
+/** A file beside the ladder: the storyboard's two renditions (committed by the same finalize). */
+type SideFile = { name: string; storageKey: string; mimeType: string; id: string; bytes: bigint };
+type Presentation = {
+  id: string;
+  storageKey: string;
+  manifest: StreamManifest;
+  captions: CaptionFile[];
+  storyboard: SideFile[];
+  subtitles: SubtitleTrack[];
+};
+const STORYBOARD_FILES = [STORYBOARD_VTT_RENDITION, STORYBOARD_IMAGE_RENDITION];
 
 async function loadPresentation(deps: StreamHandlerDeps, req: Request, params: StreamParams) {
   if (!isUuid(params.mediaId)) return jsonError('not_found', NOT_FOUND);
@@ -62,12 +76,28 @@ async function loadPresentation(deps: StreamHandlerDeps, req: Request, params: S
   }
   const media = await deps.db.media.findFirst({
     where,
-    select: { id: true, renditions: { where: { name: 'cmaf' }, select: { storageKey: true, stream: true } } },
+    select: {
+      id: true,
+      renditions: {
+        where: { name: { in: ['cmaf', ...STORYBOARD_FILES] } },
+        select: { id: true, name: true, storageKey: true, stream: true, mimeType: true, bytes: true },
+      },
+      captions: { select: { lang: true, label: true, storageKey: true } },
+    },
   });
-  const row = media?.renditions[0];
+  const row = media?.renditions.find((r) => r.name === 'cmaf');
   const manifest = row ? StreamManifestSchema.safeParse(row.stream) : null;
   if (!media || !row || !manifest?.success) return jsonError('not_found', NOT_FOUND);
-  const presentation: Presentation = { id: media.id, storageKey: row.storageKey, manifest: manifest.data };
+  const presentation: Presentation = {
+    id: media.id,
+    storageKey: row.storageKey,
+    manifest: manifest.data,
+    captions: media.captions,
+    storyboard: media.renditions.filter((r) => r.name !== 'cmaf'),
+    subtitles: [...media.captions]
+      .sort((a, b) => a.lang.localeCompare(b.lang))
+      .map((c) => ({ lang: c.lang, label: c.label, uri: streamCaptionUri(c.lang) })),
+  };
   return presentation;
 }
 
@@ -103,36 +133,79 @@ async function segmentResponse(deps: StreamHandlerDeps, req: Request, p: Present
 }
 
 /**
+ * Where a caption sits in a presentation: with a `.vtt` extension, which players (ffmpeg's HLS demuxer
+ * among them) check segment URLs against.
+ */
+export const streamCaptionUri = (lang: string) => `captions/${lang}.vtt`;
+
+/**
+ * A caption (`captions/<lang>.vtt`) or storyboard file (`storyboard-vtt`, `storyboard-jpg`) of the presentation,
+ * under the same token; the storyboard VTT's relative image references resolve to the sprite here.
+ * Captions are replaceable under one name: revalidate (the ETag names the blob).
+ */
+async function sideFileResponse(deps: StreamHandlerDeps, req: Request, p: Presentation, file: string) {
+  const caption = p.captions.find((c) => streamCaptionUri(c.lang) === file);
+  const board = p.storyboard.find((r) => r.name === file);
+  const hit = caption
+    ? {
+        storageKey: caption.storageKey,
+        type: 'text/vtt; charset=utf-8',
+        etag: `"${caption.storageKey.split('/').pop()}"`,
+        cache: 'private, no-cache',
+      }
+    : board
+      ? {
+          storageKey: board.storageKey,
+          type: board.mimeType,
+          etag: `"${board.id}-${board.bytes}"`,
+          cache: '',
+        }
+      : null;
+  if (!hit) return null;
+  const stat = await deps.storage.stat(hit.storageKey);
+  if (!stat) return jsonError('not_found', NOT_FOUND);
+  const headers = new Headers({
+    'Content-Type': hit.type,
+    // The storyboard is written once per run (its key names the run): as immutable as a segment.
+    'Cache-Control': hit.cache || SEGMENT_CACHE,
+    Vary: 'Cookie, Authorization',
+    ...SAFETY,
+  });
+  const { storageKey, etag } = hit;
+  return storedFileResponse({ req, storage: deps.storage, storageKey, size: stat.size, etag, headers });
+}
+
+/**
  * GET/HEAD /stream/:token/:mediaId/*file — a CMAF presentation: `master.m3u8`, `manifest.mpd`,
- * `<track>/index.m3u8`, `subtitles/<lang>.m3u8`, `<track>/init.mp4`, `<track>/seg-NNNNN.m4s`.
+ * `<track>/index.m3u8`, `subtitles/<lang>.m3u8`, `<track>/init.mp4`, `<track>/seg-NNNNN.m4s`,
+ * `captions/<lang>.vtt`, `storyboard-vtt` and `storyboard-jpg`.
  * `:token` is a signed stream token (docs/adr/0016-cmaf-ladder.md) or `s` for the owner's session.
  */
 export function createStreamHandler(deps: StreamHandlerDeps) {
-  const findSubtitles = deps.findSubtitles ?? (async () => []);
   return async function handleStreamRequest(req: Request, params: StreamParams): Promise<Response> {
     try {
       const p = await loadPresentation(deps, req, params);
       if (p instanceof Response) return p;
       const file = params.file.join('/');
       const { rungs, audio, durationMs } = p.manifest;
-      if (file === 'master.m3u8') {
-        return text(renderHlsMaster({ rungs, audio, subtitles: await findSubtitles(p.id) }), PLAYLIST);
-      }
+      const { subtitles } = p;
+      if (file === 'master.m3u8') return text(renderHlsMaster({ rungs, audio, subtitles }), PLAYLIST);
       if (file === 'manifest.mpd') {
-        return text(
-          renderDashMpd({ durationMs, rungs, audio, subtitles: await findSubtitles(p.id) }),
-          'application/dash+xml',
-        );
+        return text(renderDashMpd({ durationMs, rungs, audio, subtitles }), 'application/dash+xml');
       }
       if (params.file.length === 2 && params.file[1] === 'index.m3u8') {
         const track = trackOf(p.manifest, params.file[0]!);
         return track ? text(renderHlsMediaPlaylist(track), PLAYLIST) : jsonError('not_found', NOT_FOUND);
       }
       if (params.file[0] === 'subtitles') {
-        const sub = (await findSubtitles(p.id)).find((s) => subtitlePlaylistUri(s.lang) === file);
+        const sub = subtitles.find((s) => subtitlePlaylistUri(s.lang) === file);
         return sub
           ? text(renderHlsSubtitlePlaylist({ uri: sub.uri, durationMs }), PLAYLIST)
           : jsonError('not_found', NOT_FOUND);
+      }
+      if (params.file.length === 1 || params.file[0] === 'captions') {
+        const side = await sideFileResponse(deps, req, p, file);
+        if (side) return side;
       }
       return await segmentResponse(deps, req, p, file);
     } catch (err) {

@@ -26,6 +26,7 @@ export {
   type PlannedRung,
 } from './cmaf-ladder';
 export { renderCmafLadder, type RenderedCmafLadder, type CmafTrackFiles } from './render-cmaf-ladder.service';
+export { DOWNLOAD_MP4_FILE, remuxDownloadMp4 } from './remux-download-mp4.service';
 export {
   renderStoryboard,
   storyboardLayout,

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { IMAGE_VARIANTS, VIDEO_VARIANTS, mediaJobId } from '../contracts';
+import { IMAGE_VARIANTS, LEGACY_VIDEO_VARIANT_NAMES, VIDEO_VARIANTS, mediaJobId } from '../contracts';
 import type { JobDetail, JobPage, JobStateName, JobSummary } from './queue-admin.types';
 
 export const MAX_JOB_PAGE_SIZE = 100;
@@ -69,6 +69,8 @@ export function mediaFlowJobIds(mediaId: string): string[] {
     mediaJobId(mediaId, 'notify'),
     mediaJobId(mediaId, 'finalize'),
     ...[...IMAGE_VARIANTS, ...VIDEO_VARIANTS].map((v) => mediaJobId(mediaId, 'transcode', v.name)),
+    // Flows enqueued before the download MP4 came from the ladder (ADR 0026) may still hold these.
+    ...LEGACY_VIDEO_VARIANT_NAMES.map((name) => mediaJobId(mediaId, 'transcode', name)),
   ];
 }
 
