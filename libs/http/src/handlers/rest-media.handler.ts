@@ -105,6 +105,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           filename: file.name || 'upload',
           declaredType: file.type || undefined,
           body: file.stream(),
+          declaredBytes: file.size,
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
         return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);
