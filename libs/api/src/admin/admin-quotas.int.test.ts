@@ -43,6 +43,16 @@ describe('admin quotas (docs/adr/0021)', () => {
     await expect(h.uploadImage(user.user.id, 'three.png')).resolves.toMatchObject({ id: expect.any(String) });
   });
 
+  it('deleting a media gives its bytes back to the owner’s storage quota (in the DELETE’s statement)', async () => {
+    const user = await signedInWithRole(h, 'USER');
+    const { id } = await h.uploadImage(user.user.id, 'gone.png');
+    const stored = await admin.caller.admin.userQuota({ id: user.user.id });
+    const { sizeBytes } = await h.db.media.findUniqueOrThrow({ where: { id } });
+    expect(stored.usage.storageBytes).toBe(Number(sizeBytes));
+    await admin.caller.admin.deleteMedia({ id });
+    expect((await admin.caller.admin.userQuota({ id: user.user.id })).usage.storageBytes).toBe(0);
+  });
+
   it('a non-admin is refused; an unknown user is not_found', async () => {
     const user = await signedInWithRole(h, 'USER');
     await expectTRPCError(user.caller.admin.userQuota({ id: user.user.id }), 'FORBIDDEN');
