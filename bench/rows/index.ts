@@ -6,6 +6,7 @@ import { imageE2eBench } from './image-e2e.bench';
 import { imageTransformBench } from './image-transform.bench';
 import { ingestBench } from './ingest.bench';
 import { pickupLatencyBench } from './pickup-latency.bench';
+import { tenantFairnessBench } from './tenant-fairness.bench';
 import { videoLadderBench } from './video-ladder.bench';
 
 /**
@@ -23,4 +24,5 @@ export const benchRows: BenchDefinition[] = [
   e2eLatencyBench, // 6. one upload → READY vs its stages alone; burst p50/p99
   imageTransformBench, // 7. /img 12 MP → 800 px WebP cold vs bare sharp, cached vs /files
   cmafLadderBench, // 8. CMAF ladder: single decode vs one ffmpeg per rung (CPU)
+  tenantFairnessBench, // 9. user B's upload under user A's 500-upload burst vs B idle (ADR 0021)
 ];

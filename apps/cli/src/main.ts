@@ -9,6 +9,7 @@ import { runUserCreate, userCreateHelp } from './commands/user-create.command';
 import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
 import { runUserErase, userEraseHelp } from './commands/user-erase.command';
 import { runUserExport, userExportHelp } from './commands/user-export.command';
+import { runUserQuota, userQuotaHelp } from './commands/user-quota.command';
 
 const HELP = `Fjord command line (npm run fjord -- <command>)
 
@@ -21,6 +22,8 @@ ${userInviteHelp}
 ${userEraseHelp}
 
 ${userExportHelp}
+
+${userQuotaHelp}
 
 ${apiKeyCreateHelp}
 
@@ -57,6 +60,8 @@ async function dispatch(argv: string[]): Promise<void> {
       return wantsHelp ? console.log(userEraseHelp) : runUserErase(rest);
     case 'user export':
       return wantsHelp ? console.log(userExportHelp) : runUserExport(rest);
+    case 'user quota':
+      return wantsHelp ? console.log(userQuotaHelp) : runUserQuota(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
     case 'db migrate':

@@ -19,6 +19,8 @@ const trpcCodeByAppCode: Record<AppErrorCode, TRPCCode> = {
   // tRPC has no 507; the web handler sets it from the appCode (trpc-handler.ts responseMeta).
   storage_full: 'SERVICE_UNAVAILABLE',
   unavailable: 'SERVICE_UNAVAILABLE',
+  quota_exceeded: 'PAYLOAD_TOO_LARGE',
+  daily_quota_exceeded: 'TOO_MANY_REQUESTS',
 };
 
 /** The one place an AppError becomes a TRPCError; the stable code rides along as the cause. */

@@ -17,6 +17,9 @@ export type ApiServices = {
     | 'SIGNUP_MODE'
     | 'INVITE_TTL_HOURS'
     | 'FJORD_PUBLIC_URL'
+    | 'QUOTA_STORAGE_BYTES'
+    | 'QUOTA_UPLOADS_PER_DAY'
+    | 'QUOTA_VIDEO_MINUTES_PER_DAY'
   >;
   db: DbClient;
   /** Blobs the API writes itself (caption files); renditions are the workers'. */

@@ -227,6 +227,11 @@ export const EnvSchema = z.object({
   TUS_CLEANUP_INTERVAL_MS: positiveInt.default(15 * 60 * 1000),
   /** Unfinished resumable uploads one user may hold at once (each up to VIDEO_UPLOAD_MAX_BYTES). */
   TUS_MAX_OPEN_UPLOADS_PER_USER: positiveInt.default(10),
+
+  /** Default per-user quotas (docs/adr/0021); an admin overrides them per user. 0 = unlimited. */
+  QUOTA_STORAGE_BYTES: z.coerce.number().int().min(0).default(100 * 1024 ** 3),
+  QUOTA_UPLOADS_PER_DAY: z.coerce.number().int().min(0).default(5_000),
+  QUOTA_VIDEO_MINUTES_PER_DAY: z.coerce.number().int().min(0).default(1_200),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -20,6 +20,10 @@ export const AppErrorCode = {
   storage_full: 'storage_full',
   /** A dependency (Postgres, Redis, object storage) is down or slow; nothing was done. Retry later. */
   unavailable: 'unavailable',
+  /** The upload would take the user past their storage quota (docs/adr/0021); nothing was kept. */
+  quota_exceeded: 'quota_exceeded',
+  /** The user's uploads or video minutes for today are used up (docs/adr/0021); try again tomorrow (UTC). */
+  daily_quota_exceeded: 'daily_quota_exceeded',
 } as const;
 export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
 
@@ -48,6 +52,8 @@ const statusByCode: Record<AppErrorCode, number> = {
   internal: 500,
   storage_full: 507,
   unavailable: 503,
+  quota_exceeded: 413,
+  daily_quota_exceeded: 429,
 };
 
 export function httpStatusForCode(code: AppErrorCode): number {

@@ -55,8 +55,15 @@ export function createMediaDeletion(deps: DeleteMediaDeps) {
       select: { id: true, ownerId: true, kind: true, status: true, error: true },
     });
     if (!snapshot) return { deleted: false, removedJobs: 0 };
-    const { count } = await db.media.deleteMany({ where: { id: mediaId } });
-    if (count === 0) return { deleted: false, removedJobs: 0 };
+    // The row and its bytes off the owner's storage quota in one statement (docs/adr/0021).
+    const [gone] = await db.$queryRaw<{ n: number }[]>`
+      WITH d AS (DELETE FROM "Media" WHERE "id" = ${mediaId}::uuid RETURNING "ownerId", "sizeBytes"),
+      u AS (
+        UPDATE "User" SET "storageBytesUsed" = GREATEST(0, "storageBytesUsed" - d."sizeBytes")
+        FROM d WHERE "User"."id" = d."ownerId" RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM d`;
+    if (!gone || gone.n === 0) return { deleted: false, removedJobs: 0 };
     await events
       .publish({ mediaId, type: 'deleted' })
       .catch((err: unknown) => logger.warn({ err, mediaId }, 'could not announce the delete'));

@@ -24,6 +24,17 @@ export { createMediaDeletion, type DeleteMediaDeps, type DeleteMediaResult } fro
 export { createMediaReprocessing, type ReprocessMediaDeps } from './reprocess-media.service';
 export type { UploadBody } from './read-head';
 export {
+  createQuotaService,
+  utcDay,
+  type QuotaConfig,
+  type QuotaLimits,
+  type QuotaOverrides,
+  type QuotaReport,
+  type QuotaService,
+  type QuotaUsage,
+} from './quota.service';
+export { ownerFlowPriority } from './fair-priority';
+export {
   createUserErasure,
   resumeErasures,
   ERASED_MARKER,

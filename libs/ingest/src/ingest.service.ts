@@ -6,6 +6,8 @@ import { AppError, isAppError } from '@fjord/errors';
 import { getMetrics, SpanKind, withSpan } from '@fjord/observability';
 import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
 import { originalKey, type BlobStore } from '@fjord/storage';
+import { ownerFlowPriority } from './fair-priority';
+import { createQuotaService, type QuotaConfig, type Reservation } from './quota.service';
 import { limitBytes, peekHead, toAsyncIterable, type UploadBody } from './read-head';
 import { sanitizeFilename } from './sanitize-filename';
 import { SNIFF_BYTES, describeUnsupported, sniffMediaType } from './sniff-media-type';
@@ -25,6 +27,8 @@ export type IngestUploadInput = {
   requestId?: string;
   /** From a Content-Digest header: the stored bytes must hash to this (lowercase hex) or nothing is kept. */
   expectedSha256?: string;
+  /** The size the client announced (Content-Length of a raw body, tus Upload-Length): reserved up front. */
+  declaredBytes?: number;
 };
 
 /** UPLOADED when the flow could not be added (the sweeper adds it later), else QUEUED. */
@@ -36,7 +40,7 @@ export type IngestDeps = {
   db: DbClient;
   storage: BlobStore;
   enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
-  config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES'>;
+  config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'VIDEO_UPLOAD_MAX_BYTES'> & QuotaConfig;
   logger: QueueLogger;
 };
 
@@ -63,7 +67,12 @@ export function formatMegabytes(bytes: number): string {
  */
 export function createIngestService(deps: IngestDeps): IngestService {
   const { db, storage, enqueuer, config, logger } = deps;
+  const quotas = createQuotaService({ db, config });
 
+  /**
+   * Quotas are reserved before the first byte is stored (one guarded UPDATE: docs/adr/0021), settled at
+   * the stored size, and given back when the upload does not end as a media row.
+   */
   async function ingest(input: IngestUploadInput, seen: { kind?: string }): Promise<IngestUploadResult> {
     const name = sanitizeFilename(input.filename);
     const { head, body } = await peekHead(toAsyncIterable(input.body), SNIFF_BYTES);
@@ -75,13 +84,42 @@ export function createIngestService(deps: IngestDeps): IngestService {
         { declaredType: input.declaredType },
       );
     }
-
     seen.kind = type.kind;
+    const reservation = await quotas.reserve({
+      userId: input.ownerId,
+      name,
+      kind: type.kind,
+      declaredBytes: input.declaredBytes,
+    });
+    try {
+      return await store(input, name, type, body, reservation);
+    } catch (err) {
+      await quotas
+        .release(input.ownerId, reservation)
+        .catch((e: unknown) => logger.error({ err: e, ownerId: input.ownerId }, 'could not release a quota'));
+      throw err;
+    }
+  }
+
+  async function store(
+    input: IngestUploadInput,
+    name: string,
+    type: NonNullable<ReturnType<typeof sniffMediaType>>,
+    body: AsyncIterable<Uint8Array>,
+    reservation: Reservation & { freeBytes: number | null; usedBytes: number; limitBytes: number },
+  ): Promise<IngestUploadResult> {
     const id = randomUUID();
     const storageKey = originalKey(id, type.ext);
     const max = type.kind === 'VIDEO' ? config.VIDEO_UPLOAD_MAX_BYTES : config.UPLOAD_MAX_BYTES;
     const variants = variantNamesFor(type.kind);
-    const limited = limitBytes(body, max, (seen, isComplete) => {
+    // The quota caps the stream too: what is reserved plus what is still free.
+    const quotaCap = reservation.freeBytes === null ? Infinity : reservation.bytes + reservation.freeBytes;
+    const cap = Math.min(max, quotaCap);
+    const limited = limitBytes(body, cap, (seen, isComplete) => {
+      if (cap < max) {
+        const used = reservation.usedBytes - reservation.bytes;
+        return quotas.storageRefusal(name, seen, used, reservation.limitBytes);
+      }
       const size = isComplete ? formatMegabytes(seen) : `more than ${formatMegabytes(seen)}`;
       return new AppError('too_large', `${name} is ${size}; the limit is ${formatMegabytes(max)}.`, {
         maxBytes: max,
@@ -95,8 +133,8 @@ export function createIngestService(deps: IngestDeps): IngestService {
     };
     const stored = await withSpan('storage put original', storeSpan, async (span) => {
       const written = await (adopt
-        ? adopt(storageKey, input.file!, { maxBytes: max })
-        : storage.put(storageKey, limited, { maxBytes: max }));
+        ? adopt(storageKey, input.file!, { maxBytes: cap })
+        : storage.put(storageKey, limited, { maxBytes: cap }));
       span.setAttribute('fjord.bytes', written.bytes);
       return written;
     }).catch((err: unknown) => {
@@ -123,6 +161,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
     }
 
     try {
+      await quotas.settle(input.ownerId, name, reservation, stored.bytes);
       await db.media.create({
         data: {
           id,
@@ -153,6 +192,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
         variants,
         requestId: input.requestId,
         run: FIRST_RUN,
+        priority: await ownerFlowPriority(db, id),
       });
       // A worker may have started it already (PROCESSING): then this changes nothing, as it should.
       await transitionMedia(db, id, 'queue');

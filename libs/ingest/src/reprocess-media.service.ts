@@ -1,3 +1,4 @@
+import { ownerFlowPriority } from './fair-priority';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import {
@@ -67,7 +68,8 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
         'This media is still being processed; wait until its flow has finished.',
       );
     }
-    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run });
+    const priority = await ownerFlowPriority(deps.db, mediaId);
+    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run, priority });
     return { removedJobs };
   };
 }

@@ -1,3 +1,4 @@
+import { ownerFlowPriority } from './fair-priority';
 import type { DbClient } from '@fjord/db';
 import {
   getMediaFlowState,
@@ -109,6 +110,8 @@ async function redriveMedia(
     variants,
     requestId: `reconciler-${media.id}`,
     run,
+    // A re-drive keeps the owner's place in the fair order (docs/adr/0021).
+    priority: await ownerFlowPriority(deps.db, media.id),
   });
   return enqueued;
 }

@@ -15,6 +15,8 @@ export type { QueueLogger } from './logger';
 export { createQueues, type Queues } from './queues';
 export {
   createMediaFlowEnqueuer,
+  fairPriority,
+  MAX_PRIORITY,
   type EnqueueMediaFlowInput,
   type EnqueueMediaFlowResult,
   type MediaFlowEnqueuer,

@@ -26,8 +26,22 @@ export type EnqueueMediaFlowInput = {
    * job carries it, renditions go under its keys, and a job of an older run changes nothing (ADR 0015).
    */
   run: number;
+  /**
+   * BullMQ priority of every job of the flow (1 = first; docs/adr/0021): the owner's rank by media in
+   * flight (`fairPriority`), so one user's burst queues behind everyone else's next upload. Default 1.
+   */
+  priority?: number;
 };
 export type EnqueueMediaFlowResult = { enqueued: boolean };
+
+/** BullMQ's highest usable priority number (2^21 − 1); lower runs first and 0 would skip the ordering. */
+export const MAX_PRIORITY = 2_097_151;
+
+/** A flow's priority from the owner's media in flight, this one included (≥ 1): 1 runs first. */
+export function fairPriority(inFlight: number | undefined): number {
+  if (inFlight === undefined || !Number.isFinite(inFlight)) return 1;
+  return Math.min(MAX_PRIORITY, Math.max(1, Math.floor(inFlight)));
+}
 
 export type MediaFlowEnqueuer = {
   enqueueMediaFlow(input: EnqueueMediaFlowInput): Promise<EnqueueMediaFlowResult>;
@@ -69,12 +83,15 @@ export function createMediaFlowEnqueuer(deps: {
       if (kind !== 'VIDEO') return transcodeImageJob;
       return findVideoVariant(variant)?.kind === 'storyboard' ? storyboardVideoJob : transcodeVideoJob;
     };
-    const child = { ignoreDependencyOnFailure: true };
+    // Every job of the flow, children and parents (which BullMQ moves to `prioritized` when their
+    // children are done) carries the same priority: no stage of a burst overtakes another user's upload.
+    const priority = fairPriority(input.priority);
+    const child = { ignoreDependencyOnFailure: true, priority };
     // Every job of the flow carries this span's context: the transcodes, finalize and notify are its children.
     const attributes = { 'messaging.system': 'bullmq', 'fjord.media.id': mediaId, 'fjord.media.kind': kind };
     await withSpan('enqueue media flow', { kind: SpanKind.PRODUCER, attributes }, () =>
       producer.add({
-        ...jobOf(notifyMediaJob, config, base, { jobId: notifyId }),
+        ...jobOf(notifyMediaJob, config, base, { jobId: notifyId, priority }),
         children: [
           {
             ...jobOf(finalizeMediaJob, config, base, { jobId: mediaJobId(mediaId, 'finalize'), ...child }),

@@ -1,6 +1,6 @@
 export { signWebhookPayload, verifyWebhookSignature } from './webhook-signature';
 export { createFjordClient, type FjordClient, type FjordClientOptions } from './fjord-client';
-export { FjordApiError } from './fjord-errors';
+export { FjordApiError, isQuotaError } from './fjord-errors';
 export {
   ResumableUploadError,
   TUS_UPLOAD_PATH,

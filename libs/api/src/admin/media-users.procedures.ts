@@ -11,6 +11,16 @@ import {
 import { listAllMedia } from './media-admin.service';
 import { listApiKeys, listUsers, revokeAnyApiKey, setUserDisabled, setUserRole } from './users-admin.service';
 import { z } from 'zod';
+import { createQuotaService } from '@fjord/ingest';
+
+/** An override: a number (0 = unlimited), null = back to the config default, absent = unchanged. */
+const quotaOverride = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional();
+const SetQuotaInputSchema = z.object({
+  id: z.uuid(),
+  storageBytes: quotaOverride,
+  uploadsPerDay: quotaOverride.refine((n) => n == null || n <= 2_147_483_647, 'at most 2147483647'),
+  videoMinutesPerDay: quotaOverride.refine((n) => n == null || n <= 2_147_483_647, 'at most 2147483647'),
+});
 
 export const mediaAdminProcedures = {
   media: adminProcedure
@@ -75,6 +85,37 @@ export const userAdminProcedures = {
     const result = await ctx.services.eraseUser({ userId: input.id, actorId: ctx.user.id });
     if (!result.erased) throw new AppError('not_found', 'This user does not exist.');
     return result;
+  }),
+
+  /** A user's quotas (docs/adr/0021): effective limits, their overrides, today's usage. */
+  userQuota: adminProcedure.input(UserIdInputSchema).query(async ({ ctx, input }) => {
+    const report = await createQuotaService(ctx.services).report(input.id);
+    if (!report) throw new AppError('not_found', 'This user does not exist.');
+    return report;
+  }),
+
+  setUserQuota: adminProcedure.input(SetQuotaInputSchema).mutation(async ({ ctx, input }) => {
+    const { id, storageBytes, uploadsPerDay, videoMinutesPerDay } = input;
+    const { count } = await ctx.services.db.user.updateMany({
+      where: { id },
+      data: {
+        ...(storageBytes !== undefined
+          ? { quotaStorageBytes: storageBytes === null ? null : BigInt(storageBytes) }
+          : {}),
+        ...(uploadsPerDay !== undefined ? { quotaUploadsPerDay: uploadsPerDay } : {}),
+        ...(videoMinutesPerDay !== undefined ? { quotaVideoMinutesPerDay: videoMinutesPerDay } : {}),
+      },
+    });
+    if (count === 0) throw new AppError('not_found', 'This user does not exist.');
+    await ctx.audit({
+      action: 'user.set-quota',
+      targetType: 'user',
+      targetId: id,
+      meta: { storageBytes, uploadsPerDay, videoMinutesPerDay },
+    });
+    const report = await createQuotaService(ctx.services).report(id);
+    if (!report) throw new AppError('not_found', 'This user does not exist.');
+    return report;
   }),
 
   apiKeys: adminProcedure

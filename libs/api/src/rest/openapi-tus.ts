@@ -82,9 +82,11 @@ export function tusPaths(): Record<string, JsonObject> {
           },
           '401': tusError('Missing, unknown or revoked API key.'),
           '403': tusError('The key lacks media:write.'),
-          '413': tusError('Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES.'),
+          '413': tusError(
+            'Upload-Length is larger than VIDEO_UPLOAD_MAX_BYTES, or than the room left in the storage quota (`quota_exceeded`).',
+          ),
           '429': tusError(
-            'Too many unfinished uploads (TUS_MAX_OPEN_UPLOADS_PER_USER); finish or cancel one.',
+            "Too many unfinished uploads (TUS_MAX_OPEN_UPLOADS_PER_USER); finish or cancel one. Or today's uploads are used up (`daily_quota_exceeded`).",
           ),
           '507': tusError(STORAGE_FULL),
         },
@@ -155,7 +157,12 @@ export function tusPaths(): Record<string, JsonObject> {
           ...refusals,
           '404': notFound,
           '409': tusError('Upload-Offset does not match the server: HEAD and resume from its offset.'),
-          '413': tusError('More bytes than Upload-Length, or past VIDEO_UPLOAD_MAX_BYTES (`too_large`).'),
+          '413': tusError(
+            'More bytes than Upload-Length, or past VIDEO_UPLOAD_MAX_BYTES (`too_large`), or the finished file no longer fits the storage quota (`quota_exceeded`; a parallel upload took the room).',
+          ),
+          '429': tusError(
+            "The finished file is refused: today's uploads or video minutes are used up (`daily_quota_exceeded`).",
+          ),
           '415': tusError('Content-Type is not application/offset+octet-stream.'),
           '410': expired,
           '507': tusError(

@@ -118,10 +118,13 @@ function operationObject(op: RestOperation): JsonObject {
             'Not a multipart body, no "file" field, not a supported image or video, a Content-Digest that does not match the bytes (`digest_mismatch`: nothing was kept, send it again), or an Idempotency-Key on a stream without a Content-Digest.',
           ),
           '413': errorResponse(
-            'Larger than UPLOAD_MAX_BYTES (multipart) or VIDEO_UPLOAD_MAX_BYTES (streamed videos).',
+            "Larger than UPLOAD_MAX_BYTES (multipart) or VIDEO_UPLOAD_MAX_BYTES (streamed videos), or past the key owner's storage quota (`quota_exceeded`: the message says what is used and what is left; nothing was stored).",
           ),
           '507': errorResponse(STORAGE_FULL_DESCRIPTION),
           ...common,
+          '429': errorResponse(
+            "Rate limit exceeded (see Retry-After), or the owner's uploads or video minutes for today are used up (`daily_quota_exceeded`: nothing was stored; the allowance starts again at 00:00 UTC).",
+          ),
         },
       };
     case 'listMedia':

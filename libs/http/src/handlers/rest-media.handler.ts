@@ -107,6 +107,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
           // The form is in memory already: the bytes the idempotency digest read, not a second read
           // through Node 20's Blob stream (docs/performance.md, "Profiles").
           body: await bytesOfBlob(file),
+          declaredBytes: file.size,
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
         return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);

@@ -74,6 +74,8 @@ export function createStreamIngest(deps: StreamIngestDeps) {
       declaredType: req.headers.get('content-type') ?? undefined,
       body: req.body,
       requestId: req.headers.get('x-request-id') ?? undefined,
+      // Reserved against the storage quota before a byte is read (settled at the size that arrives).
+      ...(Number.isSafeInteger(declared) && declared > 0 ? { declaredBytes: declared } : {}),
       ...(expectedSha256 ? { expectedSha256 } : {}),
     });
     return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);

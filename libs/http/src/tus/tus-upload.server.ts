@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
-import type { IngestService } from '@fjord/ingest';
+import { createQuotaService, type IngestService, type QuotaConfig } from '@fjord/ingest';
 import { httpStatusForCode, isAppError, isInfrastructureError, unavailableError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import { finishedUploadKey, type Queues } from '@fjord/queue';
@@ -28,7 +28,8 @@ export type TusUploadDeps = {
     | 'TUS_MAX_OPEN_UPLOADS_PER_USER'
     | 'TRUST_PROXY'
     | 'FJORD_PUBLIC_URL'
-  >;
+  > &
+    QuotaConfig;
   logger: Pick<Logger, 'error' | 'info' | 'warn'>;
   queues: Pick<Queues, 'connection'>;
 };
@@ -77,6 +78,7 @@ function isTusError(err: unknown): err is { status_code: number; body: string } 
 export function createTusUploadServer(deps: TusUploadDeps) {
   const { db, ingest, config, logger } = deps;
   const redis = deps.queues.connection;
+  const quotas = createQuotaService({ db, config });
   const finishedKey = (uploadId: string) => finishedUploadKey(config.QUEUE_PREFIX, uploadId);
   const directory = path.join(config.dataDir, 'tus');
   // tus refuses (410) and the sweep removes an upload TUS_UPLOAD_EXPIRY_MS after its creation.
@@ -179,6 +181,14 @@ export function createTusUploadServer(deps: TusUploadDeps) {
           'rate_limited',
           `You have ${open} unfinished uploads; finish or cancel one before starting another.`,
         );
+      }
+      // Quotas (docs/adr/0021): a declared Upload-Length that cannot fit, or a day's uploads used up, is
+      // refused before the first PATCH; the completion reserves again, race-safe, in ingestUpload.
+      try {
+        await quotas.check(principal.user.id, upload.metadata?.filename ?? 'upload', upload.size);
+      } catch (err) {
+        if (isAppError(err)) refuse(httpStatusForCode(err.code), err.code, err.message);
+        throw err;
       }
       // The owner is ours to set: whatever the client sent under this name is overwritten.
       return { metadata: { ...upload.metadata, ownerId: principal.user.id } };

@@ -85,6 +85,8 @@ function procedureRows(w: IdorWorld): Row[] {
     'admin.revokeApiKey': () => ({ id: w.owner.keyId }),
     'admin.broker': () => undefined,
     'admin.createInvite': () => ({ email: 'invitee@example.com' }),
+    'admin.userQuota': () => ({ id: w.owner.id }),
+    'admin.setUserQuota': () => ({ id: w.owner.id, storageBytes: 0 }),
   };
   for (const p of listProcedures().filter((x) => x.isAdmin)) {
     const input = adminInputs[p.name];

@@ -1,0 +1,17 @@
+import type { DbClient } from '@fjord/db';
+import { fairPriority } from '@fjord/queue';
+
+/**
+ * The BullMQ priority of a media's flow (docs/adr/0021): how many of its owner's media are in flight
+ * (UPLOADED, QUEUED or PROCESSING, this one included). A user's first upload runs at 1, the 500th of a
+ * burst at 500, so another user's single upload (1) is taken before the rest of the burst.
+ * Every enqueue path uses it: the upload, a reprocess and the reconciler's re-drive.
+ */
+export async function ownerFlowPriority(db: DbClient, mediaId: string): Promise<number> {
+  const media = await db.media.findUnique({ where: { id: mediaId }, select: { ownerId: true } });
+  if (!media) return fairPriority(1);
+  const inFlight = await db.media.count({
+    where: { ownerId: media.ownerId, status: { in: ['UPLOADED', 'QUEUED', 'PROCESSING'] } },
+  });
+  return fairPriority(inFlight);
+}
