@@ -286,29 +286,27 @@ export const MediaEventSchema = z.object({
 export type MediaEvent = z.infer<typeof MediaEventSchema>;
 
 /** Signed playback of a committed ladder, as REST's media and the media.ready webhook give it. */
-export const StreamRungSchema = z
-  .object({
-    name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
-    width: z.int(),
-    height: z.int(),
-    bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
-    averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
-    codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
-    frameRate: z.number(),
-  });
-export const StreamsSchema = z
-  .object({
-    hls: z.url().meta({
-      description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
-    }),
-    dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
-    expiresAt: z.iso.datetime(),
-    rungs: z.array(StreamRungSchema),
-    audio: z
-      .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
-      .nullable()
-      .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
-  });
+export const StreamRungSchema = z.object({
+  name: z.string().meta({ description: 'Rung name, e.g. "v720".' }),
+  width: z.int(),
+  height: z.int(),
+  bandwidth: z.int().meta({ description: 'Peak bits per second of the video (HLS adds the audio).' }),
+  averageBandwidth: z.int().meta({ description: 'Average bits per second of the video.' }),
+  codecs: z.string().meta({ description: 'RFC 6381 codec string, e.g. "avc1.64001f".' }),
+  frameRate: z.number(),
+});
+export const StreamsSchema = z.object({
+  hls: z.url().meta({
+    description: 'HLS master playlist (CMAF segments); works without credentials until expiresAt.',
+  }),
+  dash: z.url().meta({ description: 'DASH MPD over the same segments; same token and expiry.' }),
+  expiresAt: z.iso.datetime(),
+  rungs: z.array(StreamRungSchema),
+  audio: z
+    .object({ codecs: z.string(), bandwidth: z.int(), channels: z.int(), sampleRate: z.int() })
+    .nullable()
+    .meta({ description: 'The one audio track every rung shares; null for a silent video.' }),
+});
 export type Streams = z.infer<typeof StreamsSchema>;
 
 /** Events a webhook endpoint can subscribe to. media.deleted is emitted once media deletion exists. */

@@ -44,13 +44,7 @@ function componentSchemas(): Record<string, JsonObject> {
     io: 'output',
     uri: (id) => `#/components/schemas/${id}`,
   }).schemas as Record<string, JsonObject>;
-  const wanted = new Set([
-    'Rendition',
-    'SignedRendition',
-    'WebhookEndpoint',
-    'WebhookDelivery',
-    'Streams',
-  ]);
+  const wanted = new Set(['Rendition', 'SignedRendition', 'WebhookEndpoint', 'WebhookDelivery', 'Streams']);
   for (const s of COMPONENTS) wanted.add(String(z.globalRegistry.get(s)?.id));
   return Object.fromEntries(
     [...wanted].map((id) => {
