@@ -1,4 +1,4 @@
-import { transitionMedia, type DbClient } from '@fjord/db';
+import type { DbClient } from '@fjord/db';
 import { renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
@@ -6,14 +6,14 @@ import {
   findImageVariant,
   handleJob,
   runFolder,
-  runGuardOf,
+  safePublish,
   transcodeImageJob,
   UnrecoverableError,
   type MediaEventPublisher,
   type QueueLogger,
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
-import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
+import { announceFailedVariant, openMedia, putFencedOutput } from './transcode-shared';
 
 export type TranscodeProcessorDeps = {
   db: DbClient;
@@ -38,13 +38,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       const variant = findImageVariant(data.variant);
       if (!variant) throw new UnrecoverableError(`Unknown image variant "${data.variant}"`);
 
-      const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
-      if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-
-      // A stale run (ADR 0015) renders into its own folder and moves nothing; its finalize discards it.
-      if (await transitionMedia(db, mediaId, 'start', {}, runGuardOf(data))) {
-        await publish({ mediaId, type: 'processing' });
-      }
+      const media = await openMedia({ db, publish }, data);
 
       await appendJobLog(
         job,

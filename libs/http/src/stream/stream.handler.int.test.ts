@@ -11,7 +11,7 @@ import { createSession } from '@fjord/auth';
 import { probeVideo, renderCmafLadder } from '@fjord/media';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createVideoFixture, probeStreams, probeVideoPackets } from '@fjord/media/testing';
-import type { StreamManifest } from '@fjord/queue';
+import { streamManifestOf, type StreamManifest } from '@fjord/queue';
 import { createTestUser, toWebRequest } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
 import { createStreamHandler } from './stream.handler';
@@ -65,18 +65,7 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
     const prefix = `media/${mediaId}/r/cmaf.s1/`;
     for (const f of out.files)
       await h.services.storage.put(`${prefix}${f}`, await fs.readFile(path.join(out.dir, f)));
-    const { peakBitrate: ap, averageBitrate: aa, ...audio } = out.audio!;
-    manifest = {
-      v: 1,
-      durationMs: info.durationMs,
-      gopSeconds: out.gopSeconds,
-      rungs: out.rungs.map(({ peakBitrate, averageBitrate, ...r }) => ({
-        ...r,
-        bandwidth: peakBitrate,
-        averageBandwidth: averageBitrate,
-      })),
-      audio: { ...audio, bandwidth: ap, averageBandwidth: aa },
-    };
+    manifest = streamManifestOf(out, info.durationMs);
     await out.cleanup();
     const row = {
       name: 'cmaf',
