@@ -20,6 +20,7 @@ import {
   isMediaGone,
   openMedia,
   putFencedOutput,
+  sourceOf,
   withVideoInput,
   type VideoProcessorDeps,
 } from './transcode-shared';
@@ -72,7 +73,6 @@ export function createStoryboardProcessor(deps: VideoProcessorDeps) {
           const { width, height } = out.sprite;
           logger.info({ mediaId, tiles: out.layout.tiles, width, height }, 'storyboard rendered');
           await publish({ mediaId, type: 'variant-done', variant: STORYBOARD_IMAGE_RENDITION });
-          const { durationMs, videoCodec, audioCodec, bitrate, rotation } = info;
           return {
             variant: STORYBOARD_IMAGE_RENDITION,
             format: 'jpeg',
@@ -83,8 +83,8 @@ export function createStoryboardProcessor(deps: VideoProcessorDeps) {
             storageKey: sprite.key,
             sourceWidth: info.width,
             sourceHeight: info.height,
-            durationMs,
-            video: { durationMs, videoCodec, audioCodec, bitrate, rotation },
+            durationMs: info.durationMs,
+            video: sourceOf(info),
             alsoRendered: [
               {
                 variant: STORYBOARD_VTT_RENDITION,

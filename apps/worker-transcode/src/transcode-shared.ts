@@ -1,5 +1,5 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
-import { FfmpegAbortedError } from '@fjord/media';
+import { FfmpegAbortedError, type VideoInfo } from '@fjord/media';
 import {
   runGuardOf,
   writeFenced,
@@ -37,9 +37,8 @@ export function announceFailedVariant(publish: Publish) {
 }
 
 /**
- * How every transcode job opens: its media's original (a final error once the media is gone), and the
- * media marked PROCESSING by this run. A stale run (ADR 0015) renders into its own folder and moves
- * nothing; its finalize discards it.
+ * How every transcode job opens: its media (a final error once it is gone), marked PROCESSING by this
+ * run. A stale run (ADR 0015) renders into its own folder and moves nothing; its finalize discards it.
  */
 export async function openMedia(deps: { db: DbClient; publish: Publish }, data: TranscodeJobData) {
   const { mediaId } = data;
@@ -51,15 +50,19 @@ export async function openMedia(deps: { db: DbClient; publish: Publish }, data: 
   return media;
 }
 
+/** The source video's facts a result carries. */
+export function sourceOf({ durationMs, videoCodec, audioCodec, bitrate, rotation }: VideoInfo) {
+  return { durationMs, videoCodec, audioCodec, bitrate, rotation };
+}
+
 /** Deleted while it was processed: its cancel signal fired, or its row is gone. */
 export async function isMediaGone(db: DbClient, mediaId: string, signal: AbortSignal) {
   return signal.aborted || !(await db.media.findUnique({ where: { id: mediaId }, select: { id: true } }));
 }
 
 /**
- * Runs a video job on a seekable local copy of its original (the blob's own path, else a private
- * download), under the media's cancel signal. An ffmpeg stopped by a shutdown is a plain error (retried
- * by this or another worker), by a delete a final one; the copy and the registration are released.
+ * Runs a video job on a seekable local file of its original (the blob's path, else a private copy) under
+ * the media's cancel signal. Stopped by a shutdown: a plain error (retried); by a delete: a final one.
  */
 export async function withVideoInput<T>(
   deps: Pick<VideoProcessorDeps, 'storage' | 'cancels' | 'tempDir' | 'timeoutMs'>,

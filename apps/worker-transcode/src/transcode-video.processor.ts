@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { probeVideo, renderVideoVariant, shouldRenderVariant, type VideoInfo } from '@fjord/media';
+import { probeVideo, renderVideoVariant, shouldRenderVariant } from '@fjord/media';
 import {
   attemptTag,
   findVideoVariant,
@@ -20,18 +20,12 @@ import {
   isMediaGone,
   openMedia,
   putFencedOutput,
+  sourceOf,
   withVideoInput,
   type VideoProcessorDeps,
 } from './transcode-shared';
 
-export type { VideoProcessorDeps };
-
 const PROGRESS_EVENT_EVERY_MS = 500;
-
-function sourceOf(info: VideoInfo) {
-  const { durationMs, videoCodec, audioCodec, bitrate, rotation } = info;
-  return { durationMs, videoCodec, audioCodec, bitrate, rotation };
-}
 
 /** One video output (a progressive rung, the CMAF ladder, the poster or the preview) of one media; returns metadata only. */
 export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
