@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bin, ensureInstalled, formatMs, quietToolEnv, root, runCommand } from './lib/run.mjs';
+import { countReports, formatCounts } from './lib/test-counts.mjs';
 
 const env = { ...process.env, ...quietToolEnv };
 
@@ -75,25 +76,12 @@ function vitestReport(project) {
 }
 
 function countTests() {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  for (const tier of ['unit', 'int']) {
-    const file = path.join(reportDir, `${tier}.json`);
-    if (!existsSync(file)) continue;
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    passed += report.numPassedTests ?? 0;
-    failed += report.numFailedTests ?? 0;
-    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  }
-  const e2e = path.join(reportDir, 'e2e.json');
-  if (existsSync(e2e)) {
-    const { stats } = JSON.parse(readFileSync(e2e, 'utf8'));
-    passed += (stats?.expected ?? 0) + (stats?.flaky ?? 0);
-    failed += stats?.unexpected ?? 0;
-    skipped += stats?.skipped ?? 0;
-  }
-  return { passed, failed, skipped };
+  const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
+  return countReports({
+    vitest: ['unit', 'int'].map((tier) => read(path.join(reportDir, `${tier}.json`))).filter(Boolean),
+    playwright: read(path.join(reportDir, 'e2e.json')),
+    root,
+  });
 }
 
 const needs = { 'db-check': ['services'], int: ['services'], e2e: ['services', 'build'] };
@@ -137,9 +125,8 @@ async function main() {
   const total = timings.reduce((sum, [, ms]) => sum + ms, 0);
   console.log(`  total            ${formatMs(total)}${failed ? `  (failed at ${failed})` : ''}`);
   rmSync(runTmpDir, { recursive: true, force: true });
-  const counts = countTests();
-  // The one closing line CI reads, whatever the tiers' own reporters printed above.
-  console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  // The one closing line CI reads, whatever the tiers' own reporters printed above; then failed files.
+  console.log(`\n${formatCounts(countTests())}`);
   process.exit(failed ? 1 : 0);
 }
 

@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { transitionMedia } from '@fjord/db';
-import { FfmpegAbortedError, probeVideo, renderStoryboard } from '@fjord/media';
+import { probeVideo, renderStoryboard } from '@fjord/media';
 import {
   attemptTag,
   runFolder,
-  runGuardOf,
   handleJob,
+  safePublish,
   storyboardVideoJob,
   STORYBOARD_IMAGE_RENDITION,
   STORYBOARD_VTT_RENDITION,
@@ -15,11 +14,16 @@ import {
   type TranscodeJobResult,
 } from '@fjord/queue';
 import { renditionKey } from '@fjord/storage';
-import { downloadToTempFile, type LocalCopy } from './download-original';
-import { abortedRunError, announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
-import type { VideoProcessorDeps } from './transcode-video.processor';
-
-const DELETED = 'The media was deleted while it was processed';
+import {
+  announceFailedVariant,
+  DELETED,
+  isMediaGone,
+  openMedia,
+  putFencedOutput,
+  sourceOf,
+  withVideoInput,
+  type VideoProcessorDeps,
+} from './transcode-shared';
 
 /**
  * The scrub preview of one video: a JPEG sprite of tiles and the WebVTT that maps time ranges to them
@@ -28,101 +32,84 @@ const DELETED = 'The media was deleted while it was processed';
  * by its rendition name, relative, so it resolves beside the VTT under whatever prefix serves both.
  */
 export function createStoryboardProcessor(deps: VideoProcessorDeps) {
-  const { db, storage, logger, cancels } = deps;
+  const { db, storage, logger } = deps;
   const publish = safePublish(deps.events, logger);
-
-  async function isGone(mediaId: string, signal: AbortSignal) {
-    return signal.aborted || !(await db.media.findUnique({ where: { id: mediaId }, select: { id: true } }));
-  }
 
   async function processStoryboardJob(data: TranscodeJobData, job: Job): Promise<TranscodeJobResult> {
     const { mediaId } = data;
-    const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
-    if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-    if (await transitionMedia(db, mediaId, 'start', {}, runGuardOf(data))) await publish({ mediaId, type: 'processing' });
-
-    const cancel = cancels.register(mediaId);
-    let copy: LocalCopy | undefined;
+    const { storageKey: original } = await openMedia({ db, publish }, data);
     const written: string[] = [];
-    try {
-      let input = storage.localPath?.(media.storageKey);
-      if (!input) {
-        const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(deps.timeoutMs)]);
-        copy = await downloadToTempFile({ storage, key: media.storageKey, tempDir: deps.tempDir, signal });
-        input = copy.path;
-      }
-      const info = await probeVideo(input);
-      const out = await renderStoryboard({
-        input,
-        info,
-        imageUri: STORYBOARD_IMAGE_RENDITION,
-        tempRoot: deps.tempDir,
-        opts: {
-          threads: deps.ffmpegThreads,
-          timeoutMs: deps.timeoutMs,
-          signal: cancel.signal,
-          onProgress: (fraction) =>
-            void job.updateProgress(Math.round(fraction * 100)).catch(() => undefined),
-        },
-      });
+    return withVideoInput(deps, { mediaId, storageKey: original }, async (input, signal) => {
       try {
-        const put = async (variant: string, ext: string, path: string) => {
-          const key = renditionKey(mediaId, variant, ext, runFolder(data.run), attemptTag(job));
-          const { bytes } = await putFencedOutput({
-            job,
-            storage,
-            key,
-            source: () => createReadStream(path),
-          });
-          written.push(key);
-          return { key, bytes };
-        };
-        const sprite = await put(STORYBOARD_IMAGE_RENDITION, 'jpg', out.sprite.path);
-        const vtt = await put(STORYBOARD_VTT_RENDITION, 'vtt', out.vtt.path);
-        if (await isGone(mediaId, cancel.signal)) throw new UnrecoverableError(DELETED);
-        const { width, height } = out.sprite;
-        logger.info({ mediaId, tiles: out.layout.tiles, width, height }, 'storyboard rendered');
-        await publish({ mediaId, type: 'variant-done', variant: STORYBOARD_IMAGE_RENDITION });
-        const { durationMs, videoCodec, audioCodec, bitrate, rotation } = info;
-        return {
-          variant: STORYBOARD_IMAGE_RENDITION,
-          format: 'jpeg',
-          mimeType: 'image/jpeg',
-          width,
-          height,
-          bytes: sprite.bytes,
-          storageKey: sprite.key,
-          sourceWidth: info.width,
-          sourceHeight: info.height,
-          durationMs,
-          video: { durationMs, videoCodec, audioCodec, bitrate, rotation },
-          alsoRendered: [
-            {
-              variant: STORYBOARD_VTT_RENDITION,
-              format: 'vtt',
-              mimeType: 'text/vtt; charset=utf-8',
-              width,
-              height,
-              bytes: vtt.bytes,
-              storageKey: vtt.key,
-            },
-          ],
-        };
-      } finally {
-        await out.cleanup();
+        const info = await probeVideo(input);
+        const out = await renderStoryboard({
+          input,
+          info,
+          imageUri: STORYBOARD_IMAGE_RENDITION,
+          tempRoot: deps.tempDir,
+          opts: {
+            threads: deps.ffmpegThreads,
+            timeoutMs: deps.timeoutMs,
+            signal,
+            onProgress: (fraction) =>
+              void job.updateProgress(Math.round(fraction * 100)).catch(() => undefined),
+          },
+        });
+        try {
+          const put = async (variant: string, ext: string, path: string) => {
+            const key = renditionKey(mediaId, variant, ext, runFolder(data.run), attemptTag(job));
+            const { bytes } = await putFencedOutput({
+              job,
+              storage,
+              key,
+              source: () => createReadStream(path),
+            });
+            written.push(key);
+            return { key, bytes };
+          };
+          const sprite = await put(STORYBOARD_IMAGE_RENDITION, 'jpg', out.sprite.path);
+          const vtt = await put(STORYBOARD_VTT_RENDITION, 'vtt', out.vtt.path);
+          if (await isMediaGone(db, mediaId, signal)) throw new UnrecoverableError(DELETED);
+          const { width, height } = out.sprite;
+          logger.info({ mediaId, tiles: out.layout.tiles, width, height }, 'storyboard rendered');
+          await publish({ mediaId, type: 'variant-done', variant: STORYBOARD_IMAGE_RENDITION });
+          return {
+            variant: STORYBOARD_IMAGE_RENDITION,
+            format: 'jpeg',
+            mimeType: 'image/jpeg',
+            width,
+            height,
+            bytes: sprite.bytes,
+            storageKey: sprite.key,
+            sourceWidth: info.width,
+            sourceHeight: info.height,
+            durationMs: info.durationMs,
+            video: sourceOf(info),
+            alsoRendered: [
+              {
+                variant: STORYBOARD_VTT_RENDITION,
+                format: 'vtt',
+                mimeType: 'text/vtt; charset=utf-8',
+                width,
+                height,
+                bytes: vtt.bytes,
+                storageKey: vtt.key,
+              },
+            ],
+          };
+        } finally {
+          await out.cleanup();
+        }
+      } catch (err) {
+        // Taken back: a failed or cancelled attempt leaves no file (the accepted attempt writes its own keys).
+        for (const key of written) {
+          await storage
+            .delete(key)
+            .catch((e: unknown) => logger.warn({ err: e, mediaId, key }, 'cleanup failed'));
+        }
+        throw err;
       }
-    } catch (err) {
-      // Taken back: a failed or cancelled attempt leaves no file (the accepted attempt writes its own keys).
-      for (const key of written) {
-        await storage
-          .delete(key)
-          .catch((e: unknown) => logger.warn({ err: e, mediaId, key }, 'cleanup failed'));
-      }
-      throw abortedRunError(err, cancel.signal, err instanceof FfmpegAbortedError) ?? err;
-    } finally {
-      await copy?.cleanup();
-      cancel.release();
-    }
+    });
   }
 
   return handleJob(storyboardVideoJob, processStoryboardJob, {

@@ -1,4 +1,4 @@
-import { transitionMedia, type DbClient } from '@fjord/db';
+import type { DbClient } from '@fjord/db';
 import { computeImagePlaceholder, prepareImageSource, renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
@@ -6,7 +6,7 @@ import {
   findImageVariant,
   handleJob,
   runFolder,
-  runGuardOf,
+  safePublish,
   transcodeImageJob,
   UnrecoverableError,
   type MediaEventPublisher,
@@ -14,7 +14,7 @@ import {
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
 import { renderInIsolation, type SpawnRenderChild } from './isolated-render';
-import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
+import { announceFailedVariant, openMedia, putFencedOutput } from './transcode-shared';
 
 export type TranscodeProcessorDeps = {
   db: DbClient;
@@ -43,13 +43,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       const variant = findImageVariant(data.variant);
       if (!variant) throw new UnrecoverableError(`Unknown image variant "${data.variant}"`);
 
-      const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
-      if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-
-      // A stale run (ADR 0015) renders into its own folder and moves nothing; its finalize discards it.
-      if (await transitionMedia(db, mediaId, 'start', {}, runGuardOf(data))) {
-        await publish({ mediaId, type: 'processing' });
-      }
+      const media = await openMedia({ db, publish }, data);
 
       await appendJobLog(
         job,

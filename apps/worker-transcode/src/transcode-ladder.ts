@@ -6,8 +6,8 @@ import {
   DOWNLOAD_MP4_RENDITION,
   isJobLockHeld,
   JobLockLostError,
+  streamManifestOf,
   type Job,
-  type StreamManifest,
   type TranscodeJobResult,
 } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
@@ -47,25 +47,7 @@ export async function transcodeLadder(deps: {
       await storage.deletePrefix(prefix).catch(() => undefined);
       throw new JobLockLostError(job.id);
     }
-    const audio = out.audio;
-    const stream: StreamManifest = {
-      v: 1,
-      durationMs: info.durationMs,
-      gopSeconds: out.gopSeconds,
-      // Video-only figures: the HLS master adds the audio track's, DASH lists them apart.
-      rungs: out.rungs.map(({ peakBitrate, averageBitrate, ...r }) => ({
-        ...r,
-        bandwidth: peakBitrate,
-        averageBandwidth: averageBitrate,
-      })),
-      audio: audio
-        ? (({ peakBitrate, averageBitrate, ...a }) => ({
-            ...a,
-            bandwidth: peakBitrate,
-            averageBandwidth: averageBitrate,
-          }))(audio)
-        : null,
-    };
+    const stream = streamManifestOf(out, info.durationMs);
     const top = stream.rungs.at(-1)!;
     return {
       format: 'cmaf',

@@ -1,83 +1,43 @@
 import { createReadStream } from 'node:fs';
-import { transitionMedia, type DbClient } from '@fjord/db';
-import {
-  FfmpegAbortedError,
-  probeVideo,
-  renderVideoVariant,
-  shouldRenderVariant,
-  type VideoInfo,
-} from '@fjord/media';
+import { probeVideo, renderVideoVariant, shouldRenderVariant } from '@fjord/media';
 import {
   attemptTag,
   findVideoVariant,
   handleJob,
   runFolder,
-  runGuardOf,
+  safePublish,
   transcodeVideoJob,
   UnrecoverableError,
-  type MediaEventPublisher,
-  type QueueLogger,
   type Job,
   type TranscodeJobData,
   type TranscodeJobResult,
 } from '@fjord/queue';
-import { renditionKey, renditionPrefix, type BlobStore } from '@fjord/storage';
-import type { CancelRegistry } from './cancel-registry';
-import { downloadToTempFile, type LocalCopy } from './download-original';
+import { renditionKey, renditionPrefix } from '@fjord/storage';
 import { transcodeLadder } from './transcode-ladder';
-import { announceFailedVariant, putFencedOutput, safePublish } from './transcode-shared';
+import {
+  announceFailedVariant,
+  DELETED,
+  isMediaGone,
+  openMedia,
+  putFencedOutput,
+  sourceOf,
+  withVideoInput,
+  type VideoProcessorDeps,
+} from './transcode-shared';
 
-export type VideoProcessorDeps = {
-  db: DbClient;
-  storage: BlobStore;
-  events: Pick<MediaEventPublisher, 'publish'>;
-  logger: QueueLogger;
-  cancels: CancelRegistry;
-  ffmpegThreads: number;
-  timeoutMs: number;
-  /** Scratch space: ffmpeg outputs and, for blobs without a local path (S3), the job's copy of the original. */
-  tempDir: string;
-};
-
-const DELETED = 'The media was deleted while it was processed';
 const PROGRESS_EVENT_EVERY_MS = 500;
-
-function sourceOf(info: VideoInfo) {
-  const { durationMs, videoCodec, audioCodec, bitrate, rotation } = info;
-  return { durationMs, videoCodec, audioCodec, bitrate, rotation };
-}
 
 /** One video output (a progressive rung, the CMAF ladder, the poster or the preview) of one media; returns metadata only. */
 export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
-  const { db, storage, logger, cancels } = deps;
+  const { db, storage, logger } = deps;
   const publish = safePublish(deps.events, logger);
-
-  const isMediaPresent = async (id: string) =>
-    Boolean(await db.media.findUnique({ where: { id }, select: { id: true } }));
 
   async function processVideoJob(data: TranscodeJobData, job: Job): Promise<TranscodeJobResult> {
     const { mediaId } = data;
     const variant = findVideoVariant(data.variant);
     if (!variant) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
-    const media = await db.media.findUnique({ where: { id: mediaId }, select: { storageKey: true } });
-    if (!media) throw new UnrecoverableError('The media was deleted before it could be processed');
-    if (await transitionMedia(db, mediaId, 'start', {}, runGuardOf(data))) {
-      await publish({ mediaId, type: 'processing' });
-    }
-
-    const cancel = cancels.register(mediaId);
-    let copy: LocalCopy | undefined;
-    try {
-      let input = storage.localPath?.(media.storageKey);
-      if (!input) {
-        copy = await downloadToTempFile({
-          storage,
-          key: media.storageKey,
-          tempDir: deps.tempDir,
-          signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(deps.timeoutMs)]),
-        });
-        input = copy.path;
-      }
+    const { storageKey: original } = await openMedia({ db, publish }, data);
+    return withVideoInput(deps, { mediaId, storageKey: original }, async (input, signal) => {
       const info = await probeVideo(input);
       const base = {
         variant: variant.name,
@@ -89,7 +49,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
       const opts = {
         threads: deps.ffmpegThreads,
         timeoutMs: deps.timeoutMs,
-        signal: cancel.signal,
+        signal,
         onProgress: (fraction: number) => {
           job.updateProgress(Math.round(fraction * 100)).catch(() => undefined);
           if (Date.now() - lastEventAt < PROGRESS_EVENT_EVERY_MS) return;
@@ -108,7 +68,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           tempRoot: deps.tempDir,
           opts,
         });
-        if (cancel.signal.aborted || !(await isMediaPresent(mediaId))) {
+        if (await isMediaGone(db, mediaId, signal)) {
           await storage.deletePrefix(prefix);
           throw new UnrecoverableError(DELETED);
         }
@@ -142,7 +102,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           source: () => createReadStream(out.path),
         });
         // Deleted while the file was being stored: take back what was just written.
-        if (cancel.signal.aborted || !(await isMediaPresent(mediaId))) {
+        if (await isMediaGone(db, mediaId, signal)) {
           await storage.delete(storageKey);
           throw new UnrecoverableError(DELETED);
         }
@@ -156,18 +116,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
       } finally {
         await out.cleanup();
       }
-    } catch (err) {
-      if (err instanceof FfmpegAbortedError || cancel.signal.aborted) {
-        // Shutting down: a plain error, so the job is retried (by this worker after restart or another one).
-        if (cancel.signal.reason === 'shutdown')
-          throw new Error('The worker stopped while processing; retrying');
-        throw new UnrecoverableError(DELETED);
-      }
-      throw err;
-    } finally {
-      await copy?.cleanup();
-      cancel.release();
-    }
+    });
   }
 
   return handleJob(transcodeVideoJob, processVideoJob, { onFailedForGood: announceFailedVariant(publish) });

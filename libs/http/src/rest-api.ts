@@ -1,9 +1,10 @@
-import type { ApiKeyScope } from '@fjord/auth';
+import { REST_OPERATIONS, type RestOperation } from '@fjord/api';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import type { z } from 'zod';
 import { jsonError, toErrorResponse, unauthorized } from './http-error';
+import { routeTemplate, timeRequest } from './http-metrics';
 import { assertScope, authenticateRequest, type RequestPrincipal } from './request-auth';
 
 export type ApiKeyPrincipal = Extract<RequestPrincipal, { via: 'api-key' }>;
@@ -17,14 +18,32 @@ export type RestApiDeps = {
   ) => Promise<{ isAllowed: boolean; headers: Record<string, string> }>;
 };
 
+export type RestOperationId = RestOperation['operationId'];
+
+// The route table (REST_OPERATIONS) is the one list: it gives each operation its scope and the route
+// template it is measured under, so a new endpoint is a row there and a handler, nothing else.
+const OPERATIONS = new Map(
+  REST_OPERATIONS.map((op) => [op.operationId, { scope: op.scope, route: routeTemplate(op.path) }]),
+);
+
 /**
- * The one pipeline every REST v1 endpoint runs through: API key (never a cookie) → scope → rate limit →
- * handler, and any error to the uniform JSON shape. Rate-limit headers ride on every response.
+ * The one pipeline every REST v1 endpoint runs through: API key (never a cookie) → the operation's scope
+ * → rate limit → handler, and any error to the uniform JSON shape. Rate-limit headers ride on every
+ * response; each request is timed under its operation's route template.
  */
 export function createRestApi(deps: RestApiDeps) {
-  return async function handle(
+  return function handle(
     req: Request,
-    scope: ApiKeyScope,
+    operationId: RestOperationId,
+    run: (principal: ApiKeyPrincipal) => Promise<Response>,
+  ): Promise<Response> {
+    const { scope, route } = OPERATIONS.get(operationId)!;
+    return timeRequest(route, req, () => pipeline(req, scope, run));
+  };
+
+  async function pipeline(
+    req: Request,
+    scope: RestOperation['scope'],
     run: (principal: ApiKeyPrincipal) => Promise<Response>,
   ): Promise<Response> {
     let extraHeaders: Record<string, string> = {};
@@ -47,7 +66,7 @@ export function createRestApi(deps: RestApiDeps) {
     }
     for (const [name, value] of Object.entries(extraHeaders)) res.headers.set(name, value);
     return res;
-  };
+  }
 }
 
 /** Parses with a REST schema; a failure is a 400 naming each bad field. */

@@ -13,36 +13,17 @@ import { createTusUploadServer } from './tus/tus-upload.server';
 
 /**
  * Every HTTP endpoint of the web process, wired to one set of services: what the app's routes mount.
- * Each is measured under the template of the route file that mounts it (apps/web/src/app/…/route.ts).
+ * Each is measured under the template of the route file that mounts it (apps/web/src/app/…/route.ts);
+ * the REST v1 handlers measure themselves from the route table (REST_OPERATIONS), so a REST endpoint
+ * is added in one place.
  */
 export function createWebHttp(services: WebServices) {
   const tus = createTusUploadServer(services);
-  const rest = createRestHandlers(services);
   const health = createHealthHandlers(services);
   const ready = m('/api/health/ready', () => health.ready());
-  const media = '/api/v1/media/[id]';
   return {
-    rest: {
-      listMedia: m('/api/v1/media', rest.listMedia),
-      createMedia: m('/api/v1/media', rest.createMedia),
-      getMedia: m(media, rest.getMedia),
-      deleteMedia: m(media, rest.deleteMedia),
-      reprocessMedia: m(`${media}/reprocess`, rest.reprocessMedia),
-      listRenditions: m(`${media}/renditions`, rest.listRenditions),
-      imageUrl: m(`${media}/image-url`, rest.imageUrl),
-      captions: {
-        listCaptions: m(`${media}/captions`, rest.captions.listCaptions),
-        uploadCaption: m(`${media}/captions`, rest.captions.uploadCaption),
-        deleteCaption: m(`${media}/captions/[lang]`, rest.captions.deleteCaption),
-      },
-      webhooks: {
-        listWebhooks: m('/api/v1/webhooks', rest.webhooks.listWebhooks),
-        createWebhook: m('/api/v1/webhooks', rest.webhooks.createWebhook),
-        deleteWebhook: m('/api/v1/webhooks/[id]', rest.webhooks.deleteWebhook),
-        listDeliveries: m('/api/v1/webhooks/[id]/deliveries', rest.webhooks.listDeliveries),
-        redeliver: m('/api/v1/webhooks/deliveries/[id]/redeliver', rest.webhooks.redeliver),
-      },
-    },
+    /** REST v1: each timed by its operation's row in the route table (createRestApi), not listed here. */
+    rest: createRestHandlers(services),
     exportAccount: m('/api/v1/export', createExportHandler(services)),
     files: m('/files/[mediaId]/[name]', createFilesHandler(services)),
     images: m('/img/[signature]/[options]/[mediaId]', createImageTransformHandler(services)),

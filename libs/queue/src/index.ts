@@ -1,4 +1,5 @@
 export * from './contracts';
+export { streamManifestOf } from './stream-manifest';
 export {
   bullQueueKeys,
   clusterHashTag,

@@ -1,30 +1,14 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropDatabase, withDatabase } from '@fjord/db/migrate';
+import { runCli } from '../test/run-cli';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const server = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/fjord';
 // Stands in for PgBouncer in transaction mode: DATABASE_URL that the migrate command must not use.
 const UNREACHABLE = 'postgresql://postgres@127.0.0.1:1/fjord';
-
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 describe('fjord db migrate behind PgBouncer', () => {
   const direct = withDatabase(server, `fjord_direct_${randomBytes(4).toString('hex')}`);

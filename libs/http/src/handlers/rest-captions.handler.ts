@@ -45,7 +45,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
 
   /** GET /api/v1/media/:id/captions */
   const listCaptions = (req: Request, id: string) =>
-    deps.restApi(req, 'media:read', async (principal) => {
+    deps.restApi(req, 'listCaptions', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
       const rows = await captions.listCaptions(media.id);
@@ -55,7 +55,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
 
   /** POST /api/v1/media/:id/captions?lang=&label= — body text/vtt or application/x-subrip; replaces that language. */
   const uploadCaption = (req: Request, id: string) =>
-    deps.restApi(req, 'media:write', async (principal) => {
+    deps.restApi(req, 'uploadCaption', async (principal) => {
       // Whose media first: a stranger learns nothing from how the body is refused.
       const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
@@ -88,7 +88,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
 
   /** DELETE /api/v1/media/:id/captions/:lang */
   const deleteCaption = (req: Request, id: string, lang: string) =>
-    deps.restApi(req, 'media:write', async (principal) => {
+    deps.restApi(req, 'deleteCaption', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
       const tag = parseRestInput(CaptionLangSchema, lang);

@@ -43,7 +43,7 @@ export function createRestImageUrlHandler(deps: RestImageUrlDeps) {
   const { config } = deps;
   const ttlSeconds = config.IMAGE_URL_TTL_SECONDS ?? config.SIGNED_URL_TTL_SECONDS;
   return (req: Request, id: string) =>
-    deps.restApi(req, 'media:read', async (principal) => {
+    deps.restApi(req, 'getImageUrl', async (principal) => {
       const query = parseRestInput(ImageUrlQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
       const media = isUuid(id)
         ? await deps.db.media.findFirst({

@@ -73,7 +73,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
    * 202 as soon as the upload is stored and queued.
    */
   const createMedia = (req: Request) =>
-    deps.restApi(req, 'media:write', async (principal) => {
+    deps.restApi(req, 'createMedia', async (principal) => {
       const contentType = req.headers.get('content-type') ?? '';
       if (contentType.toLowerCase().startsWith('application/octet-stream')) {
         if (req.headers.get('idempotency-key') === null) return ingestStream(req, principal);
@@ -116,7 +116,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
 
   /** GET /api/v1/media — the key owner's media, newest first, with filters. */
   const listMedia = (req: Request) =>
-    deps.restApi(req, 'media:read', async (principal) => {
+    deps.restApi(req, 'listMedia', async (principal) => {
       const query = parseRestInput(MediaListQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
       const page = await listMediaForOwner({
         db: deps.db,
@@ -139,7 +139,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
 
   /** GET /api/v1/media/:id */
   const getMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'media:read', (principal) =>
+    deps.restApi(req, 'getMedia', (principal) =>
       withMedia(principal, id, async (media) => {
         const playback =
           media.kind === 'VIDEO'
@@ -167,7 +167,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
 
   /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */
   const deleteMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'media:write', (principal) =>
+    deps.restApi(req, 'deleteMedia', (principal) =>
       withMedia(principal, id, async (media) => {
         await deps.deleteMedia(media.id);
         return new Response(null, { status: 204, headers: NO_STORE });
@@ -176,7 +176,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
 
   /** POST /api/v1/media/:id/reprocess — 409 while its flow still runs; Idempotency-Key. */
   const reprocessMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'media:write', async (principal) =>
+    deps.restApi(req, 'reprocessMedia', async (principal) =>
       once(req, principal.apiKeyId, await smallBodyParts(req), () =>
         withMedia(principal, id, async (media) => {
           await deps.reprocessMedia(media.id);

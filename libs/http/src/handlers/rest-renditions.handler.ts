@@ -16,7 +16,7 @@ export type RestRenditionsDeps = {
 /** GET /api/v1/media/:id/renditions — download URLs that work without credentials until they expire. */
 export function createRestRenditionsHandler(deps: RestRenditionsDeps) {
   return (req: Request, id: string) =>
-    deps.restApi(req, 'media:read', async (principal) => {
+    deps.restApi(req, 'listRenditions', async (principal) => {
       const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
       if (!media) return mediaNotFound();
       const expiresAt = new Date(

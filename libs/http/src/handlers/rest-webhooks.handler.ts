@@ -33,7 +33,7 @@ export function createRestWebhookHandlers(deps: {
   // The stored response never holds the signing secret (it stays sealed in its row); a replay
   // re-reads it from the endpoint, so a client whose first response was lost still gets it (ADR 0008).
   const createWebhook = (req: Request) =>
-    restApi(req, 'webhooks:manage', async ({ user, apiKeyId }) => {
+    restApi(req, 'createWebhook', async ({ user, apiKeyId }) => {
       const json = await readJson(req);
       const secretOnReplay = {
         redact: (text: string) => JSON.stringify({ ...(JSON.parse(text) as object), secret: undefined }),
@@ -65,7 +65,7 @@ export function createRestWebhookHandlers(deps: {
     });
 
   const listWebhooks = (req: Request) =>
-    restApi(req, 'webhooks:manage', async ({ user }) => {
+    restApi(req, 'listWebhooks', async ({ user }) => {
       const items = (await webhooks.listEndpoints(user.id)).map((e) => ({
         id: e.id,
         url: e.url,
@@ -76,14 +76,14 @@ export function createRestWebhookHandlers(deps: {
     });
 
   const deleteWebhook = (req: Request, id: string) =>
-    restApi(req, 'webhooks:manage', async ({ user }) => {
+    restApi(req, 'deleteWebhook', async ({ user }) => {
       if (!isUuid(id)) return notFound();
       await webhooks.deleteEndpoint(user.id, id);
       return new Response(null, { status: 204 });
     });
 
   const listDeliveries = (req: Request, id: string) =>
-    restApi(req, 'webhooks:manage', async ({ user }) => {
+    restApi(req, 'listWebhookDeliveries', async ({ user }) => {
       if (!isUuid(id)) return notFound();
       const rows = await webhooks.listDeliveries(user.id, id);
       const body = {
@@ -98,7 +98,7 @@ export function createRestWebhookHandlers(deps: {
     });
 
   const redeliver = (req: Request, deliveryId: string) =>
-    restApi(req, 'webhooks:manage', async ({ user, apiKeyId }) =>
+    restApi(req, 'redeliverWebhook', async ({ user, apiKeyId }) =>
       once(req, apiKeyId, await smallBodyParts(req), async () => {
         if (!isUuid(deliveryId)) return notFound();
         await webhooks.redeliver(user.id, deliveryId);

@@ -13,7 +13,7 @@ import { createSession } from '@fjord/auth';
 import { probeVideo, renderCmafLadder, renderStoryboard } from '@fjord/media';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createVideoFixture, probeStreams, probeVideoPackets } from '@fjord/media/testing';
-import { WebhookEventPayloadSchema, type StreamManifest } from '@fjord/queue';
+import { streamManifestOf, WebhookEventPayloadSchema, type StreamManifest } from '@fjord/queue';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
 import { createTestUser, toWebRequest } from '@fjord/testing';
 import { createWebHarness, TINY_PNG } from '../test/web-test-harness';
@@ -82,18 +82,7 @@ describe('GET /stream/:token/:mediaId/*file (real segments over loopback HTTP)',
     const prefix = `media/${mediaId}/r/cmaf.s1/`;
     for (const f of out.files)
       await h.services.storage.put(`${prefix}${f}`, await fs.readFile(path.join(out.dir, f)));
-    const { peakBitrate: ap, averageBitrate: aa, ...audio } = out.audio!;
-    manifest = {
-      v: 1,
-      durationMs: info.durationMs,
-      gopSeconds: out.gopSeconds,
-      rungs: out.rungs.map(({ peakBitrate, averageBitrate, ...r }) => ({
-        ...r,
-        bandwidth: peakBitrate,
-        averageBandwidth: averageBitrate,
-      })),
-      audio: { ...audio, bandwidth: ap, averageBandwidth: aa },
-    };
+    manifest = streamManifestOf(out, info.durationMs);
     await out.cleanup();
     // The storyboard job's two renditions and one caption track, as their own code stores them.
     const board = await renderStoryboard({

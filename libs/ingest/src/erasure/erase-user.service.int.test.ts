@@ -5,52 +5,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbClient } from '@fjord/db';
 import {
   createMediaEventPublisher,
-  createMediaFlowEnqueuer,
   createQueueAdmin,
-  createQueues,
   finishedUploadKey,
   rateLimitKey,
   type MediaEventPublisher,
-  type MediaFlowEnqueuer,
   type QueueAdmin,
   type Queues,
 } from '@fjord/queue';
-import { createBlobStore, renditionKey, type BlobStore } from '@fjord/storage';
+import type { BlobStore } from '@fjord/storage';
 import { emitMediaWebhookEvent } from '@fjord/webhooks';
-import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
+import type { Config } from '@fjord/config';
 import { createMediaDeletion } from '../delete-media.service';
-import { createIngestService } from '../ingest.service';
+import {
+  createPersonWorld,
+  silentLogger as silent,
+  TINY_PNG as PNG,
+  type PersonWorld,
+} from '../test/person-world';
 import { createUserErasure, resumeErasures, type EraseUserDeps } from './erase-user.service';
 import { findInDatabase, findInFiles, findInRedis } from './test/erasure-scan';
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 const MP4 = Buffer.concat([
   Buffer.from('0000001866747970697336d00000000069736f6d', 'hex'),
   randomBytes(4000),
 ]);
 
 describe('user erasure (real Postgres, Redis, disk)', () => {
-  const config = testConfig();
-  const storage: BlobStore = createBlobStore(config);
-  let database: TestDatabase;
+  let world: PersonWorld;
+  let config: Config;
+  let storage: BlobStore;
   let db: DbClient;
   let queues: Queues;
-  let enqueuer: MediaFlowEnqueuer;
   let queueAdmin: QueueAdmin;
   let events: MediaEventPublisher;
   let deps: EraseUserDeps;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    queues = createQueues(config);
-    enqueuer = createMediaFlowEnqueuer({ config, queues });
+    world = await createPersonWorld();
+    ({ config, storage, db, queues } = world);
     queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
     events = createMediaEventPublisher(config);
     const deleteMedia = createMediaDeletion({
@@ -66,34 +58,22 @@ describe('user erasure (real Postgres, Redis, disk)', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled([enqueuer?.close(), queueAdmin?.close(), events?.close()]);
-    await queues?.close();
-    await database?.drop();
+    await Promise.allSettled([queueAdmin?.close(), events?.close()]);
+    await world?.close();
   });
 
   /** A person with everything Fjord can hold about them; returns every id and string that names them. */
   async function createPerson() {
-    const user = await createTestUser(db);
-    const ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
-    const upload = (filename: string, body: Buffer) =>
-      ingest.ingestUpload({ ownerId: user.id, filename, body });
-    const images = [await upload('a.png', PNG), await upload('b.png', PNG)];
-    const video = await upload('c.mp4', MP4);
-    // One image as a finished flow leaves it: a rendition row and file, a sent notification in the outbox.
-    const key = renditionKey(images[0]!.id, 'thumb-webp', 'webp');
-    await storage.put(key, Buffer.from(`rendition of ${images[0]!.id}`));
-    const rendition = await db.rendition.create({
-      data: {
-        mediaId: images[0]!.id,
-        name: 'thumb-webp',
-        format: 'webp',
-        mimeType: 'image/webp',
-        width: 1,
-        height: 1,
-        bytes: 10n,
-        storageKey: key,
-      },
-    });
+    const { user, media, rendition } = await world.createPersonWithMedia(
+      [
+        { filename: 'a.png', body: PNG },
+        { filename: 'b.png', body: PNG },
+        { filename: 'c.mp4', body: MP4 },
+      ],
+      { rendition: Buffer.from('a rendition') },
+    );
+    const images = media.slice(0, 2);
+    const video = media[2]!;
     await db.media.update({
       where: { id: images[0]!.id },
       data: { status: 'READY', finishedAt: new Date() },
@@ -203,7 +183,7 @@ describe('user erasure (real Postgres, Redis, disk)', () => {
       user.email,
       ...images.map((m) => m.id),
       video.id,
-      rendition.id,
+      rendition!.id,
       endpoint.id,
       delivery.id,
       apiKey.id,

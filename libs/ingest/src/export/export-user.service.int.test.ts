@@ -3,26 +3,12 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbClient } from '@fjord/db';
-import { createMediaFlowEnqueuer, createQueues, type MediaFlowEnqueuer, type Queues } from '@fjord/queue';
-import { createBlobStore, originalKey, renditionKey, type BlobStore } from '@fjord/storage';
-import {
-  createReadyMedia,
-  createTestDatabase,
-  createTestUser,
-  testConfig,
-  type TestDatabase,
-} from '@fjord/testing';
-import { createIngestService } from '../ingest.service';
+import { originalKey, type BlobStore } from '@fjord/storage';
+import { createReadyMedia, createTestUser } from '@fjord/testing';
+import { createPersonWorld, TINY_PNG as PNG, type PersonWorld } from '../test/person-world';
 import { createUserExport } from './export-user.service';
 import { readTar } from './test/tar-reader';
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 const MB = 1024 * 1024;
 
 async function collect(stream: Readable): Promise<Buffer> {
@@ -32,51 +18,31 @@ async function collect(stream: Readable): Promise<Buffer> {
 }
 
 describe('user export (real Postgres, disk)', () => {
-  const config = testConfig();
-  const storage: BlobStore = createBlobStore(config);
-  let database: TestDatabase;
+  let world: PersonWorld;
   let db: DbClient;
-  let queues: Queues;
-  let enqueuer: MediaFlowEnqueuer;
+  let storage: BlobStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    queues = createQueues(config);
-    enqueuer = createMediaFlowEnqueuer({ config, queues });
+    world = await createPersonWorld();
+    ({ db, storage } = world);
   });
   afterAll(async () => {
-    await enqueuer?.close();
-    await queues?.close();
-    await database?.drop();
+    await world?.close();
   });
 
   it('archives account.json and every original and rendition, as the database has them', async () => {
-    const user = await createTestUser(db);
-    const other = await createTestUser(db);
-    const ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
-    const a = await ingest.ingestUpload({ ownerId: user.id, filename: 'a.png', body: PNG });
-    const b = await ingest.ingestUpload({
-      ownerId: user.id,
-      filename: 'b.png',
-      body: Buffer.concat([PNG, randomBytes(700)]),
-    });
-    await ingest.ingestUpload({ ownerId: other.id, filename: 'theirs.png', body: PNG });
-    const key = renditionKey(a.id, 'thumb-webp', 'webp', 'run1');
     const rendition = randomBytes(1500);
-    await storage.put(key, rendition);
-    await db.rendition.create({
-      data: {
-        mediaId: a.id,
-        name: 'thumb-webp',
-        format: 'webp',
-        mimeType: 'image/webp',
-        width: 1,
-        height: 1,
-        bytes: 1500n,
-        storageKey: key,
-      },
-    });
+    const {
+      user,
+      media: [a, b],
+    } = await world.createPersonWithMedia(
+      [
+        { filename: 'a.png', body: PNG },
+        { filename: 'b.png', body: Buffer.concat([PNG, randomBytes(700)]) },
+      ],
+      { rendition },
+    );
+    const { user: other } = await world.createPersonWithMedia([{ filename: 'theirs.png', body: PNG }]);
     await db.webhookEndpoint.create({
       data: {
         userId: user.id,
