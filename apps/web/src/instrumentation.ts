@@ -7,11 +7,8 @@ export async function register(): Promise<void> {
     const { guardForwardedForUnlessBehindProxy } = await import('./server/security/forwarded-for-guard');
     guardForwardedForUnlessBehindProxy();
     // Before the first request, so its span is real; off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
-    const [{ getConfig }, { startTracing }] = await Promise.all([
-      import('@fjord/config'),
-      import('@fjord/observability'),
-    ]);
-    startTracing(getConfig(), { service: 'web' });
+    const { startWebTracing } = await import('./server/web-tracing');
+    startWebTracing();
     const { registerWebShutdown } = await import('./server/web-shutdown');
     registerWebShutdown();
   }
