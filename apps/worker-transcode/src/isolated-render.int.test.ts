@@ -30,7 +30,7 @@ const thumb = IMAGE_VARIANTS.find((v) => v.format === 'webp' && v.maxWidth <= 40
 describe('renderInIsolation (a suspect job rendered in a child process: ADR 0025)', () => {
   it('renders in the worker entrypoint started in child mode, bytes and sizes as in-process', async () => {
     const photo = await createPhotoLikeJpeg({ width: 1200, height: 800 });
-    const rendered = await renderInIsolation(
+    const { rendered, placeholder } = await renderInIsolation(
       { input: photo, variant: thumb, avifEffort: 2 },
       { spawnChild: spawnEntrypoint },
     );
@@ -39,6 +39,7 @@ describe('renderInIsolation (a suspect job rendered in a child process: ADR 0025
     expect(meta.format).toBe('webp');
     expect([meta.width, rendered.width]).toEqual([thumb.maxWidth, thumb.maxWidth]);
     expect([rendered.sourceWidth, rendered.sourceHeight]).toEqual([1200, 800]);
+    expect(placeholder.color).toMatch(/^#[0-9a-f]{6}$/);
   }, 120_000);
 
   it("gives back the child's own error with its classification (a corrupt file stays an input failure)", async () => {

@@ -1,5 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { renderImageVariant, type ImageVariantSpec, type RenderedImage } from '@fjord/media';
+import {
+  computeImagePlaceholder,
+  prepareImageSource,
+  renderImageVariant,
+  type ImagePlaceholder,
+  type ImageVariantSpec,
+  type RenderedImage,
+} from '@fjord/media';
 import { UnrecoverableError } from '@fjord/queue';
 
 /**
@@ -24,7 +31,9 @@ type SerializedError = {
   isPermanent?: unknown;
   details?: unknown;
 };
-type Reply = { ok: true; rendered: RenderedImage } | { ok: false; error: SerializedError };
+/** Everything a variant job decodes: the source (HEIC through heif-convert), the render, the placeholder. */
+export type IsolatedRender = { rendered: RenderedImage; placeholder: ImagePlaceholder };
+type Reply = ({ ok: true } & IsolatedRender) | { ok: false; error: SerializedError };
 
 /** Starts the child: by default this same entrypoint (tsx or the bundle) with ISOLATED_RENDER_FLAG. */
 export type SpawnRenderChild = () => ChildProcess;
@@ -38,14 +47,23 @@ export const spawnSelf: SpawnRenderChild = () =>
 /** True in the child: the entrypoint serves one render instead of starting a worker. */
 export const isIsolatedRenderChild = () => process.argv.includes(ISOLATED_RENDER_FLAG);
 
+/** The whole decoding part of an image job, in-process (the normal path) or in the child (a suspect's). */
+export async function renderAll(request: Request): Promise<IsolatedRender> {
+  // HEVC HEIC: decoded by heif-convert in a limited child into an upright, metadata-free PNG (ADR 0023).
+  const input = await prepareImageSource(request.input);
+  const rendered = await renderImageVariant({ ...request, input });
+  // From the variant just rendered (a small decode, not the original's): ADR 0023.
+  return { rendered, placeholder: await computeImagePlaceholder(rendered.data) };
+}
+
 /** The child's side: one request in, one reply out, then exit. */
 export function serveIsolatedRender(): void {
   // The worker that asked died (a SIGKILL does not reach its children): nobody wants the answer.
   process.once('disconnect', () => process.exit(0));
   process.once('message', (request: Request) => {
-    void renderImageVariant(request)
+    void renderAll(request)
       .then(
-        (rendered): Reply => ({ ok: true, rendered }),
+        (result): Reply => ({ ok: true, ...result }),
         (err: unknown): Reply => {
           const e = err instanceof Error ? err : new Error(String(err));
           const { code, isPermanent, details } = e as Error & Omit<SerializedError, 'name' | 'message'>;
@@ -85,20 +103,22 @@ function revive(error: SerializedError): Error {
 }
 
 /**
- * renderImageVariant in a child process. The child's own errors come back as they were thrown (a corrupt
+ * renderAll (source preparation, render, placeholder) in a child process. The child's own errors come back as they were thrown (a corrupt
  * file is still an input failure with its sentence); a child that dies without answering twice in a row
  * is the file's fault: UnrecoverableError with CRASHING_FILE_MESSAGE.
  */
 export async function renderInIsolation(
   request: Request,
   opts: { spawnChild?: SpawnRenderChild; timeoutMs?: number; onCrash?: (how: string) => void } = {},
-): Promise<RenderedImage> {
+): Promise<IsolatedRender> {
   const { spawnChild = spawnSelf, timeoutMs = 5 * 60_000 } = opts;
   for (let attempt = 1; attempt <= 2; attempt++) {
     const outcome = await renderOnce(request, spawnChild, timeoutMs);
     if ('reply' in outcome) {
-      if (outcome.reply.ok)
-        return { ...outcome.reply.rendered, data: Buffer.from(outcome.reply.rendered.data) };
+      if (outcome.reply.ok) {
+        const { rendered, placeholder } = outcome.reply;
+        return { rendered: { ...rendered, data: Buffer.from(rendered.data) }, placeholder };
+      }
       throw revive(outcome.reply.error);
     }
     opts.onCrash?.(`the isolated render died (${String(outcome.crashed)}), try ${attempt} of 2`);

@@ -1,5 +1,4 @@
 import type { DbClient } from '@fjord/db';
-import { computeImagePlaceholder, prepareImageSource, renderImageVariant } from '@fjord/media';
 import {
   appendJobLog,
   attemptTag,
@@ -13,7 +12,7 @@ import {
   type QueueLogger,
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
-import { renderInIsolation, type SpawnRenderChild } from './isolated-render';
+import { renderAll, renderInIsolation, type SpawnRenderChild } from './isolated-render';
 import { announceFailedVariant, openMedia, putFencedOutput } from './transcode-shared';
 
 export type TranscodeProcessorDeps = {
@@ -51,25 +50,22 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       );
       const startedAt = Date.now();
       const original = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
-      // HEVC HEIC: decoded by heif-convert in a limited child into an upright, metadata-free PNG (ADR 0023).
-      const input = await prepareImageSource(original);
-      const request = { input, variant, avifEffort: deps.avifEffort };
+      const request = { input: original, variant, avifEffort: deps.avifEffort };
       // Its workers died under it before: the file may be what kills them (docs/adr/0025-stalled-jobs.md).
+      // Then every decode of the job (HEIC preparation, render, placeholder) runs in the child.
       const isSuspect = job.stalledCounter >= deps.isolateAfterStalls;
       if (isSuspect) {
         await appendJobLog(job, `stalled ${job.stalledCounter} times: rendering in a process of its own`);
         logger.warn({ ...log, stalled: job.stalledCounter }, 'suspect job: rendering in isolation');
       }
       // A corrupt file fails at once with its human reason; runWorker decides (ADR 0013).
-      const rendered = isSuspect
+      const { rendered, placeholder } = isSuspect
         ? await renderInIsolation(request, {
             spawnChild: deps.spawnRenderChild,
             onCrash: (how) => logger.warn({ ...log, how }, 'isolated render crashed'),
           })
-        : await renderImageVariant(request);
+        : await renderAll(request);
 
-      // From the variant just rendered (a small decode, not the original's): ADR 0023.
-      const placeholder = await computeImagePlaceholder(rendered.data);
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;
       const storageKey = renditionKey(mediaId, variant.name, ext, runFolder(data.run), attemptTag(job));

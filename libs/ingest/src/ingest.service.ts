@@ -138,6 +138,11 @@ export function createIngestService(deps: IngestDeps): IngestService {
       span.setAttribute('fjord.bytes', written.bytes);
       return written;
     }).catch((err: unknown) => {
+      // The adopted (tus) file skips limitBytes: a refusal under the quota's cap is the quota's (413).
+      if (isAppError(err) && err.code === 'too_large' && adopt && cap < max) {
+        const used = reservation.usedBytes - reservation.bytes;
+        throw quotas.storageRefusal(name, 0, used, reservation.limitBytes);
+      }
       if (isAppError(err) && err.code === 'too_large' && !err.message.startsWith(name)) {
         throw new AppError('too_large', `${name} is larger than ${formatMegabytes(max)}, the limit.`);
       }

@@ -72,7 +72,17 @@ export function startTracing(
       ...(config.FJORD_VERSION ? { [ATTR_SERVICE_VERSION]: config.FJORD_VERSION } : {}),
     }),
     // The upload request decides; every job, query and send follows its parent's decision.
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLE_RATIO) }),
+    // A remote parent (a client's traceparent, or the one in job data) gets the same ratio decision as a
+    // root: deterministic per trace id, so every process of one upload agrees, and a client's sampled flag
+    // cannot force tracing past OTEL_TRACES_SAMPLE_RATIO.
+    sampler: (() => {
+      const ratio = new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLE_RATIO);
+      return new ParentBasedSampler({
+        root: ratio,
+        remoteParentSampled: ratio,
+        remoteParentNotSampled: ratio,
+      });
+    })(),
     spanProcessors: [processor],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
