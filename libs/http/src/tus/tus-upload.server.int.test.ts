@@ -104,4 +104,27 @@ describe('resumable uploads (tus)', () => {
     const tooBig = await create(owner.auth, MAX + 1);
     expect(tooBig.status).toBe(413);
   });
+
+  it('refuses past the storage quota, at creation and at completion when the room went meanwhile', async () => {
+    const owner = await h.createUserWithKey();
+    const where = { id: owner.user.id };
+    await h.db.user.update({ where, data: { quotaStorageBytes: BigInt(video.length + 1024) } });
+    const refused = await create(owner.auth, video.length + 2048);
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toMatch(/storage quota/);
+
+    const created = await create(owner.auth, video.length);
+    expect(created.status).toBe(201);
+    // Another upload of the same person takes the room while this one is in flight.
+    await h.db.user.update({ where, data: { storageBytesUsed: BigInt(video.length) } });
+    const done = await call(
+      created.headers.get('location')!,
+      'PATCH',
+      { ...owner.auth, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      new Uint8Array(video),
+    );
+    expect(done.status).toBe(413);
+    expect(await done.text()).toMatch(/does not fit in your storage quota/);
+    expect(await h.db.media.count({ where: { ownerId: owner.user.id } })).toBe(0);
+  });
 });
