@@ -100,7 +100,10 @@ describe('zero egress: every connect() of web and the workers goes to a configur
     ],
     // tsx (these are the .ts entrypoints) asks for its parent's IPC pipe at start; a built install runs
     // plain node and has none.
-    unixPrefixes: [path.join(os.tmpdir(), `tsx-${os.userInfo().uid}`) + path.sep],
+    // Under the children's temp dir: they get no TMPDIR (a bare env), while npm test gives this process one.
+    unixPrefixes: [...new Set([os.tmpdir(), '/tmp'])].map(
+      (dir) => path.join(dir, `tsx-${os.userInfo().uid}`) + path.sep,
+    ),
   });
 
   it('the recording catches a deliberate fetch to 192.0.2.1 (the check can fail)', async () => {

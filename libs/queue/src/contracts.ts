@@ -218,7 +218,11 @@ export type TranscodeJobResult = z.infer<typeof TranscodeJobResultSchema>;
 export function renditionsOfResult(result: TranscodeJobResult): Omit<TranscodeJobResult, 'alsoRendered'>[] {
   const { alsoRendered = [], ...main } = result;
   if (main.skipped) return [];
-  return [main, ...alsoRendered.map((extra) => ({ ...main, durationMs: null, bitrate: null, ...extra }))];
+  // An extra file (the ladder's download MP4) is not the ladder: it never carries the stream manifest.
+  return [
+    main,
+    ...alsoRendered.map((extra) => ({ ...main, durationMs: null, bitrate: null, stream: undefined, ...extra })),
+  ];
 }
 
 /** What finalize and notify carry: the media, and the upload's request id for the logs. */
