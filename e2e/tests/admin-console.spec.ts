@@ -92,7 +92,8 @@ test('pausing transcode makes a new upload wait; resuming lets it finish', async
     await page.goto(`/admin/jobs?q=${mediaId}`);
     const transcodeRows = page.getByRole('row').filter({ hasText: `media.${mediaId}.transcode.` });
     await expect(transcodeRows).toHaveCount(3);
-    for (const row of await transcodeRows.all()) await expect(row).toContainText('waiting');
+    // Flow jobs carry their owner's fair-share priority (ADR 0021): BullMQ keeps them as `prioritized`.
+    for (const row of await transcodeRows.all()) await expect(row).toContainText(/waiting|prioritized/);
     await page.goto(`/admin/media?q=${mediaId}`);
     await expect(page.locator(`tr[data-media-id="${mediaId}"]`)).toContainText('Queued');
 
