@@ -98,9 +98,13 @@ test('pausing transcode makes a new upload wait; resuming lets it finish', async
     await expect(page.locator(`tr[data-media-id="${mediaId}"]`)).toContainText('Queued');
 
     await page.goto('/admin');
-    await expect(
-      page.getByRole('region', { name: /^transcode/ }).locator('[data-count="waiting"]'),
-    ).not.toHaveText('0');
+    // Waiting jobs are counted as `waiting`, or as `prioritized` when they carry a fair-share priority.
+    const transcodeCard = page.getByRole('region', { name: /^transcode/ });
+    const countOf = async (state: string) =>
+      Number(await transcodeCard.locator(`[data-count="${state}"]`).textContent());
+    await expect
+      .poll(async () => (await countOf('waiting')) + (await countOf('prioritized')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await snapshot(page, testInfo, 'overview-paused');
     await confirmAction(page, 'Resume');
     await expect(page.getByRole('region', { name: /^transcode/ }).getByRole('heading')).not.toContainText(
