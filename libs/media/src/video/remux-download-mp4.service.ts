@@ -34,7 +34,7 @@ export async function remuxDownloadMp4(deps: {
 }): Promise<{ file: string; path: string; bytes: number; width: number; height: number }> {
   const { ladder, opts } = deps;
   const top = ladder.rungs.at(-1);
-  if (!top) throw new Error('The ladder has no rung to make the download from');
+  if (!top) throw new Error('The ladder has no rung to remux a download of');
   const work = await fs.mkdtemp(path.join(ladder.dir, '.remux-'));
   try {
     const video = path.join(work, 'video.mp4');
