@@ -19,7 +19,13 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+/** An endpoint as REST shows it (the signing secret only ever in the create answer). */
+const toRestWebhook = (e: { id: string; url: string; events: string[]; createdAt: Date }) => ({
+  id: e.id,
+  url: e.url,
+  events: e.events,
+  createdAt: e.createdAt.toISOString(),
+});
 
 /** /api/v1/webhooks… — scope webhooks:manage; every object is looked up within the key owner's own. */
 export function createRestWebhookHandlers(deps: {
@@ -49,16 +55,7 @@ export function createRestWebhookHandlers(deps: {
         async () => {
           const body = parseRestInput(CreateWebhookBodySchema, json);
           const { endpoint, secret } = await webhooks.createEndpoint({ userId: user.id, ...body });
-          return Response.json(
-            {
-              id: endpoint.id,
-              url: endpoint.url,
-              events: endpoint.events,
-              createdAt: endpoint.createdAt.toISOString(),
-              secret,
-            },
-            { status: 201, headers: NO_STORE },
-          );
+          return Response.json({ ...toRestWebhook(endpoint), secret }, { status: 201, headers: NO_STORE });
         },
         secretOnReplay,
       );
@@ -66,12 +63,7 @@ export function createRestWebhookHandlers(deps: {
 
   const listWebhooks = (req: Request) =>
     restApi(req, 'listWebhooks', async ({ user }) => {
-      const items = (await webhooks.listEndpoints(user.id)).map((e) => ({
-        id: e.id,
-        url: e.url,
-        events: e.events,
-        createdAt: e.createdAt.toISOString(),
-      }));
+      const items = (await webhooks.listEndpoints(user.id)).map(toRestWebhook);
       return Response.json({ items }, { headers: NO_STORE });
     });
 
@@ -90,7 +82,7 @@ export function createRestWebhookHandlers(deps: {
         items: rows.map((d) => ({
           ...d,
           createdAt: d.createdAt.toISOString(),
-          deliveredAt: iso(d.deliveredAt),
+          deliveredAt: d.deliveredAt?.toISOString() ?? null,
           log: d.log.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
         })),
       } as WebhookDeliveryList;
