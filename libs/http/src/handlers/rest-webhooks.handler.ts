@@ -2,6 +2,7 @@ import { CreateWebhookBodySchema, isUuid, type IdempotencyStore, type WebhookDel
 import { AppError } from '@fjord/errors';
 import type { WebhookService } from '@fjord/webhooks';
 import { jsonError } from '../http-error';
+import { readLimitedBytes } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
 import { createIdempotent, jsonParts, smallBodyParts } from '../rest-idempotency';
 
@@ -9,11 +10,11 @@ const MAX_JSON_BYTES = 16 * 1024;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 const notFound = () => jsonError('not_found', 'This webhook does not exist or you do not have access to it.');
 
+/** The JSON body, never more than 16 KB read (too_large as soon as it is over). */
 async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > MAX_JSON_BYTES) throw new AppError('too_large', 'The JSON body is larger than 16 KB.');
+  const bytes = await readLimitedBytes(req, MAX_JSON_BYTES, 'The JSON body');
   try {
-    return JSON.parse(text);
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
