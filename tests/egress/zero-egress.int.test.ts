@@ -17,9 +17,14 @@ import {
   waitFor,
   type ConnectRecord,
 } from '@fjord/testing';
-import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
 import { startPipeline, type Pipeline, type WorkerName } from '../pipeline/pipeline-harness';
-import { createUploadKey, startWebProcess, uploadOverHttp, type WebProcess } from '../pipeline/web-process';
+import {
+  createUploadKey,
+  startWebProcess,
+  stopWebProcess,
+  uploadOverHttp,
+  type WebProcess,
+} from '../pipeline/web-process';
 
 const WORKERS: WorkerName[] = ['transcode', 'db', 'email', 'webhook'];
 
@@ -79,11 +84,7 @@ describe('zero egress: every connect() of web and the workers goes to a configur
   }, 240_000);
 
   afterAll(async () => {
-    if (web && web.child.exitCode === null) {
-      const exited = once(web.child, 'exit');
-      web.signal('SIGTERM');
-      await exited;
-    }
+    await stopWebProcess(web);
     await p?.stop();
     receiver.close();
     if (traceDir) await rm(traceDir, { recursive: true, force: true });
@@ -127,16 +128,10 @@ describe('zero egress: every connect() of web and the workers goes to a configur
   it('an image and a video reach READY with email and webhooks, and nothing connects elsewhere', async () => {
     const owner = await createTestUser(p.db);
     const apiKey = await createUploadKey(p.db, owner.id);
-    await createWebhookService({
-      db: p.db,
-      queues: p.queues,
-      config: p.config,
-      secrets: loadSecretCipher(p.config),
-    }).createEndpoint({
-      userId: owner.id,
-      url: `http://127.0.0.1:${receiverPort}/hook`,
-      events: ['media.ready', 'media.failed'],
-    });
+    await p.createWebhookEndpoint(owner.id, `http://127.0.0.1:${receiverPort}/hook`, [
+      'media.ready',
+      'media.failed',
+    ]);
     const [jpeg, mp4] = await Promise.all([
       createJpegFixture({ width: 640, height: 480 }),
       createVideoFixture({ width: 320, height: 240, seconds: 1 }),

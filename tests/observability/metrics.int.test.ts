@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -8,9 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJpegFixture, truncateFixture } from '@fjord/media/testing';
 import { createQueueAdmin, IMAGE_VARIANTS } from '@fjord/queue';
 import { closedLoopbackPort, createTestUser, listenOnLoopback, waitFor } from '@fjord/testing';
-import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline-harness';
-import { createUploadKey, startWebProcess, uploadOverHttp, type WebProcess } from '../pipeline/web-process';
+import {
+  createUploadKey,
+  startWebProcess,
+  stopWebProcess,
+  uploadOverHttp,
+  type WebProcess,
+} from '../pipeline/web-process';
 import { metricNamesIn } from './promql-names';
 import { parseSamples, promtool, UUID_LIKE, valueOf, type Sample } from './scrape';
 
@@ -53,23 +57,14 @@ describe('Prometheus metrics of the real processes', () => {
     web = await webStarted;
     const owner = await createTestUser(p.db);
     apiKey = await createUploadKey(p.db, owner.id);
-    await createWebhookService({
-      db: p.db,
-      queues: p.queues,
-      config: p.config,
-      secrets: loadSecretCipher(p.config),
-    }).createEndpoint({
-      userId: owner.id,
-      url: `http://127.0.0.1:${receiverPort}/hook`,
-      events: ['media.ready', 'media.failed'],
-    });
+    await p.createWebhookEndpoint(owner.id, `http://127.0.0.1:${receiverPort}/hook`, [
+      'media.ready',
+      'media.failed',
+    ]);
   }, 180_000);
 
   afterAll(async () => {
-    if (web && web.child.exitCode === null) {
-      web.child.kill('SIGTERM');
-      await once(web.child, 'exit');
-    }
+    await stopWebProcess(web);
     await p?.stop();
     receiver.close();
   });

@@ -1,12 +1,16 @@
-import { once } from 'node:events';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJpegFixture } from '@fjord/media/testing';
 import { IMAGE_VARIANTS } from '@fjord/queue';
 import { createTestUser, listenOnLoopback, waitFor } from '@fjord/testing';
-import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline-harness';
-import { createUploadKey, startWebProcess, uploadOverHttp, type WebProcess } from '../pipeline/web-process';
+import {
+  createUploadKey,
+  startWebProcess,
+  stopWebProcess,
+  uploadOverHttp,
+  type WebProcess,
+} from '../pipeline/web-process';
 
 /** A span as OTLP/HTTP JSON carries it, with the service that sent it. */
 type OtlpSpan = {
@@ -72,23 +76,11 @@ describe('one OpenTelemetry trace per upload across the real processes', () => {
     web = await webStarted;
     const owner = await createTestUser(p.db);
     apiKey = await createUploadKey(p.db, owner.id);
-    await createWebhookService({
-      db: p.db,
-      queues: p.queues,
-      config: p.config,
-      secrets: loadSecretCipher(p.config),
-    }).createEndpoint({
-      userId: owner.id,
-      url: `http://127.0.0.1:${receiverPort}/hook`,
-      events: ['media.ready'],
-    });
+    await p.createWebhookEndpoint(owner.id, `http://127.0.0.1:${receiverPort}/hook`, ['media.ready']);
   }, 180_000);
 
   afterAll(async () => {
-    if (web && web.child.exitCode === null) {
-      web.child.kill('SIGTERM');
-      await once(web.child, 'exit');
-    }
+    await stopWebProcess(web);
     await p?.stop();
     collector.close();
     receiver.close();

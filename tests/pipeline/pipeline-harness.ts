@@ -14,6 +14,7 @@ import {
   type Queues,
 } from '@fjord/queue';
 import { createBlobStore, type BlobStore } from '@fjord/storage';
+import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
 import { createTestDatabase, startSmtpListener, testConfig, uniquePrefix, waitFor } from '@fjord/testing';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -136,6 +137,12 @@ export async function startPipeline(label: string, env: Record<string, string> =
     );
   }
 
+  /** A webhook endpoint of `userId` at `url`, as the account page creates one. */
+  function createWebhookEndpoint(userId: string, url: string, events: string[]) {
+    const secrets = loadSecretCipher(config);
+    return createWebhookService({ db, queues, config, secrets }).createEndpoint({ userId, url, events });
+  }
+
   async function stop() {
     await Promise.all(
       workers.map(async ({ child, signal }) => {
@@ -166,6 +173,7 @@ export async function startPipeline(label: string, env: Record<string, string> =
     workers,
     startWorker,
     waitForStatus,
+    createWebhookEndpoint,
     stop,
   };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,16 @@ export async function startWebProcess(
     logs: () => logs,
     signal: (sig) => signalWrapped(child, wrap.length > 0, sig),
   };
+}
+
+/** SIGTERM to web (through any wrapper), SIGKILL after 10 s; resolves once it has exited. */
+export async function stopWebProcess(web: WebProcess | undefined): Promise<void> {
+  if (!web || web.child.exitCode !== null || web.child.signalCode !== null) return;
+  const exited = once(web.child, 'exit');
+  web.signal('SIGTERM');
+  const timer = setTimeout(() => web.signal('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** An API key with the upload scope for a user of this installation. */

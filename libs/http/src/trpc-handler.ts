@@ -2,6 +2,7 @@ import { appRouter, createContext } from '@fjord/api';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { isSameOrigin } from './request-auth';
 import { isAppError } from '@fjord/errors';
+import { readLimitedBytes } from './limited-body';
 import type { WebServices } from './services';
 import { checkTrpcBatch, TRPC_MAX_BATCH_CALLS, TRPC_MAX_BODY_BYTES } from './trpc-limits';
 
@@ -31,26 +32,6 @@ const tooLarge = () =>
     `The request body is larger than ${TRPC_MAX_BODY_BYTES / 1024 / 1024} MB; files go to /api/uploads.`,
   );
 
-/** The body as text, never more than TRPC_MAX_BODY_BYTES read (Content-Length can be absent or wrong). */
-async function readBoundedBody(req: Request): Promise<Buffer<ArrayBuffer> | null> {
-  if (Number(req.headers.get('content-length') ?? '0') > TRPC_MAX_BODY_BYTES) return null;
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let seen = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    seen += value.byteLength;
-    if (seen > TRPC_MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 function isJson(req: Request): boolean {
   const type = req.headers.get('content-type');
   return type === null || /^application\/json\s*(;|$)/i.test(type);
@@ -68,12 +49,20 @@ export async function handleTrpcRequest(req: Request, services: WebServices): Pr
     if (!isJson(req)) {
       return trpcError(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported_type', 'tRPC takes JSON bodies only.');
     }
-    const body = await readBoundedBody(req);
+    // Never more than TRPC_MAX_BODY_BYTES read (Content-Length can be absent or wrong).
+    const body = await readLimitedBytes(req, TRPC_MAX_BODY_BYTES, 'The request body').catch(
+      (err: unknown) => {
+        if (isAppError(err) && err.code === 'too_large') return null;
+        throw err;
+      },
+    );
     if (body === null) return tooLarge();
     const headers = new Headers(req.headers);
     headers.delete('transfer-encoding');
     headers.set('content-length', String(body.byteLength));
-    request = new Request(req.url, { method: 'POST', headers, body, signal: req.signal });
+    // Buffer.concat's bytes: an ArrayBuffer, never shared memory.
+    const bytes = body as Uint8Array<ArrayBuffer>;
+    request = new Request(req.url, { method: 'POST', headers, body: bytes, signal: req.signal });
   }
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,

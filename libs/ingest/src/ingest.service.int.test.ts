@@ -2,50 +2,31 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
-import {
-  VIDEO_VARIANTS,
-  createMediaFlowEnqueuer,
-  createQueues,
-  mediaJobId,
-  type MediaFlowEnqueuer,
-  type Queues,
-} from '@fjord/queue';
-import { createBlobStore, originalKey } from '@fjord/storage';
-import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
+import { VIDEO_VARIANTS, mediaJobId } from '@fjord/queue';
+import { originalKey } from '@fjord/storage';
+import { createTestUser } from '@fjord/testing';
 import { createIngestService } from './ingest.service';
 import { sweepStuckMedia } from './sweep-stuck-media.service';
+import { createPersonWorld, silentLogger as silent, type PersonWorld } from './test/person-world';
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 const MB = 1024 * 1024;
 const jpegHead = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
 
 describe('ingest service (real Postgres, Redis, disk)', () => {
-  const config = testConfig({ UPLOAD_MAX_BYTES: String(2 * MB) });
-  const storage = createBlobStore(config);
-  let database: TestDatabase;
+  let world: PersonWorld;
+  let config: PersonWorld['config'];
+  let storage: PersonWorld['storage'];
   let db: DbClient;
-  let queues: Queues;
-  let enqueuer: MediaFlowEnqueuer;
+  let queues: PersonWorld['queues'];
+  let enqueuer: PersonWorld['enqueuer'];
   let ownerId: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    queues = createQueues(config);
-    enqueuer = createMediaFlowEnqueuer({ config, queues });
+    world = await createPersonWorld({ UPLOAD_MAX_BYTES: String(2 * MB) });
+    ({ config, storage, db, queues, enqueuer } = world);
     ownerId = (await createTestUser(db)).id;
   });
-
-  afterAll(async () => {
-    await enqueuer?.close();
-    await queues?.close();
-    await database?.drop();
-  });
+  afterAll(() => world?.close());
 
   it('stores the blob, records a QUEUED row and enqueues its flow', async () => {
     const body = Buffer.concat([jpegHead, Buffer.alloc(1000, 7)]);

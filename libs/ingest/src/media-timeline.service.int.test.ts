@@ -2,27 +2,12 @@ import { Readable } from 'node:stream';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbClient } from '@fjord/db';
-import {
-  createMediaFlowEnqueuer,
-  closeRedis,
-  createQueues,
-  createRedis,
-  IMAGE_VARIANTS,
-  QueueName,
-  type MediaFlowEnqueuer,
-  type Queues,
-} from '@fjord/queue';
-import { createBlobStore } from '@fjord/storage';
-import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import { closeRedis, createRedis, IMAGE_VARIANTS, QueueName } from '@fjord/queue';
+import { createTestUser, waitFor } from '@fjord/testing';
 import { createIngestService } from './ingest.service';
 import { buildMediaTimeline, formatMediaTimeline } from './media-timeline.service';
+import { createPersonWorld, silentLogger as silent, type PersonWorld } from './test/person-world';
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 const jpeg = Buffer.concat([
   Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]),
   Buffer.alloc(500, 7),
@@ -34,29 +19,23 @@ const jpeg = Buffer.concat([
  * attempt; then the same media once Redis no longer keeps its jobs.
  */
 describe('media timeline (real Postgres and Redis)', () => {
-  const config = testConfig({ JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '10' });
-  let database: TestDatabase;
+  let world: PersonWorld;
+  let config: PersonWorld['config'];
   let db: DbClient;
-  let queues: Queues;
-  let enqueuer: MediaFlowEnqueuer;
+  let queues: PersonWorld['queues'];
+  let enqueuer: PersonWorld['enqueuer'];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    queues = createQueues(config);
-    enqueuer = createMediaFlowEnqueuer({ config, queues });
+    world = await createPersonWorld({ JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '10' });
+    ({ config, db, queues, enqueuer } = world);
   });
-  afterAll(async () => {
-    await enqueuer?.close();
-    await queues?.close();
-    await database?.drop();
-  });
+  afterAll(() => world?.close());
 
   it('orders ingest, each job (wait, run, attempts), the commit, the email and the webhook attempt', async () => {
     const owner = await createTestUser(db);
     const ingest = createIngestService({
       db,
-      storage: createBlobStore(config),
+      storage: world.storage,
       enqueuer,
       config,
       logger: silent,

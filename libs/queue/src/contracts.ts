@@ -165,7 +165,6 @@ export const StreamManifestSchema = z.object({
   rungs: z.array(StreamVideoTrackSchema).min(1),
   audio: StreamAudioTrackSchema.nullable(),
 });
-export type StreamSegment = z.infer<typeof StreamSegmentSchema>;
 export type StreamVideoTrack = z.infer<typeof StreamVideoTrackSchema>;
 export type StreamAudioTrack = z.infer<typeof StreamAudioTrackSchema>;
 export type StreamManifest = z.infer<typeof StreamManifestSchema>;
@@ -226,15 +225,12 @@ export function renditionsOfResult(result: TranscodeJobResult): Omit<TranscodeJo
 }
 
 /** What finalize and notify carry: the media, and the upload's request id for the logs. */
-const MediaStepJobDataSchema = z.object({
+export const MediaStepJobDataSchema = z.object({
   v: z.literal(1),
   mediaId: z.uuid(),
   requestId: z.string().optional(),
   run: MediaRunSchema.optional(),
 });
-
-export const FinalizeJobDataSchema = MediaStepJobDataSchema;
-export type FinalizeJobData = z.infer<typeof FinalizeJobDataSchema>;
 
 export const FinalizeJobResultSchema = z.object({
   mediaId: z.uuid(),
@@ -242,10 +238,6 @@ export const FinalizeJobResultSchema = z.object({
   status: z.enum(['READY', 'FAILED', 'STALE']),
   error: z.string().optional(),
 });
-export type FinalizeJobResult = z.infer<typeof FinalizeJobResultSchema>;
-
-export const NotifyJobDataSchema = MediaStepJobDataSchema;
-export type NotifyJobData = z.infer<typeof NotifyJobDataSchema>;
 
 export const NotifyJobResultSchema = z.object({
   kind: z.enum(['MEDIA_READY', 'MEDIA_FAILED']),
@@ -360,7 +352,6 @@ export const WebhookEventPayloadSchema = z
 export type WebhookEventPayload = z.infer<typeof WebhookEventPayloadSchema>;
 
 export const WebhookJobDataSchema = z.object({ v: z.literal(1), deliveryId: z.uuid() });
-export type WebhookJobData = z.infer<typeof WebhookJobDataSchema>;
 
 /** One job per delivery, so a re-emitted event or a redelivery request never doubles a pending one. */
 export function webhookJobId(deliveryId: string, round = 0): string {

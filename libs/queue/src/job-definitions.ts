@@ -2,10 +2,9 @@ import type { Job, JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '@fjord/config';
 import {
-  FinalizeJobDataSchema,
   FinalizeJobResultSchema,
   JobName,
-  NotifyJobDataSchema,
+  MediaStepJobDataSchema,
   NotifyJobResultSchema,
   QueueName,
   TranscodeJobDataSchema,
@@ -33,8 +32,6 @@ export type JobDefinition<D = unknown, R = unknown, C = unknown> = {
   /** An infrastructure fault on the last attempt re-delays the job instead of failing it (ADR 0013). */
   waitsOutInfrastructure: boolean;
 };
-export type JobDataOf<T> = T extends JobDefinition<infer D, unknown, never> ? D : never;
-export type JobResultOf<T> = T extends JobDefinition<unknown, infer R, never> ? R : never;
 
 type MediaRetryConfig = Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>;
 type WebhookRetryConfig = Pick<Config, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>;
@@ -44,11 +41,12 @@ const RETENTION = {
   removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
 } satisfies JobsOptions;
 
-const mediaRetry = (config: MediaRetryConfig): JobsOptions => ({
-  attempts: config.JOB_ATTEMPTS,
-  backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS },
+const retry = (attempts: number, delay: number): JobsOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay },
   ...RETENTION,
 });
+const mediaRetry = (config: MediaRetryConfig) => retry(config.JOB_ATTEMPTS, config.JOB_BACKOFF_MS);
 
 type Defaults = 'version' | 'classify' | 'waitsOutInfrastructure';
 function defineJob<D, R, C>(def: Omit<JobDefinition<D, R, C>, Defaults> & Partial<JobDefinition<D, R, C>>) {
@@ -70,7 +68,7 @@ export const storyboardVideoJob = defineJob({ ...transcode, name: JobName.storyb
 export const finalizeMediaJob = defineJob({
   queue: QueueName.db,
   name: JobName.finalizeMedia,
-  data: FinalizeJobDataSchema,
+  data: MediaStepJobDataSchema,
   result: FinalizeJobResultSchema,
   options: mediaRetry,
 });
@@ -78,7 +76,7 @@ export const finalizeMediaJob = defineJob({
 export const notifyMediaJob = defineJob({
   queue: QueueName.email,
   name: JobName.notifyMedia,
-  data: NotifyJobDataSchema,
+  data: MediaStepJobDataSchema,
   result: NotifyJobResultSchema,
   options: mediaRetry,
 });
@@ -89,11 +87,7 @@ export const deliverWebhookJob = defineJob({
   data: WebhookJobDataSchema,
   result: z.object({ status: z.enum(['SUCCEEDED', 'SKIPPED']), statusCode: z.number().int().optional() }),
   // The receiver's outage is not ours: its ~23 h budget stays. Our own (Postgres) is waited out.
-  options: (config: WebhookRetryConfig): JobsOptions => ({
-    attempts: config.WEBHOOK_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.WEBHOOK_BACKOFF_MS },
-    ...RETENTION,
-  }),
+  options: (config: WebhookRetryConfig) => retry(config.WEBHOOK_ATTEMPTS, config.WEBHOOK_BACKOFF_MS),
 });
 
 export const sweepStuckMediaJob = defineJob({

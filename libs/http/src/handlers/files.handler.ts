@@ -107,14 +107,8 @@ export function createFilesHandler(deps: FilesHandlerDeps) {
         Vary: 'Cookie, Authorization',
       });
       if (file.downloadName) headers.set('Content-Disposition', contentDisposition(file.downloadName));
-      return storedFileResponse({
-        req,
-        storage: deps.storage,
-        storageKey: file.storageKey,
-        size: stat.size,
-        etag: file.etag,
-        headers,
-      });
+      const { storageKey, etag } = file;
+      return storedFileResponse({ req, storage: deps.storage, storageKey, size: stat.size, etag, headers });
     } catch (err) {
       return toErrorResponse(err, deps.logger);
     }

@@ -2,6 +2,7 @@ import { CreateWebhookBodySchema, isUuid, type IdempotencyStore, type WebhookDel
 import { AppError } from '@fjord/errors';
 import type { WebhookService } from '@fjord/webhooks';
 import { jsonError } from '../http-error';
+import { readLimitedBytes } from '../limited-body';
 import { parseRestInput, type createRestApi } from '../rest-api';
 import { createIdempotent, jsonParts, smallBodyParts } from '../rest-idempotency';
 
@@ -9,17 +10,23 @@ const MAX_JSON_BYTES = 16 * 1024;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 const notFound = () => jsonError('not_found', 'This webhook does not exist or you do not have access to it.');
 
+/** The JSON body, never more than 16 KB read (too_large as soon as it is over). */
 async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > MAX_JSON_BYTES) throw new AppError('too_large', 'The JSON body is larger than 16 KB.');
+  const bytes = await readLimitedBytes(req, MAX_JSON_BYTES, 'The JSON body');
   try {
-    return JSON.parse(text);
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
 }
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+/** An endpoint as REST shows it (the signing secret only ever in the create answer). */
+const toRestWebhook = (e: { id: string; url: string; events: string[]; createdAt: Date }) => ({
+  id: e.id,
+  url: e.url,
+  events: e.events,
+  createdAt: e.createdAt.toISOString(),
+});
 
 /** /api/v1/webhooks… — scope webhooks:manage; every object is looked up within the key owner's own. */
 export function createRestWebhookHandlers(deps: {
@@ -49,16 +56,7 @@ export function createRestWebhookHandlers(deps: {
         async () => {
           const body = parseRestInput(CreateWebhookBodySchema, json);
           const { endpoint, secret } = await webhooks.createEndpoint({ userId: user.id, ...body });
-          return Response.json(
-            {
-              id: endpoint.id,
-              url: endpoint.url,
-              events: endpoint.events,
-              createdAt: endpoint.createdAt.toISOString(),
-              secret,
-            },
-            { status: 201, headers: NO_STORE },
-          );
+          return Response.json({ ...toRestWebhook(endpoint), secret }, { status: 201, headers: NO_STORE });
         },
         secretOnReplay,
       );
@@ -66,12 +64,7 @@ export function createRestWebhookHandlers(deps: {
 
   const listWebhooks = (req: Request) =>
     restApi(req, 'listWebhooks', async ({ user }) => {
-      const items = (await webhooks.listEndpoints(user.id)).map((e) => ({
-        id: e.id,
-        url: e.url,
-        events: e.events,
-        createdAt: e.createdAt.toISOString(),
-      }));
+      const items = (await webhooks.listEndpoints(user.id)).map(toRestWebhook);
       return Response.json({ items }, { headers: NO_STORE });
     });
 
@@ -90,7 +83,7 @@ export function createRestWebhookHandlers(deps: {
         items: rows.map((d) => ({
           ...d,
           createdAt: d.createdAt.toISOString(),
-          deliveredAt: iso(d.deliveredAt),
+          deliveredAt: d.deliveredAt?.toISOString() ?? null,
           log: d.log.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
         })),
       } as WebhookDeliveryList;
