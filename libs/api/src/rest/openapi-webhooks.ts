@@ -29,6 +29,7 @@ export function webhookOperation(op: RestOperation, base: JsonObject, common: Js
         responses: {
           '201': ok(CreatedWebhookSchema, 'Registered; keep the secret to verify Fjord-Signature.'),
           '400': errorResponse('Invalid body, or a URL that resolves to a private/loopback address.'),
+          '413': errorResponse('A body over 16 KB (`too_large`); it is not read past that.'),
           ...common,
         },
       };

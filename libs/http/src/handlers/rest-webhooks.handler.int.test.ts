@@ -68,4 +68,28 @@ describe('/api/v1/webhooks', () => {
       (await create({ url: 'https://93.184.216.34/', events: ['media.ready'], extra: 1 }, auth)).status,
     ).toBe(400);
   });
+
+  it('refuses a body over 16 KB with 413 without reading it to the end', async () => {
+    const { auth } = await h.createUserWithKey({ scopes: ['webhooks:manage'] });
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Bounded so a reader that never stops fails the test instead of hanging it.
+        if (sent >= 64 * 1024 * 1024) return controller.close();
+        sent += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+    });
+    const res = await rest.webhooks.createWebhook(
+      new Request(URL_BASE, {
+        method: 'POST',
+        body: endless,
+        headers: { ...auth, 'content-type': 'application/json' },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_large');
+    expect(sent).toBeLessThan(1024 * 1024);
+  });
 });
