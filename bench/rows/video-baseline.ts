@@ -3,7 +3,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { fitShortSide, posterTimeSeconds, shouldRenderVariant, type VideoInfo } from '@fjord/media';
+import {
+  fitShortSide,
+  posterTimeSeconds,
+  remuxDownloadMp4,
+  renderCmafLadder,
+  renderStoryboard,
+  type VideoInfo,
+} from '@fjord/media';
 import type { VideoVariant } from '@fjord/queue';
 
 const run = promisify(execFile);
@@ -32,9 +39,11 @@ export async function loadBenchClip(seconds: number): Promise<{ path: string; bo
 }
 
 /**
- * The best hand-written ffmpeg for Fjord's outputs: ONE decode of the source feeding every rung through
- * `split` (same scale, x264 preset veryfast, CRFs and AAC bitrates as render-video-variant.service.ts),
- * while the poster and the preview (cheap: they seek) run beside it. ffmpeg picks its own thread counts.
+ * The best hand-written ffmpeg for the outputs Fjord ships today (ADR 0016/0026/0017): ONE decode of the
+ * source feeding every CMAF rung + the one AAC track through `split` (the very command Fjord's ladder runs:
+ * same scale, x264 veryfast, CRF under a VBV cap, 2 s GOPs, fMP4 HLS muxer), then the download MP4 remuxed
+ * from the top rung (no encode), while the poster, the preview and the storyboard (cheap: they seek or
+ * decode key frames only) run beside it. No queue, no storage, no second process per output.
  * Returns wall seconds.
  */
 export async function runSingleDecodeFfmpeg(opts: {
@@ -44,20 +53,8 @@ export async function runSingleDecodeFfmpeg(opts: {
 }): Promise<number> {
   const { input, info } = opts;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fjord-bench-ffmpeg-'));
+  const runOpts = { threads: Math.max(1, os.availableParallelism()), timeoutMs: 600_000 };
   try {
-    const rungs = opts.variants.filter((v) => v.kind === 'rendition' && shouldRenderVariant(info, v));
-    const graph = [`[0:v:0]split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join('')}`];
-    const outputs: string[] = [];
-    rungs.forEach((v, i) => {
-      const size = fitShortSide(info, v.shortSide);
-      graph.push(`[s${i}]scale=${size.width}:${size.height}:flags=bicubic,format=yuv420p[o${i}]`);
-      outputs.push(
-        ...['-map', `[o${i}]`, ...(info.hasAudio ? ['-map', '0:a:0'] : [])],
-        ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(v.crf ?? 23)],
-        ...(info.hasAudio ? ['-c:a', 'aac', '-b:a', `${v.audioKbps ?? 128}k`, '-ac', '2'] : []),
-        ...['-movflags', '+faststart', '-map_metadata', '-1', path.join(dir, `${v.name}.mp4`)],
-      );
-    });
     const seek = posterTimeSeconds(info.durationMs).toFixed(3);
     const side = (v: VideoVariant) => {
       const { width, height } = fitShortSide(info, v.shortSide);
@@ -67,7 +64,10 @@ export async function runSingleDecodeFfmpeg(opts: {
     const preview = opts.variants.find((v) => v.kind === 'preview');
     const start = performance.now();
     await Promise.all([
-      run('ffmpeg', ['-v', 'error', '-y', '-i', input, '-filter_complex', graph.join(';'), ...outputs]),
+      (async () => {
+        const ladder = await renderCmafLadder({ input, info, opts: runOpts, tempRoot: dir });
+        await remuxDownloadMp4({ ladder, durationMs: info.durationMs, opts: runOpts });
+      })(),
       poster &&
         run('ffmpeg', [
           ...['-v', 'error', '-y', '-ss', seek, '-i', input, '-frames:v', '1', '-vf', side(poster)],
@@ -79,6 +79,7 @@ export async function runSingleDecodeFfmpeg(opts: {
           ...['-an', '-vf', `fps=10,${side(preview)}`, '-c:v', 'libwebp_anim', '-loop', '0'],
           ...['-quality', '60', '-f', 'webp', path.join(dir, 'preview.webp')],
         ]),
+      renderStoryboard({ input, info, imageUri: 'storyboard-jpg', opts: runOpts, tempRoot: dir }),
     ]);
     return (performance.now() - start) / 1000;
   } finally {

@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import sharp from 'sharp';
 
 /** A unique account per test, created through the real sign-up form. */
@@ -75,4 +75,15 @@ export async function makeMp4(seconds = 3, width = 640, height = 360): Promise<B
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Presses play on a `<video>` (muted, as autoplay policy wants) and waits until the playhead passes `seconds`. */
+export async function playMutedUntil(video: Locator, seconds: number): Promise<void> {
+  await video.evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 })
+    .toBeGreaterThan(seconds);
 }

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { probeVideo, renderVideoVariant, shouldRenderVariant } from '@fjord/media';
+import { probeVideo, renderVideoVariant } from '@fjord/media';
 import {
   attemptTag,
   findVideoVariant,
   handleJob,
+  isObsoleteVideoVariant,
   runFolder,
   safePublish,
   transcodeVideoJob,
@@ -27,7 +28,10 @@ import {
 
 const PROGRESS_EVENT_EVERY_MS = 500;
 
-/** One video output (a progressive rung, the CMAF ladder, the poster or the preview) of one media; returns metadata only. */
+/**
+ * One video output (the CMAF ladder with its download MP4, the poster or the preview) of one media; returns
+ * metadata only. A per-rung MP4 job queued before ADR 0026 is answered as a skipped child.
+ */
 export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
   const { db, storage, logger } = deps;
   const publish = safePublish(deps.events, logger);
@@ -35,12 +39,13 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
   async function processVideoJob(data: TranscodeJobData, job: Job): Promise<TranscodeJobResult> {
     const { mediaId } = data;
     const variant = findVideoVariant(data.variant);
-    if (!variant) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
+    const isObsolete = !variant && isObsoleteVideoVariant(data.variant);
+    if (!variant && !isObsolete) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
     const { storageKey: original } = await openMedia({ db, publish }, data);
     return withVideoInput(deps, { mediaId, storageKey: original }, async (input, signal) => {
       const info = await probeVideo(input);
       const base = {
-        variant: variant.name,
+        variant: data.variant,
         sourceWidth: info.width,
         sourceHeight: info.height,
         video: sourceOf(info),
@@ -54,9 +59,27 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
           job.updateProgress(Math.round(fraction * 100)).catch(() => undefined);
           if (Date.now() - lastEventAt < PROGRESS_EVENT_EVERY_MS) return;
           lastEventAt = Date.now();
-          void publish({ mediaId, type: 'progress', variant: variant.name });
+          void publish({ mediaId, type: 'progress', variant: data.variant });
         },
       };
+      if (!variant) {
+        // A per-rung MP4 job from before ADR 0026: the flow's ladder child makes the one download MP4.
+        logger.info(
+          { mediaId, variant: data.variant },
+          'obsolete per-rung MP4 job: nothing to render (ADR 0026)',
+        );
+        await job.updateProgress(100);
+        return {
+          ...base,
+          skipped: true,
+          format: 'mp4',
+          mimeType: 'video/mp4',
+          width: info.width,
+          height: info.height,
+          bytes: 0,
+          storageKey: '',
+        };
+      }
       if (variant.kind === 'ladder') {
         const prefix = renditionPrefix(mediaId, variant.name, runFolder(data.run), attemptTag(job));
         const out = await transcodeLadder({
@@ -78,19 +101,6 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
         );
         await publish({ mediaId, type: 'variant-done', variant: variant.name });
         return { ...base, ...out };
-      }
-      if (!shouldRenderVariant(info, variant)) {
-        await job.updateProgress(100);
-        return {
-          ...base,
-          skipped: true,
-          format: 'mp4',
-          mimeType: 'video/mp4',
-          width: info.width,
-          height: info.height,
-          bytes: 0,
-          storageKey: '',
-        };
       }
       const out = await renderVideoVariant({ input, info, variant, tempRoot: deps.tempDir, opts });
       try {

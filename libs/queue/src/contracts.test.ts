@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renditionsOfResult, type TranscodeJobResult } from './contracts';
+import {
+  findVideoVariant,
+  isObsoleteVideoVariant,
+  LEGACY_VIDEO_VARIANT_NAMES,
+  renditionsOfResult,
+  VIDEO_VARIANTS,
+  type TranscodeJobResult,
+} from './contracts';
 
 const sprite: TranscodeJobResult = {
   variant: 'storyboard-jpg',
@@ -34,5 +41,16 @@ describe('renditionsOfResult', () => {
     ]);
     expect(rows[0]).not.toHaveProperty('alsoRendered');
     expect(renditionsOfResult({ ...sprite, skipped: true })).toEqual([]);
+  });
+});
+
+describe('isObsoleteVideoVariant', () => {
+  it('names the per-rung MP4 jobs of flows queued before ADR 0026, and nothing a flow makes now', () => {
+    for (const name of LEGACY_VIDEO_VARIANT_NAMES) {
+      expect(isObsoleteVideoVariant(name)).toBe(true);
+      expect(findVideoVariant(name)).toBeUndefined();
+    }
+    for (const v of VIDEO_VARIANTS) expect(isObsoleteVideoVariant(v.name)).toBe(false);
+    expect(isObsoleteVideoVariant('v480-mp4')).toBe(false);
   });
 });

@@ -72,6 +72,15 @@ export const DOWNLOAD_MP4_RENDITION = 'mp4';
 /** The per-rung progressive MP4 children before ADR 0026: their rows stay valid, no flow makes them now. */
 export const LEGACY_VIDEO_VARIANT_NAMES = ['v360-mp4', 'v720-mp4', 'v1080-mp4'] as const;
 
+/**
+ * A per-rung MP4 job queued before ADR 0026 (a flow still waiting at the upgrade): obsolete, answered as a
+ * skipped child (nothing rendered, no rendition row) so its flow still finalizes; the ladder child of the
+ * same flow makes the download MP4.
+ */
+export function isObsoleteVideoVariant(name: string): boolean {
+  return (LEGACY_VIDEO_VARIANT_NAMES as readonly string[]).includes(name);
+}
+
 export const VIDEO_VARIANTS: readonly VideoVariant[] = [
   // The progressive MP4 is no child of its own: the `cmaf` child remuxes it (DOWNLOAD_MP4_RENDITION).
   { name: 'cmaf', kind: 'ladder', shortSide: 1080, skipUnlessSourceAbove: 0 },
@@ -220,7 +229,13 @@ export function renditionsOfResult(result: TranscodeJobResult): Omit<TranscodeJo
   // An extra file (the ladder's download MP4) is not the ladder: it never carries the stream manifest.
   return [
     main,
-    ...alsoRendered.map((extra) => ({ ...main, durationMs: null, bitrate: null, stream: undefined, ...extra })),
+    ...alsoRendered.map((extra) => ({
+      ...main,
+      durationMs: null,
+      bitrate: null,
+      stream: undefined,
+      ...extra,
+    })),
   ];
 }
 

@@ -7,14 +7,23 @@ import { UsageError } from '../cli-context';
 
 const COMMON = '[--url <Fjord URL>] [--key <API key> | env FJORD_API_KEY]';
 /** Above this, `upload` goes resumable (tus, in chunks) without being asked. */
-/** A video's signed stream URLs and ladder, one line each (nothing for images or before READY). */
+/**
+ * A video's signed stream URLs, ladder, storyboard and caption tracks, one line each (nothing for images or
+ * before READY).
+ */
 export function streamLines(m: Media): string[] {
   if (!m.streams) return [];
   const { hls, dash, expiresAt, rungs } = m.streams;
   const ladder = rungs.map(
     (r) => `${r.name} ${r.width}x${r.height} ${Math.round(r.averageBandwidth / 1000)} kbit/s`,
   );
-  return [`  hls  ${hls}`, `  dash ${dash}`, `  (until ${expiresAt}) ${ladder.join(', ')}`];
+  return [
+    `  hls  ${hls}`,
+    `  dash ${dash}`,
+    `  (until ${expiresAt}) ${ladder.join(', ')}`,
+    ...(m.storyboard ? [`  storyboard ${m.storyboard.vtt}`] : []),
+    ...(m.captions ?? []).map((c) => `  captions ${c.lang} (${c.label}) ${c.url}`),
+  ];
 }
 
 export const RESUMABLE_THRESHOLD_BYTES = 32 * 1024 * 1024;
