@@ -3,6 +3,7 @@ import { UsageError } from './cli-context';
 import { apiKeyCreateHelp, runApiKeyCreate } from './commands/api-key-create.command';
 import { bootstrapHelp, runBootstrap } from './commands/bootstrap.command';
 import { mediaHelp, runMediaCommand } from './commands/media.command';
+import { mediaReprocessHelp, runMediaReprocess } from './commands/media-reprocess.command';
 import { dbMigrateHelp, runDbMigrate } from './commands/db-migrate.command';
 import { runTrace, traceHelp } from './commands/trace.command';
 import { runUserCreate, userCreateHelp } from './commands/user-create.command';
@@ -28,6 +29,8 @@ ${userQuotaHelp}
 ${apiKeyCreateHelp}
 
 ${mediaHelp}
+
+${mediaReprocessHelp}
 
 ${dbMigrateHelp}
 
@@ -64,6 +67,8 @@ async function dispatch(argv: string[]): Promise<void> {
       return wantsHelp ? console.log(userQuotaHelp) : runUserQuota(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
+    case 'media reprocess':
+      return wantsHelp ? console.log(mediaReprocessHelp) : runMediaReprocess(rest);
     case 'db migrate':
       return wantsHelp ? console.log(dbMigrateHelp) : runDbMigrate(rest);
     default:

@@ -20,6 +20,7 @@ export type ApiServices = {
     | 'QUOTA_STORAGE_BYTES'
     | 'QUOTA_UPLOADS_PER_DAY'
     | 'QUOTA_VIDEO_MINUTES_PER_DAY'
+    | 'imagePresets'
   >;
   db: DbClient;
   /** Blobs the API writes itself (caption files); renditions are the workers'. */

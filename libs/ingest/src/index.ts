@@ -51,3 +51,13 @@ export {
   type MediaTimeline,
   type TimelineEntry,
 } from './media-timeline.service';
+export {
+  formatBulkReprocessPreview,
+  measureImageRenderCost,
+  previewBulkReprocess,
+  runBulkReprocess,
+  type BulkReprocessDeps,
+  type BulkReprocessPreview,
+  type BulkReprocessResult,
+  type RenderCostSample,
+} from './bulk-reprocess.service';

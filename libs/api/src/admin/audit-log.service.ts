@@ -3,7 +3,7 @@ import type { DbClient, Prisma } from '@fjord/db';
 export type AuditEntry = {
   actorId: string;
   action: string;
-  targetType: 'job' | 'queue' | 'media' | 'user' | 'api-key' | 'invite';
+  targetType: 'job' | 'queue' | 'media' | 'user' | 'api-key' | 'invite' | 'preset';
   targetId: string;
   meta?: Record<string, unknown>;
 };

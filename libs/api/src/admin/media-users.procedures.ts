@@ -11,7 +11,20 @@ import {
 import { listAllMedia } from './media-admin.service';
 import { listApiKeys, listUsers, revokeAnyApiKey, setUserDisabled, setUserRole } from './users-admin.service';
 import { z } from 'zod';
-import { createQuotaService } from '@fjord/ingest';
+import {
+  createQuotaService,
+  formatBulkReprocessPreview,
+  previewBulkReprocess,
+  runBulkReprocess,
+} from '@fjord/ingest';
+
+const PresetInputSchema = z.object({ preset: z.string().min(1).max(64) });
+const BulkReprocessInputSchema = PresetInputSchema.extend({
+  /** The preview's cutoff: the run takes exactly the images the confirmed preview counted. */
+  before: z.iso.datetime(),
+});
+/** Media a second a console-started bulk reprocess queues (the CLI's --rate default). */
+const CONSOLE_REPROCESS_RATE = 5;
 
 /** An override: a number (0 = unlimited), null = back to the config default, absent = unchanged. */
 const quotaOverride = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional();
@@ -36,6 +49,33 @@ export const mediaAdminProcedures = {
       meta: result,
     });
     return result;
+  }),
+
+  /** "N images, ~X CPU-minutes" for a preset's bulk reprocess (docs/adr/0027); changes nothing. */
+  reprocessPreview: adminProcedure.input(PresetInputSchema).query(async ({ ctx, input }) => {
+    const { db, queues, config } = ctx.services;
+    const preview = await previewBulkReprocess({ db, queues, presets: config.imagePresets }, input);
+    const { sample: _sample, ...rest } = preview;
+    return { ...rest, before: preview.before.toISOString(), text: formatBulkReprocessPreview(preview) };
+  }),
+
+  /** The confirmed preview: queued in the background at a bounded rate, audited with its count. */
+  bulkReprocess: adminProcedure.input(BulkReprocessInputSchema).mutation(async ({ ctx, input }) => {
+    const { db, queues, config, reprocessMedia } = ctx.services;
+    const deps = { db, queues, presets: config.imagePresets, reprocessMedia };
+    const before = new Date(input.before);
+    const { images } = await previewBulkReprocess(deps, { preset: input.preset, before });
+    await ctx.audit({
+      action: 'media.bulk-reprocess',
+      targetType: 'preset',
+      targetId: input.preset,
+      meta: { images, before: input.before },
+    });
+    // Resumable by its cutoff (the CLI's --before), so a web restart mid-run loses nothing.
+    void runBulkReprocess(deps, { preset: input.preset, before, ratePerSecond: CONSOLE_REPROCESS_RATE }).catch(
+      () => undefined,
+    );
+    return { images, before: input.before };
   }),
 
   deleteMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {

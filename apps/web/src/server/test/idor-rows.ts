@@ -77,6 +77,8 @@ function procedureRows(w: IdorWorld): Row[] {
     'admin.media': () => ({ ownerEmail: 'user' }),
     'admin.reprocessMedia': () => ({ id: w.mediaId }),
     'admin.deleteMedia': () => ({ id: w.mediaId }),
+    'admin.reprocessPreview': () => ({ preset: 'card' }),
+    'admin.bulkReprocess': () => ({ preset: 'card', before: '2000-01-01T00:00:00.000Z' }),
     'admin.users': () => ({}),
     'admin.setRole': () => ({ id: w.stranger.id, role: 'ADMIN' }),
     'admin.setDisabled': () => ({ id: w.owner.id, isDisabled: true }),

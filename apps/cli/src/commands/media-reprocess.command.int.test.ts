@@ -1,0 +1,102 @@
+import { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPersonWorld, type PersonWorld } from '@fjord/ingest/testing';
+import { closeRedis, createRedis, JobName, mediaJobId, QueueName } from '@fjord/queue';
+import { createReadyMedia, createTestUser, waitFor } from '@fjord/testing';
+import { runCli } from '../test/run-cli';
+
+let world: PersonWorld;
+beforeAll(async () => {
+  world = await createPersonWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('fjord media reprocess --preset', () => {
+  it('previews "N images, ~X CPU-minutes" from measured jobs, asks for --yes, then queues each once', async () => {
+    const { config, db, queues } = world;
+    const env = {
+      DATABASE_URL: world.database.url,
+      REDIS_URL: config.REDIS_URL,
+      QUEUE_PREFIX: config.QUEUE_PREFIX,
+      FJORD_DATA_DIR: config.dataDir,
+    };
+    const user = await createTestUser(db);
+    const past = new Date(Date.now() - 60_000);
+    const image = { ownerId: user.id, width: 4000, height: 3000, finishedAt: past };
+    const images = [
+      await createReadyMedia(db, image),
+      await createReadyMedia(db, image),
+      await createReadyMedia(db, image),
+    ];
+    const video = await createReadyMedia(db, { ...image, kind: 'VIDEO', mimeType: 'video/mp4' });
+    await createReadyMedia(db, { ...image, status: 'FAILED' });
+
+    const none = await runCli(['media', 'reprocess', '--preset', 'card', '--dry-run'], env);
+    expect(none.output).toContain('Preset card: 3 images (9 jobs, 36.0 MP), cost unknown');
+    expect(none.code).toBe(0);
+
+    // One finished image job, timed by BullMQ itself, is what the estimate is measured from.
+    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    const connection = createRedis(config, 'worker', silent);
+    const worker = new Worker(
+      QueueName.transcode,
+      async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        const file = { variant: 'thumb-webp', format: 'webp', mimeType: 'image/webp', bytes: 9 };
+        const size = { width: 320, height: 160, storageKey: 'k', sourceWidth: 2000, sourceHeight: 1000 };
+        return { ...file, ...size };
+      },
+      { connection, prefix: config.QUEUE_PREFIX },
+    );
+    const measured = await queues.transcode.add(JobName.transcodeImage, { v: 1 });
+    const done = await waitFor(
+      async () => {
+        const job = await queues.transcode.getJob(measured.id!);
+        return job?.finishedOn ? job : undefined;
+      },
+      { timeoutMs: 15_000, message: 'the measured job' },
+    ).finally(async () => {
+      await worker.close();
+      await closeRedis(connection);
+    });
+    const msPerMp = (done.finishedOn! - done.processedOn!) / 2;
+    const minutes = ((msPerMp * 36 * 3) / 60_000).toFixed(1);
+
+    const preview = await runCli(['media', 'reprocess', '--preset', 'card', '--dry-run'], env);
+    expect(preview.output).toContain(
+      `Preset card: 3 images (9 jobs, 36.0 MP), ~${minutes} CPU-minutes (${Math.round(msPerMp)} ms per MP per job, measured over 1 recent jobs)`,
+    );
+    expect(preview.code).toBe(0);
+
+    const refused = await runCli(['media', 'reprocess', '--preset', 'card'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('--yes');
+    expect(await db.media.count({ where: { status: 'READY', kind: 'IMAGE' } })).toBe(3);
+
+    const unknown = await runCli(['media', 'reprocess', '--preset', 'nope', '--dry-run'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain('There is no preset "nope"');
+
+    const run = await runCli(['media', 'reprocess', '--preset', 'card', '--yes', '--rate', '50'], env);
+    expect(run.output).toContain('Queued 3 images for reprocessing; 0 skipped');
+    expect(run.code).toBe(0);
+    const before = /--before (\S+)/.exec(run.output)![1]!;
+    for (const m of images) {
+      const row = await db.media.findUniqueOrThrow({ where: { id: m.id } });
+      expect(row).toMatchObject({ status: 'QUEUED', run: m.run + 1 });
+      expect(await queues.email.getJob(mediaJobId(m.id, 'notify'))).toBeDefined();
+    }
+    expect((await db.media.findUniqueOrThrow({ where: { id: video.id } })).status).toBe('READY');
+
+    // Resuming with the cutoff it printed: nothing is left, nothing is queued twice.
+    const again = await runCli(
+      ['media', 'reprocess', '--preset', 'card', '--yes', '--before', before],
+      env,
+    );
+    expect(again.output).toContain('Preset card: 0 images');
+    expect(again.output).toContain('Queued 0 images');
+    expect(again.code).toBe(0);
+  }, 120_000);
+});

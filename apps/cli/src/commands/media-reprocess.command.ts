@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { getConfig } from '@fjord/config';
+import {
+  createMediaReprocessing,
+  formatBulkReprocessPreview,
+  previewBulkReprocess,
+  runBulkReprocess,
+} from '@fjord/ingest';
+import { createMediaFlowEnqueuer, createQueueAdmin, createQueues } from '@fjord/queue';
+import { requireOption, UsageError, withDb } from '../cli-context';
+
+export const mediaReprocessHelp = `fjord media reprocess --preset <name> (--dry-run | --yes) [--rate N] [--before <ISO time>]
+  After a preset changed: reprocesses every READY image (the whole image flow) at most N a second
+  (default 5), each at its owner's fair-share priority. --dry-run prints "N images, ~X CPU-minutes"
+  (measured from recent image jobs) and changes nothing. A run that was cut off resumes with the
+  --before it printed (docs/adr/0027).`;
+
+export async function runMediaReprocess(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      preset: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean' },
+      rate: { type: 'string' },
+      before: { type: 'string' },
+    },
+    strict: true,
+  });
+  const preset = requireOption(values, 'preset');
+  const rate = values.rate === undefined ? 5 : Number(values.rate);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000) {
+    throw new UsageError('--rate takes a number of media per second, above 0 and at most 1000.');
+  }
+  const before = values.before === undefined ? new Date() : new Date(values.before);
+  if (Number.isNaN(before.getTime())) {
+    throw new UsageError(`--before ${values.before} is not a time: use ISO 8601, e.g. 2026-12-02T12:00:00Z.`);
+  }
+  const config = getConfig();
+  const queues = createQueues(config);
+  const enqueuer = createMediaFlowEnqueuer({ config, queues });
+  try {
+    await withDb(async (db) => {
+      const presets = config.imagePresets;
+      const preview = await previewBulkReprocess({ db, queues, presets }, { preset, before });
+      console.log(`Preset ${preset}: ${formatBulkReprocessPreview(preview)}.`);
+      if (values['dry-run']) return;
+      if (!values.yes) throw new UsageError('Add --yes to reprocess them (or --dry-run to only look).');
+      const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+      const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
+      console.log(`Reprocessing at most ${rate} a second; to resume: --before ${before.toISOString()}`);
+      const result = await runBulkReprocess(
+        { db, queues, presets, reprocessMedia },
+        { preset, before, ratePerSecond: rate },
+      );
+      console.log(`Queued ${result.queued} images for reprocessing; ${result.skipped} skipped (in flight).`);
+    });
+  } finally {
+    await enqueuer.close();
+    await queues.close();
+  }
+}
