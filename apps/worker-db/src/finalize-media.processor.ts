@@ -1,4 +1,4 @@
-import { transitionMedia, type DbClient } from '@fjord/db';
+import { countVideoMinutes, transitionMedia, type DbClient } from '@fjord/db';
 import {
   appendJobLog,
   assertJobLockHeld,
@@ -137,6 +137,10 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const commitSpan = { kind: SpanKind.INTERNAL, attributes: { 'fjord.media.id': mediaId } };
     const isReady = await withSpan('finalize commit', commitSpan, () =>
       db.$transaction(async (tx) => {
+        const before = video
+          ? await tx.media.findUnique({ where: { id: mediaId }, select: { durationMs: true } })
+          : null;
+        const uncounted = before?.durationMs === null;
         const ready = await transitionMedia(
           tx,
           mediaId,
@@ -159,6 +163,8 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
         );
         // Deleted, finished, or replaced by another run meanwhile: this run's set is not the media's.
         if (!ready) return false;
+        // Today's video minutes (ADR 0021): counted once per media, in the commit that records them.
+        if (video && uncounted) await countVideoMinutes(tx, mediaId, video.durationMs);
         await tx.rendition.deleteMany({
           where: { mediaId, name: { notIn: rendered.map((r) => r.variant) } },
         });

@@ -3,4 +3,5 @@ export * from './generated/prisma/enums';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/models';
 // Migrations read files from disk: they live behind '@fjord/db/migrate' so the web bundle never traces them.
+export { countVideoMinutes } from './video-minutes';
 export { MEDIA_TRANSITIONS, canTransitionMedia, transitionMedia, type MediaTransition } from './media-status';

@@ -1,11 +1,21 @@
 import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbClient } from '@fjord/db';
+import { countVideoMinutes, type DbClient } from '@fjord/db';
 import { httpStatusForCode, isAppError } from '@fjord/errors';
-import { createMediaFlowEnqueuer, createQueues, type MediaFlowEnqueuer, type Queues } from '@fjord/queue';
+import {
+  createMediaEventPublisher,
+  createMediaFlowEnqueuer,
+  createQueueAdmin,
+  createQueues,
+  type MediaEventPublisher,
+  type MediaFlowEnqueuer,
+  type QueueAdmin,
+  type Queues,
+} from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
+import { createMediaDeletion } from './delete-media.service';
 import { createIngestService, type IngestService } from './ingest.service';
 
 const silent = {
@@ -44,6 +54,9 @@ describe('upload quotas (real Postgres; guarded updates under concurrency)', () 
   let queues: Queues;
   let enqueuer: MediaFlowEnqueuer;
   let ingest: IngestService;
+  let queueAdmin: QueueAdmin;
+  let events: MediaEventPublisher;
+  let deleteMedia: ReturnType<typeof createMediaDeletion>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -51,8 +64,12 @@ describe('upload quotas (real Postgres; guarded updates under concurrency)', () 
     queues = createQueues(config);
     enqueuer = createMediaFlowEnqueuer({ config, queues });
     ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
+    queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+    events = createMediaEventPublisher(config);
+    deleteMedia = createMediaDeletion({ db, storage, events, queueAdmin, queues, config, logger: silent });
   });
   afterAll(async () => {
+    await Promise.allSettled([queueAdmin?.close(), events?.close()]);
     await enqueuer?.close();
     await queues?.close();
     await database?.drop();
@@ -130,34 +147,59 @@ describe('upload quotas (real Postgres; guarded updates under concurrency)', () 
     );
   });
 
-  it('video minutes per day: once today’s probed minutes reach the limit, the next video is 429 (images still pass)', async () => {
-    const user = await createTestUser(db);
-    await db.user.update({ where: { id: user.id }, data: { quotaVideoMinutesPerDay: 2 } });
-    await db.media.create({
-      data: {
-        ownerId: user.id,
-        kind: 'VIDEO',
-        status: 'READY',
-        originalName: 'long.mp4',
-        mimeType: 'video/mp4',
-        sizeBytes: 0n,
-        storageKey: 'x',
-        sha256: '0'.repeat(64),
-        durationMs: 150_000,
-      },
+  /** A video as finalize records it: uploaded, then its probed duration counted (countVideoMinutes). */
+  async function probedVideo(ownerId: string, durationMs: number): Promise<string> {
+    const { id } = await ingest.ingestUpload({
+      ownerId,
+      filename: 'long.mp4',
+      body: Readable.from([Buffer.concat([mp4Head, Buffer.alloc(2_000)])]),
     });
-    const video = await outcome(
+    await db.$transaction(async (tx) => {
+      await countVideoMinutes(tx, id, durationMs);
+      await tx.media.update({ where: { id }, data: { durationMs } });
+    });
+    return id;
+  }
+  const nextVideo = (ownerId: string) =>
+    outcome(
       ingest.ingestUpload({
-        ownerId: user.id,
+        ownerId,
         filename: 'next.mp4',
         body: Readable.from([Buffer.concat([mp4Head, Buffer.alloc(2_000)])]),
       }),
     );
-    expect(video).toBe('429 daily_quota_exceeded');
+
+  it('video minutes per day: once today’s probed minutes reach the limit, the next video is 429 (images still pass)', async () => {
+    const user = await createTestUser(db);
+    await db.user.update({ where: { id: user.id }, data: { quotaVideoMinutesPerDay: 2 } });
+    await probedVideo(user.id, 150_000);
+    expect(await nextVideo(user.id)).toBe('429 daily_quota_exceeded');
     const image = await outcome(
       ingest.ingestUpload({ ownerId: user.id, filename: 'ok.jpg', body: Readable.from([jpeg(500)]) }),
     );
     expect(image).toBe('ok');
+  });
+
+  it('video minutes are a per-day counter: upload → delete → upload over the cap is still 429', async () => {
+    const user = await createTestUser(db);
+    await db.user.update({ where: { id: user.id }, data: { quotaVideoMinutesPerDay: 2 } });
+    const first = await probedVideo(user.id, 150_000);
+    expect(await deleteMedia(first)).toMatchObject({ deleted: true });
+    expect(await db.media.count({ where: { ownerId: user.id } })).toBe(0);
+    const err = await ingest
+      .ingestUpload({
+        ownerId: user.id,
+        filename: 'again.mp4',
+        body: Readable.from([Buffer.concat([mp4Head, Buffer.alloc(2_000)])]),
+      })
+      .catch((e: unknown) => e);
+    expect(isAppError(err) && `${httpStatusForCode(err.code)} ${err.code}`).toBe('429 daily_quota_exceeded');
+    expect((err as Error).message).toBe(
+      'You have uploaded 2.5 minutes of video today, your daily limit of 2 minutes. Nothing was kept; your daily allowance starts again at 00:00 UTC.',
+    );
+    // The refusal gave nothing away and kept nothing: today's upload count is the first video's only.
+    const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { uploadsToday: true } });
+    expect(row.uploadsToday).toBe(1);
   });
 
   it('the config default applies without an override, and 0 means unlimited', async () => {

@@ -50,14 +50,13 @@ export function createQuotaService(deps: { db: DbClient; config: QuotaConfig; no
         storageBytesUsed: true,
         uploadsDay: true,
         uploadsToday: true,
+        videoDay: true,
+        videoMsToday: true,
       },
     });
     if (!user) return null;
-    const { day, start } = utcDay(now());
-    const video = await db.media.aggregate({
-      where: { ownerId: userId, kind: 'VIDEO', createdAt: { gte: start } },
-      _sum: { durationMs: true },
-    });
+    const { day } = utcDay(now());
+    const videoMs = user.videoDay?.toISOString().slice(0, 10) === day ? Number(user.videoMsToday) : 0;
     const overrides: QuotaOverrides = {
       storageBytes: user.quotaStorageBytes === null ? null : Number(user.quotaStorageBytes),
       uploadsPerDay: user.quotaUploadsPerDay,
@@ -73,16 +72,23 @@ export function createQuotaService(deps: { db: DbClient; config: QuotaConfig; no
       usage: {
         storageBytes: Number(user.storageBytesUsed),
         uploadsToday: user.uploadsDay?.toISOString().slice(0, 10) === day ? user.uploadsToday : 0,
-        videoMinutesToday: Math.round(((video._sum.durationMs ?? 0) / 60_000) * 10) / 10,
+        videoMinutesToday: Math.round((videoMs / 60_000) * 10) / 10,
       },
     };
   }
 
   /** Why a reservation was refused, in words a person understands (413 storage, 429 daily limits). */
-  async function refusal(userId: string, name: string, bytes: number): Promise<AppError> {
+  async function refusal(userId: string, name: string, bytes: number, video = false): Promise<AppError> {
     const r = await report(userId);
     if (!r) return new AppError('forbidden', 'This account no longer exists.');
     const { limits, usage } = r;
+    if (video && limits.videoMinutesPerDay > 0 && usage.videoMinutesToday >= limits.videoMinutesPerDay) {
+      return new AppError(
+        'daily_quota_exceeded',
+        `You have uploaded ${usage.videoMinutesToday} minutes of video today, your daily limit of ${limits.videoMinutesPerDay} minutes. ${TOMORROW}`,
+        { limitMinutes: limits.videoMinutesPerDay, usedMinutes: usage.videoMinutesToday },
+      );
+    }
     if (limits.uploadsPerDay > 0 && usage.uploadsToday >= limits.uploadsPerDay) {
       return new AppError(
         'daily_quota_exceeded',
@@ -112,11 +118,13 @@ export function createQuotaService(deps: { db: DbClient; config: QuotaConfig; no
     userId: string,
     bytes: number,
     uploads: number,
+    video = false,
   ): Promise<{ freeBytes: number | null; usedBytes: number; limitBytes: number } | null> {
     const { day } = utcDay(now());
     const b = BigInt(bytes);
     const storage = BigInt(config.QUOTA_STORAGE_BYTES);
     const perDay = config.QUOTA_UPLOADS_PER_DAY;
+    const minutes = config.QUOTA_VIDEO_MINUTES_PER_DAY;
     const rows = await db.$queryRaw<{ limit: bigint; used: bigint }[]>`
       UPDATE "User" SET
         "storageBytesUsed" = GREATEST(0, "storageBytesUsed" + ${b}::bigint),
@@ -129,6 +137,9 @@ export function createQuotaService(deps: { db: DbClient; config: QuotaConfig; no
         AND (${uploads}::int <= 0 OR COALESCE("quotaUploadsPerDay", ${perDay}::int) = 0
              OR (CASE WHEN "uploadsDay" = ${day}::date THEN "uploadsToday" ELSE 0 END) + ${uploads}::int
                 <= COALESCE("quotaUploadsPerDay", ${perDay}::int))
+        AND (NOT ${video}::boolean OR COALESCE("quotaVideoMinutesPerDay", ${minutes}::int) = 0
+             OR (CASE WHEN "videoDay" = ${day}::date THEN "videoMsToday" ELSE 0 END)
+                < COALESCE("quotaVideoMinutesPerDay", ${minutes}::int)::bigint * 60000)
       RETURNING COALESCE("quotaStorageBytes", ${storage}::bigint) AS "limit", "storageBytesUsed" AS "used"`;
     const row = rows[0];
     if (!row) return null;
@@ -141,8 +152,9 @@ export function createQuotaService(deps: { db: DbClient; config: QuotaConfig; no
     report,
 
     /**
-     * Before any byte is stored: today's video minutes (a video only), then one upload and the declared
-     * size (0 when unknown) reserved. Throws quota_exceeded (413) or daily_quota_exceeded (429).
+     * Before any byte is stored, in one guarded update: one upload and the declared size (0 when unknown)
+     * reserved, and for a video today's minutes (a counter deletions never lower) still under the limit.
+     * Throws quota_exceeded (413) or daily_quota_exceeded (429).
      */
     async reserve(input: {
       userId: string;
@@ -150,20 +162,10 @@ export function createQuotaService(deps: { db: DbClient; config: QuotaConfig; no
       kind: 'IMAGE' | 'VIDEO';
       declaredBytes?: number;
     }): Promise<Reservation & { freeBytes: number | null; usedBytes: number; limitBytes: number }> {
-      if (input.kind === 'VIDEO') {
-        const r = await report(input.userId);
-        const limit = r?.limits.videoMinutesPerDay ?? 0;
-        if (r && limit > 0 && r.usage.videoMinutesToday >= limit) {
-          throw new AppError(
-            'daily_quota_exceeded',
-            `You have uploaded ${r.usage.videoMinutesToday} minutes of video today, your daily limit of ${limit} minutes. ${TOMORROW}`,
-            { limitMinutes: limit, usedMinutes: r.usage.videoMinutesToday },
-          );
-        }
-      }
       const bytes = input.declaredBytes ?? 0;
-      const applied = await apply(input.userId, bytes, 1);
-      if (!applied) throw await refusal(input.userId, input.name, bytes);
+      const video = input.kind === 'VIDEO';
+      const applied = await apply(input.userId, bytes, 1, video);
+      if (!applied) throw await refusal(input.userId, input.name, bytes, video);
       const reservation = { bytes, uploads: 1, ...applied };
       // A size not announced is capped while it streams; with no room at all, refuse before the first byte.
       if (applied.freeBytes !== null && applied.freeBytes <= 0 && bytes === 0) {
