@@ -7,6 +7,7 @@ export {
   mediaEventsChannel,
   finishedUploadKey,
   rateLimitKey,
+  imageRenderLockKey,
   authThrottleKey,
   type AuthThrottleScope,
   redisKey,
@@ -61,6 +62,7 @@ export {
   type HostStats,
 } from './host-stats.service';
 export { startQueueSampler, type QueueSampler } from './queue-sampler';
+export { holdLease, releaseLease } from './redis-lease';
 export { jobRunMs, jobWaitMs } from './job-timing';
 export { UnrecoverableError, type Job } from 'bullmq';
 export * from './admin';

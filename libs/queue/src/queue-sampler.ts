@@ -6,12 +6,8 @@ import { JOB_STATES } from './admin/queue-admin.types';
 import { QueueName } from './contracts';
 import type { QueueLogger } from './logger';
 import { redisKey } from './redis-keys';
+import { holdLease, releaseLease } from './redis-lease';
 
-/** Renews the lease if we hold it, else takes it when free: one round trip per tick per process. */
-const LEASE_SCRIPT = `
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0`;
 
 export type QueueSampler = { tick(): Promise<boolean>; stop(): Promise<void> };
 
@@ -48,8 +44,8 @@ export function startQueueSampler(deps: {
     if (isRunning) return isLeader;
     isRunning = true;
     try {
-      const held = await deps.connection.eval(LEASE_SCRIPT, 1, key, deps.owner, String(deps.everyMs * 3));
-      isLeader = held === 1;
+      // One round trip per tick per process: renewed if held, taken when free.
+      isLeader = await holdLease(deps.connection, key, deps.owner, deps.everyMs * 3);
       if (!isLeader) {
         metrics.queueJobs.reset();
         metrics.queueWorkers.reset();
@@ -85,8 +81,7 @@ export function startQueueSampler(deps: {
       clearInterval(timer);
       if (isLeader) {
         // Hand over at once rather than after the lease runs out.
-        const release = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
-        await deps.connection.eval(release, 1, key, deps.owner).catch(() => undefined);
+        await releaseLease(deps.connection, key, deps.owner).catch(() => undefined);
         isLeader = false;
         metrics.queueSampler.set(0);
       }

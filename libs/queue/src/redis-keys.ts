@@ -21,6 +21,11 @@ export function finishedUploadKey(prefix: string, uploadId: string): string {
   return redisKey(prefix, 'tus', 'finished', uploadId);
 }
 
+/** The cross-process render lease of one /img cache key (libs/http image transforms, ADR 0020). */
+export function imageRenderLockKey(prefix: string, cacheKey: string): string {
+  return redisKey(prefix, 'img-render', cacheKey);
+}
+
 /** The token bucket of one API key (libs/api rate limiter). */
 export function rateLimitKey(prefix: string, subject: string): string {
   return redisKey(prefix, 'ratelimit', subject);

@@ -304,6 +304,24 @@ describe('the transform cache', () => {
     expect(renders).toBe(before + 1);
   });
 
+  it('renders concurrent misses once across two replicas (independent gates, one Redis lease)', async () => {
+    // Two handlers = two web replicas: each has its own render gate and single-flight map; only the
+    // Redis lease and the cache rows are shared.
+    const replicas = [handlerWith(), handlerWith()];
+    const url = signed('w:334,f:webp', photoId);
+    const before = renders;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => get(url, {}, replicas[i % 2])),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const bodies = await Promise.all(results.map(bytesOf));
+    expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);
+    expect(renders).toBe(before + 1);
+    // The lease is given back after the store.
+    const leases = await h.services.queues.connection.keys(`${h.config.QUEUE_PREFIX}:img-render:*`);
+    expect(leases).toEqual([]);
+  });
+
   it('evicts the least recently used entries past the size cap', async () => {
     const id = await storeImage(await createPhotoLikeJpeg({ width: 800, height: 600 }));
     const probe = await bytesOf(await get(signed('w:400,f:jpeg,q:80', id)));

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isUuid } from '@fjord/api';
 import { isValidImageSignature } from '@fjord/auth';
 import type { Config } from '@fjord/config';
@@ -6,6 +7,7 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import { isMediaProcessingError, transformImage, type ImageOutputFormat } from '@fjord/media';
 import type { Logger } from '@fjord/observability';
+import { holdLease, imageRenderLockKey, releaseLease } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import { matchesIfNoneMatch } from '../byte-range';
 import { jsonError, toErrorResponse } from '../http-error';
@@ -23,6 +25,7 @@ export type ImageTransformConfig = Pick<
   | 'AVIF_EFFORT'
   | 'imageTransformConcurrency'
   | 'imagePresets'
+  | 'QUEUE_PREFIX'
 >;
 
 export type ImageTransformDeps = {
@@ -31,11 +34,19 @@ export type ImageTransformDeps = {
   config: ImageTransformConfig;
   urlSigningSecret: string;
   logger: Pick<Logger, 'warn' | 'error'>;
+  /** Redis, for the render lease that makes concurrent misses of one key render once across replicas. */
+  queues: { connection: Parameters<typeof holdLease>[0] };
   /** The renderer (tests wrap the real one to count renders). */
   render?: typeof transformImage;
   now?: () => Date;
 };
 export type ImageParams = { signature: string; options: string; mediaId: string };
+
+/** The render lease: renewed every third of it while the holder renders, so only a dead holder loses it. */
+const RENDER_LEASE_MS = 30_000;
+/** A replica waiting for another's render looks for the cache row this often, and gives up after. */
+const RENDER_POLL_MS = 100;
+const RENDER_WAIT_MS = 60_000;
 
 const NOT_FOUND = 'This image does not exist, is not ready, or was deleted.';
 const EXT: Record<ImageOutputFormat, string> = { avif: 'avif', webp: 'webp', jpeg: 'jpg', png: 'png' };
@@ -98,6 +109,46 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     });
   }
 
+  /**
+   * Render-once across processes: the replica that takes the key's Redis lease renders (in a slot of its
+   * own gate) and stores; the others poll the cache until the row appears, and take the lease themselves
+   * if it is freed without one (the holder failed or died: the lease runs out). Redis away: render here —
+   * the lease saves CPU, the answer does not depend on it.
+   */
+  async function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<CachedImage | null> {
+    const redis = deps.queues.connection;
+    const lockKey = imageRenderLockKey(config.QUEUE_PREFIX, opts.key);
+    const owner = randomUUID();
+    const giveUpAt = Date.now() + RENDER_WAIT_MS;
+    for (;;) {
+      const held = await holdLease(redis, lockKey, owner, RENDER_LEASE_MS).catch((err: unknown) => {
+        deps.logger.warn({ err }, 'image render lease unavailable; rendering without it');
+        return undefined;
+      });
+      if (held === undefined) return gate.limit(() => renderOnce(opts));
+      if (held) {
+        const renew = setInterval(() => {
+          void holdLease(redis, lockKey, owner, RENDER_LEASE_MS).catch(() => undefined);
+        }, RENDER_LEASE_MS / 3);
+        renew.unref();
+        try {
+          return await gate.limit(() => renderOnce(opts));
+        } finally {
+          clearInterval(renew);
+          await releaseLease(redis, lockKey, owner).catch(() => undefined);
+        }
+      }
+      await sleep(RENDER_POLL_MS);
+      const cached = await cache.find(opts.key);
+      if (cached) return cached;
+      if (Date.now() > giveUpAt) {
+        throw new AppError('unavailable', 'This image is still being rendered; retry in a moment.', {
+          retryAfterSeconds: 1,
+        });
+      }
+    }
+  }
+
   async function handle(req: Request, params: ImageParams): Promise<Response> {
     const isSigned = isValidImageSignature({ secret: deps.urlSigningSecret, ...params });
     if (!isSigned) {
@@ -139,7 +190,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     }
     const image =
       (await cache.find(key)) ??
-      (await gate.run(key, () => renderOnce({ key, media, spec: specFor(resolved, format) })));
+      (await gate.flight(key, () => renderAcrossProcesses({ key, media, spec: specFor(resolved, format) })));
     if (!image) return jsonError('not_found', NOT_FOUND);
     headers.set('Content-Type', image.mimeType);
     return storedFileResponse({

@@ -29,21 +29,29 @@ export function createRenderGate(opts: { concurrency: number; queue: number; ret
     else running--;
   }
 
+  /** Runs `work` in a render slot (or waits for one, or is refused past the queue). */
+  async function limit<T>(work: () => Promise<T>): Promise<T> {
+    await acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /** Calls for a key while one is running share its result (no slot is taken by this alone). */
+  function flight<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const existing = inFlight.get(key);
+    if (existing) return existing as Promise<T>;
+    const promise = work().finally(() => inFlight.delete(key));
+    inFlight.set(key, promise);
+    return promise;
+  }
+
   return {
-    run<T>(key: string, render: () => Promise<T>): Promise<T> {
-      const existing = inFlight.get(key);
-      if (existing) return existing as Promise<T>;
-      const promise = (async () => {
-        await acquire();
-        try {
-          return await render();
-        } finally {
-          release();
-        }
-      })().finally(() => inFlight.delete(key));
-      inFlight.set(key, promise);
-      return promise;
-    },
+    run: <T>(key: string, render: () => Promise<T>): Promise<T> => flight(key, () => limit(render)),
+    flight,
+    limit,
     stats: () => ({ running, waiting: waiting.length, keys: inFlight.size }),
   };
 }
