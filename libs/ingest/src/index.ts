@@ -50,4 +50,5 @@ export {
   formatMediaTimeline,
   type MediaTimeline,
   type TimelineEntry,
+  type TimelineRow,
 } from './media-timeline.service';
