@@ -17,7 +17,7 @@ export function MediaTimeline({ mediaId }: { mediaId: string }) {
   if (!t) return <p className="muted">{timeline.error?.message ?? '…'}</p>;
   return (
     <div className="table-wrap">
-      <table className="table" data-testid="media-timeline">
+      <table className="table">
         <caption>
           Run {t.run} · {t.status} · same as <code>npm run fjord -- trace {t.mediaId}</code>
         </caption>
