@@ -67,6 +67,16 @@ test('an admin finds a failed job, reads its stacktrace, fixes the cause, retrie
   await expect(flow).toContainText(`media.${mediaId}.transcode.w1280-webp`);
   await expect(flow.locator('.flow-node--completed')).toHaveCount(5);
 
+  // The same page shows the media's timeline, the one `npm run fjord -- trace <mediaId>` prints.
+  const timeline = page.getByRole('table', { name: /npm run fjord -- trace/ });
+  await expect(timeline).toContainText(`fjord -- trace ${mediaId}`);
+  await expect(timeline.getByRole('caption')).toContainText('READY');
+  const step = (name: string) =>
+    timeline.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await expect(step('ingest')).toContainText('+0.000 s');
+  await expect(step('transcode w1280-webp')).toContainText(/waited \d+ ms, 1 attempt, done/);
+  await expect(step('commit')).toContainText('READY');
+
   await page.goto('/admin/audit');
   await expect(
     page.getByRole('row').filter({ hasText: `media.${mediaId}.transcode.w1280-webp` }),

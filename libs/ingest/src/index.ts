@@ -50,6 +50,7 @@ export {
   formatMediaTimeline,
   type MediaTimeline,
   type TimelineEntry,
+  type TimelineRow,
 } from './media-timeline.service';
 export {
   formatBulkReprocessPreview,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Config } from '@fjord/config';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
-import { getMetrics, SpanKind, withSpan } from '@fjord/observability';
+import { currentTraceCarrier, getMetrics, SpanKind, withSpan } from '@fjord/observability';
 import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
 import { originalKey, type BlobStore } from '@fjord/storage';
 import { ownerFlowPriority } from './fair-priority';
@@ -181,6 +181,8 @@ export function createIngestService(deps: IngestDeps): IngestService {
           variantsTotal: variants.length,
           run: FIRST_RUN,
           queuedAt: new Date(),
+          // The request's trace: a re-drive or reprocess of this media continues it (ADR 0022).
+          ...currentTraceCarrier(),
         },
         select: { id: true },
       });

@@ -123,6 +123,9 @@ describe('media timeline (real Postgres and Redis)', () => {
     expect(timeline).toMatchObject({ mediaId, status: 'READY', run: 1 });
     const steps = timeline.entries.map((e) => e.step);
     expect(steps[0]).toBe('ingest');
+    expect(timeline.entries.map((e) => e.offsetMs)).toEqual(
+      timeline.entries.map((e) => Date.parse(e.at) - Date.parse(timeline.entries[0]!.at)),
+    );
     expect(steps.slice(-3)).toEqual(['commit', 'email MEDIA_READY', 'webhook media.ready']);
     expect([...timeline.entries].sort((a, b) => a.at.localeCompare(b.at))).toEqual(timeline.entries);
     for (const v of IMAGE_VARIANTS) {

@@ -11,11 +11,14 @@ export type TimelineEntry = {
   durationMs?: number;
 };
 
+/** An entry as the timeline hands it out: with its offset from the first entry (the ingest). */
+export type TimelineRow = TimelineEntry & { offsetMs: number };
+
 export type MediaTimeline = {
   mediaId: string;
   status: string;
   run: number;
-  entries: TimelineEntry[];
+  entries: TimelineRow[];
   /** The steps whose BullMQ job is gone (retention, 24 h after completion): Postgres still tells the end. */
   jobsNotRetained: string[];
 };
@@ -156,14 +159,15 @@ export async function buildMediaTimeline(
   }
 
   entries.sort((a, b) => a.at.localeCompare(b.at));
-  return { mediaId, status: media.status, run: media.run, entries, jobsNotRetained };
+  const start = entries[0] ? Date.parse(entries[0].at) : 0;
+  const rows = entries.map((e) => ({ ...e, offsetMs: Date.parse(e.at) - start }));
+  return { mediaId, status: media.status, run: media.run, entries: rows, jobsNotRetained };
 }
 
 /** The timeline as the CLI prints it: one line per entry, offsets from the ingest. */
 export function formatMediaTimeline(t: MediaTimeline): string {
-  const start = t.entries[0] ? Date.parse(t.entries[0].at) : 0;
   const lines = t.entries.map((e) => {
-    const offset = `+${((Date.parse(e.at) - start) / 1000).toFixed(3)}s`.padStart(10);
+    const offset = `+${(e.offsetMs / 1000).toFixed(3)}s`.padStart(10);
     const took = e.durationMs !== undefined ? ` [${e.durationMs} ms]` : '';
     return `${e.at} ${offset}  ${e.service.padEnd(16)} ${e.step}: ${e.detail}${took}`;
   });

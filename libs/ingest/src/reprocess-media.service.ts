@@ -47,7 +47,7 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
   return async function reprocessMedia(mediaId: string): Promise<{ removedJobs: number }> {
     const media = await deps.db.media.findUnique({
       where: { id: mediaId },
-      select: { id: true, kind: true, run: true },
+      select: { id: true, kind: true, run: true, traceparent: true, tracestate: true },
     });
     if (!media) throw new AppError('not_found', 'This media does not exist.');
     await assertFlowNotRunning(deps, mediaId);
@@ -69,7 +69,9 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
       );
     }
     const priority = await ownerFlowPriority(deps.db, mediaId);
-    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run, priority });
+    // In the upload's trace, linked to the request that asked for it (ADR 0022).
+    const trace = { traceparent: media.traceparent, tracestate: media.tracestate };
+    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run, priority, trace });
     return { removedJobs };
   };
 }

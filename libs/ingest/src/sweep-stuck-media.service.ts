@@ -51,7 +51,15 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
             }
           : {}),
       },
-      select: { id: true, kind: true, status: true, updatedAt: true, run: true },
+      select: {
+        id: true,
+        kind: true,
+        status: true,
+        updatedAt: true,
+        run: true,
+        traceparent: true,
+        tracestate: true,
+      },
       orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
       take: batchSize,
     });
@@ -74,7 +82,15 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
 
 async function redriveMedia(
   deps: SweepStuckMediaDeps,
-  media: { id: string; kind: 'IMAGE' | 'VIDEO'; status: string; updatedAt: Date; run: number },
+  media: {
+    id: string;
+    kind: 'IMAGE' | 'VIDEO';
+    status: string;
+    updatedAt: Date;
+    run: number;
+    traceparent: string | null;
+    tracestate: string | null;
+  },
 ): Promise<boolean> {
   if ((await getMediaFlowState(deps.queues, media.id)) === 'live') return false;
   const variants = variantNamesFor(media.kind);
@@ -112,6 +128,8 @@ async function redriveMedia(
     run,
     // A re-drive keeps the owner's place in the fair order (docs/adr/0021).
     priority: await ownerFlowPriority(deps.db, media.id),
+    // …and continues the upload's trace, linked to the sweep's span (ADR 0022).
+    trace: { traceparent: media.traceparent, tracestate: media.tracestate },
   });
   return enqueued;
 }

@@ -1,6 +1,6 @@
 import { FlowProducer } from 'bullmq';
 import type { Config } from '@fjord/config';
-import { SpanKind, withSpan } from '@fjord/observability';
+import { continuingTrace, SpanKind, withSpan } from '@fjord/observability';
 import { findImageVariant, findVideoVariant, mediaJobId, type MediaKindName } from './contracts';
 import {
   finalizeMediaJob,
@@ -31,6 +31,11 @@ export type EnqueueMediaFlowInput = {
    * flight (`fairPriority`), so one user's burst queues behind everyone else's next upload. Default 1.
    */
   priority?: number;
+  /**
+   * The upload's trace context as the media row keeps it (`Media.traceparent`/`tracestate`): a re-drive
+   * or reprocess enqueues in that trace, linked to the span that re-drove it (docs/adr/0022).
+   */
+  trace?: { traceparent?: string | null; tracestate?: string | null };
 };
 export type EnqueueMediaFlowResult = { enqueued: boolean };
 
@@ -89,7 +94,8 @@ export function createMediaFlowEnqueuer(deps: {
     const child = { ignoreDependencyOnFailure: true, priority };
     // Every job of the flow carries this span's context: the transcodes, finalize and notify are its children.
     const attributes = { 'messaging.system': 'bullmq', 'fjord.media.id': mediaId, 'fjord.media.kind': kind };
-    await withSpan('enqueue media flow', { kind: SpanKind.PRODUCER, attributes }, () =>
+    const spanOpts = { kind: SpanKind.PRODUCER, attributes, ...continuingTrace(input.trace ?? {}) };
+    await withSpan('enqueue media flow', spanOpts, () =>
       producer.add({
         ...jobOf(notifyMediaJob, config, base, { jobId: notifyId, priority }),
         children: [

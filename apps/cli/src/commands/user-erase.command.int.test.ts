@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersonWorld, readTar, type PersonWorld } from '@fjord/ingest/testing';
-import { runCli } from '../test/run-cli';
+import { cliEnvOf, runCli } from '../test/run-cli';
 
 let world: PersonWorld;
 beforeAll(async () => {
@@ -19,12 +19,7 @@ describe('fjord user export / erase', () => {
       user,
       media: [media],
     } = await world.createPersonWithMedia();
-    const env = {
-      DATABASE_URL: world.database.url,
-      REDIS_URL: config.REDIS_URL,
-      QUEUE_PREFIX: config.QUEUE_PREFIX,
-      FJORD_DATA_DIR: config.dataDir,
-    };
+    const env = cliEnvOf(world);
 
     const out = path.join(config.dataDir, 'export.tar');
     const exported = await runCli(['user', 'export', '--email', user.email, '--out', out], env);

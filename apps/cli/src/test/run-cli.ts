@@ -18,3 +18,17 @@ export function runCli(args: string[], env: Record<string, string>) {
     child.on('exit', (code) => resolve({ code, output }));
   });
 }
+
+/** The environment a `fjord` child needs to reach a PersonWorld's database, Redis queues and data dir. */
+export function cliEnvOf(world: {
+  database: { url: string };
+  config: { REDIS_URL: string; QUEUE_PREFIX: string; dataDir: string };
+}): Record<string, string> {
+  const { config } = world;
+  return {
+    DATABASE_URL: world.database.url,
+    REDIS_URL: config.REDIS_URL,
+    QUEUE_PREFIX: config.QUEUE_PREFIX,
+    FJORD_DATA_DIR: config.dataDir,
+  };
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@fjord/auth';
-import { mediaJobId } from '@fjord/queue';
+import { buildMediaTimeline } from '@fjord/ingest';
+import { IMAGE_VARIANTS, mediaJobId } from '@fjord/queue';
 import { waitFor } from '@fjord/testing';
 import { createApiHarness } from '../test/api-test-harness';
 import { expectTRPCError, signedInWithRole } from '../test/admin-test-helpers';
@@ -71,6 +72,37 @@ describe('admin router: media across users', () => {
     expect(actions).toEqual(['media.delete', 'media.delete', 'media.reprocess']);
     await expectTRPCError(user.caller.admin.reprocessMedia({ id: good }), 'FORBIDDEN');
     await expectTRPCError(user.caller.admin.media({}), 'FORBIDDEN');
+  });
+});
+
+describe('admin router: a media timeline', () => {
+  it('is the timeline of `fjord trace` (one builder), admins only, not_found for an unknown media', async () => {
+    const user = await signedInWithRole(h, 'USER');
+    const { id } = await h.uploadImage(user.user.id, 'timeline.png');
+    await settled(id);
+    await waitFor(async () => (await statusOf(id)) === 'READY');
+
+    const timeline = await admin.caller.admin.mediaTimeline({ id });
+    expect(timeline).toEqual(await buildMediaTimeline(h.services, id));
+    expect(timeline).toMatchObject({ mediaId: id, status: 'READY', run: 1, jobsNotRetained: [] });
+    const steps = timeline.entries.map((e) => e.step);
+    expect(steps[0]).toBe('ingest');
+    expect(timeline.entries[0]!.offsetMs).toBe(0);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        ...IMAGE_VARIANTS.map((v) => `transcode ${v.name}`),
+        'finalize',
+        'notify',
+        'commit',
+      ]),
+    );
+    expect(timeline.entries.find((e) => e.step === 'finalize')?.detail).toMatch(/, done$/);
+
+    await expectTRPCError(user.caller.admin.mediaTimeline({ id }), 'FORBIDDEN');
+    await expectTRPCError(
+      admin.caller.admin.mediaTimeline({ id: '00000000-0000-4000-8000-000000000000' }),
+      'NOT_FOUND',
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import { listAllMedia } from './media-admin.service';
 import { listApiKeys, listUsers, revokeAnyApiKey, setUserDisabled, setUserRole } from './users-admin.service';
 import { z } from 'zod';
 import {
+  buildMediaTimeline,
   createQuotaService,
   formatBulkReprocessPreview,
   previewBulkReprocess,
@@ -39,6 +40,13 @@ export const mediaAdminProcedures = {
   media: adminProcedure
     .input(ListAllMediaInputSchema)
     .query(({ ctx, input }) => listAllMedia(ctx.services.db, input)),
+
+  /** The timeline `fjord trace <mediaId>` prints (one builder, @fjord/ingest buildMediaTimeline). */
+  mediaTimeline: adminProcedure.input(MediaIdInputSchema).query(async ({ ctx, input }) => {
+    const timeline = await buildMediaTimeline(ctx.services, input.id);
+    if (!timeline) throw new AppError('not_found', 'This media does not exist.');
+    return timeline;
+  }),
 
   reprocessMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {
     const result = await ctx.services.reprocessMedia(input.id);

@@ -166,6 +166,23 @@ export function contextFromCarrier(carrier: unknown): Context {
   return propagation.extract(ROOT_CONTEXT, clean);
 }
 
+/**
+ * Span options that continue a stored trace (an upload's, kept on its media row) and link the span that
+ * is active now (the sweeper's or an admin request's): a re-drive shows in the upload's trace and still
+ * says what re-drove it. Nothing to continue (no traceparent): {} (the active context is the parent).
+ */
+export function continuingTrace(stored: {
+  traceparent?: string | null;
+  tracestate?: string | null;
+}): Pick<SpanOptions, 'parent' | 'links'> {
+  if (typeof stored.traceparent !== 'string') return {};
+  const now = trace.getSpanContext(context.active());
+  return {
+    parent: contextFromCarrier(stored),
+    links: now && trace.isSpanContextValid(now) ? [{ context: now }] : [],
+  };
+}
+
 /** The incoming request's traceparent/tracestate headers as a parent context (a traced client). */
 export function contextFromHeaders(headers: Headers): Context {
   return contextFromCarrier({

@@ -9,9 +9,13 @@ import { MediaStatusLabel } from '../media-status-label';
 import { formatMs } from './admin-format';
 import { ConfirmButton } from './confirm-button';
 import { FlowTree } from './flow-tree';
+import { MediaTimeline } from './media-timeline';
 import { ActionMessage, useAdminActionFeedback } from './use-admin-action';
 
-/** One media for an operator: its row from Postgres, its flow from Redis, its actions and audit trail. */
+/**
+ * One media for an operator: its row from Postgres, its timeline across the services, its flow from
+ * Redis, its actions and audit trail.
+ */
 export function MediaFlowPanel({ mediaId }: { mediaId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -81,6 +85,8 @@ export function MediaFlowPanel({ mediaId }: { mediaId: string }) {
           </div>
         </>
       )}
+      <h2>Timeline</h2>
+      <MediaTimeline mediaId={mediaId} />
       <h2>Flow</h2>
       {flow.data ? <FlowTree root={flow.data} /> : <p className="muted">{flow.error?.message ?? '…'}</p>}
       <h2>Audit</h2>

@@ -88,6 +88,7 @@ function procedureRows(w: IdorWorld): Row[] {
     'admin.broker': () => undefined,
     'admin.createInvite': () => ({ email: 'invitee@example.com' }),
     'admin.userQuota': () => ({ id: w.owner.id }),
+    'admin.mediaTimeline': () => ({ id: w.mediaId }),
     'admin.setUserQuota': () => ({ id: w.owner.id, storageBytes: 0 }),
   };
   for (const p of listProcedures().filter((x) => x.isAdmin)) {
