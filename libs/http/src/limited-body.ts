@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { AppError } from '@fjord/errors';
 
 // Multipart framing (boundaries, part headers) on top of the file itself.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-function tooLarge(maxBytes: number): AppError {
+export function multipartTooLarge(maxBytes: number): AppError {
   return new AppError(
     'too_large',
     `The upload is larger than the limit of ${(maxBytes / (1024 * 1024)).toFixed(1)} MB.`,
@@ -13,11 +15,11 @@ function tooLarge(maxBytes: number): AppError {
 /** Refuses at once when Content-Length already says the body is too big. */
 function assertContentLengthWithin(req: Request, maxBytes: number): void {
   const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw tooLarge(maxBytes);
+  if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw multipartTooLarge(maxBytes);
 }
 
 /**
- * A copy of `req` whose body errors past the limit, so `formData()` can never buffer an unbounded
+ * A copy of `req` whose body errors past the limit, so a parser can never read an unbounded
  * chunked upload (Content-Length can be absent or wrong).
  */
 function withBodyLimit(req: Request, maxBytes: number): Request {
@@ -28,7 +30,7 @@ function withBodyLimit(req: Request, maxBytes: number): Request {
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
-        if (seen > limit) controller.error(tooLarge(maxBytes));
+        if (seen > limit) controller.error(multipartTooLarge(maxBytes));
         else controller.enqueue(chunk);
       },
     }),
@@ -41,20 +43,20 @@ function withBodyLimit(req: Request, maxBytes: number): Request {
   } as RequestInit);
 }
 
-/** The multipart form of a size-limited request; a truncated or malformed body is a bad request. */
-export async function readLimitedFormData(req: Request, maxBytes: number): Promise<FormData> {
+/**
+ * The body of a size-limited multipart request as a Node stream, for a streamed parser: errors with
+ * too_large past the limit (Content-Length can be absent or wrong).
+ */
+export function readableLimitedBody(req: Request, maxBytes: number): Readable {
   assertContentLengthWithin(req, maxBytes);
   const contentType = req.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     throw new AppError('bad_request', 'Send the file as multipart/form-data in a field named "file".');
   }
-  try {
-    return await withBodyLimit(req, maxBytes).formData();
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (err instanceof Error && err.cause instanceof AppError) throw err.cause;
-    throw new AppError('bad_request', 'The multipart body could not be read.');
-  }
+  const { body } = withBodyLimit(req, maxBytes);
+  if (!body)
+    throw new AppError('bad_request', 'Send the file as multipart/form-data in a field named "file".');
+  return Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
 }
 
 /** A small raw body (captions), read whole but never past `maxBytes`: too_large as soon as it is over. */

@@ -1,40 +1,8 @@
-import { createHash } from 'node:crypto';
 import { hashRequestParts, type IdempotencyStore } from '@fjord/api';
 import { AppError, isAppError } from '@fjord/errors';
 import { toErrorResponse } from './http-error';
 
 const REPLAYED_HEADERS = ['content-type', 'location', 'cache-control'];
-
-const blobBytes = new WeakMap<Blob, Promise<Buffer>>();
-
-/**
- * A form file's bytes, read once per file: Node 20 reads a Blob chunk by chunk (its `readNext` and the
- * concat were the largest items of web's profile for a multipart upload), so the digest below and the
- * ingest share one read.
- */
-export function bytesOfBlob(blob: Blob): Promise<Buffer> {
-  let bytes = blobBytes.get(blob);
-  if (!bytes) {
-    bytes = blob.arrayBuffer().then((b) => Buffer.from(b));
-    blobBytes.set(blob, bytes);
-  }
-  return bytes;
-}
-
-/** What a multipart body means, independent of its random boundary: each field, files by content hash. */
-export async function formDataParts(form: FormData): Promise<[string, string][]> {
-  const parts: [string, string][] = [];
-  for (const [name, value] of form.entries()) {
-    if (typeof value === 'string') parts.push([name, value]);
-    else {
-      const digest = createHash('sha256')
-        .update(await bytesOfBlob(value))
-        .digest('hex');
-      parts.push([name, `file:${value.name}:${value.type}:${value.size}:${digest}`]);
-    }
-  }
-  return parts;
-}
 
 const MAX_SMALL_BODY_BYTES = 16 * 1024;
 

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaJobId } from '@fjord/queue';
 import { createTestRendition } from '@fjord/testing';
@@ -96,6 +98,69 @@ describe('POST /api/v1/media', () => {
     const res = await post(multipart(big, 'big.png', 'image/png'), auth);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_large');
+  });
+
+  /** Every stored blob under the harness's storage dir (originals live under media/). */
+  async function storedFiles(): Promise<string[]> {
+    const dir = path.join(h.config.storageDir, 'media');
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  }
+
+  /** A multipart body by hand (boundary, one file part), so a test can cut or grow it. */
+  function rawMultipart(file: Buffer, opts: { close?: boolean } = {}) {
+    const boundary = 'fjordtestboundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n`,
+    );
+    const tail = Buffer.from(opts.close === false ? '' : `\r\n--${boundary}--\r\n`);
+    return { body: Buffer.concat([head, file, tail]), type: `multipart/form-data; boundary=${boundary}` };
+  }
+
+  it('answers 400 for a truncated multipart body and keeps nothing', async () => {
+    const { auth } = await h.createUserWithKey();
+    const before = await storedFiles();
+    const { body, type } = rawMultipart(Buffer.concat([TINY_PNG, Buffer.alloc(2000)]), { close: false });
+    const res = await rest.createMedia(
+      new Request(`${BASE}/api/v1/media`, {
+        method: 'POST',
+        body,
+        headers: { ...auth, 'content-type': type },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'bad_request', message: 'The multipart body could not be read.' },
+    });
+    expect(await storedFiles()).toEqual(before);
+  });
+
+  it('refuses a file over UPLOAD_MAX_BYTES sent without Content-Length (413) and leaves no blob', async () => {
+    const { auth } = await h.createUserWithKey();
+    const before = await storedFiles();
+    const { body, type } = rawMultipart(Buffer.concat([TINY_PNG, Buffer.alloc(64 * 1024)]));
+    let sent = 0;
+    // Chunked, no Content-Length: only the parser can see the file is too large.
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= body.byteLength) return controller.close();
+        controller.enqueue(body.subarray(sent, sent + 1024));
+        sent += 1024;
+      },
+    });
+    const res = await rest.createMedia(
+      new Request(`${BASE}/api/v1/media`, {
+        method: 'POST',
+        body: stream,
+        headers: { ...auth, 'content-type': type },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('too_large');
+    expect(error.message).toMatch(/^p\.png is larger than .*, the limit\.$/);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it('answers 403 for a key without the media:write scope', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   findMediaForViewer,
   listMediaForOwner,
@@ -15,11 +16,11 @@ import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
 import { findSignedPlayback } from '@fjord/webhooks';
 import { mediaNotFound } from '../http-error';
-import { readLimitedFormData } from '../limited-body';
+import { readMultipartFile, streamMultipartFile } from '../multipart-upload';
 import { parseRestInput, type ApiKeyPrincipal, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
 import { viewerOf } from '../request-auth';
-import { bytesOfBlob, createIdempotent, formDataParts, smallBodyParts } from '../rest-idempotency';
+import { createIdempotent, smallBodyParts } from '../rest-idempotency';
 import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './stream-upload.handler';
 
 export type RestMediaDeps = {
@@ -91,27 +92,26 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
         ];
         return once(req, principal.apiKeyId, parts, () => ingestStream(req, principal));
       }
-      const form = await readLimitedFormData(req, deps.config.UPLOAD_MAX_BYTES);
-      return once(req, principal.apiKeyId, await formDataParts(form), async () => {
-        const file = form.get('file');
-        if (!(file instanceof File))
-          throw new AppError('bad_request', 'Send the file in a multipart field named "file".');
-        const unknown = [...new Set(form.keys())].filter((name) => name !== 'file');
-        if (unknown.length > 0 || form.getAll('file').length > 1) {
-          throw new AppError('bad_request', 'Send exactly one multipart field, "file".', { unknown });
-        }
-        const media = await deps.ingest.ingestUpload({
+      // Streamed (busboy): the file goes from the socket to storage, hashed there, in one pass.
+      const file = await streamMultipartFile(req, deps.config.UPLOAD_MAX_BYTES);
+      const ingestFile = (body: Buffer | AsyncIterable<Uint8Array>, declaredBytes?: number) =>
+        deps.ingest.ingestUpload({
           ownerId: principal.user.id,
           filename: file.name || 'upload',
           declaredType: file.type || undefined,
-          // The form is in memory already: the bytes the idempotency digest read, not a second read
-          // through Node 20's Blob stream (docs/performance.md, "Profiles").
-          body: await bytesOfBlob(file),
-          declaredBytes: file.size,
+          body: Buffer.isBuffer(body) ? body : Readable.from(body),
+          ...(declaredBytes !== undefined ? { declaredBytes } : {}),
           requestId: req.headers.get('x-request-id') ?? undefined,
         });
-        return mediaCreatedResponse(media, deps.config.FJORD_PUBLIC_URL);
-      });
+      if (req.headers.get('idempotency-key') === null) {
+        return mediaCreatedResponse(await ingestFile(file.body), deps.config.FJORD_PUBLIC_URL);
+      }
+      // A repeat must be recognised before anything is stored: the file (≤ UPLOAD_MAX_BYTES) is read
+      // and hashed first, in one pass, and the same bytes are stored.
+      const { bytes, parts } = await readMultipartFile(file);
+      return once(req, principal.apiKeyId, parts, async () =>
+        mediaCreatedResponse(await ingestFile(bytes, bytes.byteLength), deps.config.FJORD_PUBLIC_URL),
+      );
     });
 
   /** GET /api/v1/media — the key owner's media, newest first, with filters. */
