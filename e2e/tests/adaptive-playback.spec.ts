@@ -13,11 +13,7 @@ function watchSegments(page: Page) {
   return seen;
 }
 
-// fixme (issue 15 item 5, not yet green): in Debian's Chromium the player takes the native-HLS branch
-// (`canPlayType('application/vnd.apple.mpegurl')` is truthy; currentSrc is the master playlist, not a
-// MediaSource blob), so hls.js never loads and the quality menu has no levels. Preferring hls.js when
-// `Hls.isSupported()` left currentSrc empty (the hls.js path did not attach): to be debugged before enabling.
-test.fixme('a READY video streams adaptively: plays, switches rung, shows captions and storyboard tiles', async ({
+test('a READY video streams adaptively: plays, switches rung, shows captions and storyboard tiles', async ({
   page,
 }, testInfo) => {
   test.setTimeout(180_000);

@@ -1,7 +1,9 @@
 'use client';
 
 import type { MediaDto, MediaPlaceholder, MediaStatusSnapshot, RenditionDto } from '@fjord/api';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
+import { useTRPC } from '@/trpc/react';
 import { DeleteMediaButton } from './delete-media-button';
 import { formatBitrate, formatBytes, formatDuration } from './format';
 import { MediaStatusLabel } from './media-status-label';
@@ -11,10 +13,11 @@ import { MediaVideo } from './media-video';
 import { PlaceholderImage } from './placeholder-image';
 import { VideoPlayer } from './player/video-player';
 
-/** `streams.hls` arrives with the CMAF work (GET /api/v1/media/{id} `streams`); until then there is none. */
-/** The adaptive player when the media has a stream, else the progressive MP4 as before. */
+/** The adaptive player when the media has a stream (with its caption tracks), else the progressive MP4. */
 function MediaPlayback({ media, renditions }: { media: MediaDto; renditions: RenditionDto[] }) {
+  const trpc = useTRPC();
   const hlsUrl = media.hlsUrl;
+  const captions = useQuery({ ...trpc.captions.list.queryOptions({ id: media.id }), enabled: !!hlsUrl });
   if (!hlsUrl) return <MediaVideo renditions={renditions} title={media.originalName} />;
   const byName = (name: string) => renditions.find((r) => r.name === name)?.url ?? null;
   return (
@@ -24,6 +27,7 @@ function MediaPlayback({ media, renditions }: { media: MediaDto; renditions: Ren
       mp4Url={byName('mp4') ?? byName('v1080-mp4') ?? byName('v720-mp4') ?? byName('v360-mp4')}
       posterUrl={byName('poster-jpg')}
       storyboardVttUrl={byName('storyboard-vtt')}
+      captions={captions.data}
     />
   );
 }

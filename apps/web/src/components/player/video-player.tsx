@@ -32,18 +32,28 @@ export function VideoPlayer(props: VideoPlayerProps) {
   const [tiles, setTiles] = useState<StoryboardTile[]>([]);
   const [hover, setHover] = useState<{ left: number; tile: StoryboardTile } | null>(null);
   const [time, setTime] = useState({ current: 0, duration: 0 });
+  const [engine, setEngine] = useState<'hls.js' | 'native' | 'mp4'>('mp4');
 
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
     let isCancelled = false;
-    if (props.hlsUrl && !video.canPlayType('application/vnd.apple.mpegurl')) {
+    // hls.js first wherever MediaSource works: it alone gives the quality menu its levels (Chromium now
+    // also answers canPlayType for HLS, with no level control). Native HLS (iOS Safari) next, the MP4 last.
+    if (props.hlsUrl) {
+      const hlsUrl = props.hlsUrl;
       void import('hls.js').then(({ default: HlsClass }) => {
-        if (isCancelled || !HlsClass.isSupported()) {
-          if (!isCancelled && props.mp4Url) video.src = props.mp4Url;
+        if (isCancelled) return;
+        if (!HlsClass.isSupported()) {
+          const native = !!video.canPlayType('application/vnd.apple.mpegurl');
+          setEngine(native ? 'native' : 'mp4');
+          video.src = native ? hlsUrl : (props.mp4Url ?? '');
           return;
         }
-        const hls = new HlsClass({ capLevelToPlayerSize: true });
+        // Captions come as the element's own <track>s (the same files the master lists), so hls.js does
+        // not add a second copy of each; Safari's native HLS reads them from the master instead.
+        const hls = new HlsClass({ capLevelToPlayerSize: true, enableWebVTT: false });
+        setEngine('hls.js');
         hlsRef.current = hls;
         hls.on(HlsClass.Events.MANIFEST_PARSED, () =>
           setLevels(hls.levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate }))),
@@ -51,11 +61,11 @@ export function VideoPlayer(props: VideoPlayerProps) {
         hls.on(HlsClass.Events.LEVEL_SWITCHED, (_e, data) =>
           video.setAttribute('data-level', String(data.level)),
         );
-        hls.loadSource(props.hlsUrl!);
+        hls.loadSource(hlsUrl);
         hls.attachMedia(video);
       });
     } else {
-      video.src = props.hlsUrl ?? props.mp4Url ?? '';
+      video.src = props.mp4Url ?? '';
     }
     return () => {
       isCancelled = true;
@@ -125,9 +135,10 @@ export function VideoPlayer(props: VideoPlayerProps) {
           setTime({ current: e.currentTarget.currentTime, duration: e.currentTarget.duration })
         }
       >
-        {props.captions?.map((c) => (
-          <track key={c.lang} kind="subtitles" srcLang={c.lang} label={c.label} src={c.url} />
-        ))}
+        {engine !== 'native' &&
+          props.captions?.map((c) => (
+            <track key={c.lang} kind="subtitles" srcLang={c.lang} label={c.label} src={c.url} />
+          ))}
       </video>
       <div
         className="video-scrub"

@@ -14,7 +14,10 @@ export function pageContentSecurityPolicy(nonce: string, opts: { dev: boolean })
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
-    "media-src 'self'",
+    // blob: is the MediaSource URL hls.js attaches to the <video>; a blob cannot name another origin.
+    "media-src 'self' blob:",
+    // hls.js runs its demuxer in a Worker made from a blob: URL (it falls back to the page if refused).
+    "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
