@@ -69,7 +69,7 @@ export async function readLimitedBytes(req: Request, maxBytes: number, what: str
   for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) {
     seen += r.value.byteLength;
     if (seen > maxBytes) {
-      await reader!.cancel();
+      await reader!.cancel().catch(() => undefined);
       throw over();
     }
     chunks.push(r.value);

@@ -25,10 +25,20 @@ export type MultipartFile = {
  */
 export function streamMultipartFile(req: Request, maxBytes: number): Promise<MultipartFile> {
   const source = readableLimitedBody(req, maxBytes);
-  const parser = busboy({
-    headers: Object.fromEntries(req.headers),
-    limits: { ...FIELD_LIMITS, files: 1, fileSize: maxBytes },
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: Object.fromEntries(req.headers),
+      // UTF-8 filenames as browsers send them (busboy's default is latin1).
+      defParamCharset: 'utf8',
+      // truncated means more than maxBytes: busboy flags a file that reaches its limit.
+      limits: { ...FIELD_LIMITS, files: 1, fileSize: maxBytes + 1 },
+    });
+  } catch {
+    // No boundary, or not quite multipart/form-data: busboy throws before reading anything.
+    source.destroy();
+    return Promise.reject(malformed());
+  }
   const unknown: string[] = [];
   let failure: Error | undefined;
   let settled = false;
@@ -36,6 +46,10 @@ export function streamMultipartFile(req: Request, maxBytes: number): Promise<Mul
     const fail = (err: Error) => {
       failure ??= err;
       reject(failure);
+      // Stop both ends: the body is not read further, and busboy destroys the file stream it is feeding,
+      // so a reader of that stream throws instead of waiting for bytes that will never come.
+      source.destroy();
+      parser.destroy(failure);
     };
     parser.on('close', () => (unknown.length > 0 ? fail(notOneFile(unknown)) : resolve()));
     parser.on('error', () => fail(malformed()));

@@ -80,8 +80,23 @@ export const mediaAdminProcedures = {
       meta: { images, before: input.before },
     });
     // Resumable by its cutoff (the CLI's --before), so a web restart mid-run loses nothing.
-    void runBulkReprocess(deps, { preset: input.preset, before, ratePerSecond: CONSOLE_REPROCESS_RATE }).catch(
-      () => undefined,
+    // Its end is audited too, so a run that stopped part-way (Redis away at enqueue) is seen, not lost.
+    const ended = (outcome: 'done' | 'failed', meta: Record<string, unknown>) =>
+      ctx
+        .audit({
+          action: `media.bulk-reprocess-${outcome}`,
+          targetType: 'preset',
+          targetId: input.preset,
+          meta,
+        })
+        .catch(() => undefined);
+    void runBulkReprocess(deps, { preset: input.preset, before, ratePerSecond: CONSOLE_REPROCESS_RATE }).then(
+      (result) => ended('done', { ...result, before: input.before }),
+      (err: unknown) =>
+        ended('failed', {
+          before: input.before,
+          reason: (err instanceof Error ? err.message : String(err)).slice(0, 300),
+        }),
     );
     return { images, before: input.before };
   }),

@@ -163,6 +163,75 @@ describe('POST /api/v1/media', () => {
     expect(await storedFiles()).toEqual(before);
   });
 
+  /** A chunked body (no Content-Length) of `body`, cut by an error after `failAfter` bytes if given. */
+  function chunkedBody(body: Buffer, failAfter?: number) {
+    let sent = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (failAfter !== undefined && sent >= failAfter)
+          return controller.error(new Error('client went away'));
+        if (sent >= body.byteLength) return controller.close();
+        controller.enqueue(body.subarray(sent, sent + 16 * 1024));
+        sent += 16 * 1024;
+      },
+    });
+  }
+  const postChunked = (stream: ReadableStream<Uint8Array>, type: string, auth: Record<string, string>) =>
+    rest.createMedia(
+      new Request(`${BASE}/api/v1/media`, {
+        method: 'POST',
+        body: stream,
+        headers: { ...auth, 'content-type': type },
+        duplex: 'half',
+      } as RequestInit),
+    );
+
+  it('answers a chunked file far past UPLOAD_MAX_BYTES with 413 instead of hanging, and keeps nothing', async () => {
+    // Past the body limit (UPLOAD_MAX_BYTES + 64 KB of framing): busboy had stopped feeding the file at the
+    // limit and the body's error never reached the file stream, so the upload waited forever.
+    const { auth } = await h.createUserWithKey();
+    const before = await storedFiles();
+    const { body, type } = rawMultipart(
+      Buffer.concat([TINY_PNG, Buffer.alloc(h.config.UPLOAD_MAX_BYTES + 512 * 1024)]),
+    );
+    const res = await postChunked(chunkedBody(body), type, auth);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_large');
+    expect(await storedFiles()).toEqual(before);
+  }, 20_000);
+
+  it('answers 400 when the client goes away mid-file, instead of hanging, and keeps nothing', async () => {
+    const { auth } = await h.createUserWithKey();
+    const before = await storedFiles();
+    const { body, type } = rawMultipart(Buffer.concat([TINY_PNG, Buffer.alloc(200 * 1024)]));
+    const res = await postChunked(chunkedBody(body, 64 * 1024), type, auth);
+    expect(res.status).toBe(400);
+    expect(await storedFiles()).toEqual(before);
+  }, 20_000);
+
+  it('answers 400 for a multipart content type without a boundary', async () => {
+    const { auth } = await h.createUserWithKey();
+    const direct = await rest.createMedia(
+      new Request(`${BASE}/api/v1/media`, {
+        method: 'POST',
+        body: 'x',
+        headers: { ...auth, 'content-type': 'multipart/form-data' },
+      }),
+    );
+    expect(direct.status).toBe(400);
+    expect(((await direct.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+  });
+
+  it('keeps a UTF-8 filename as the browser sent it (busboy decodes latin1 unless told)', async () => {
+    const { auth } = await h.createUserWithKey();
+    const res = await post(multipart(TINY_PNG, 'fjörd-☃.png', 'image/png'), auth);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect(((await (await get(id, auth)).json()) as { originalName: string }).originalName).toBe(
+      'fjörd-☃.png',
+    );
+  });
+
   it('answers 403 for a key without the media:write scope', async () => {
     const { auth } = await h.createUserWithKey({ scopes: ['media:read'] });
     const res = await post(multipart(TINY_PNG, 'dot.png', 'image/png'), auth);
