@@ -86,10 +86,12 @@ describe('media runs: a stale run changes nothing', () => {
       expect(r.storageKey).toMatch(new RegExp(`^media/${id}/r/2/`));
       expect((await p.storage.stat(r.storageKey))?.size).toBe(Number(r.bytes));
     }
-    for (const r of setA) expect(await p.storage.stat(r.storageKey)).toBeNull(); // swapped out by run 2
+    // Run 1's files go only after run 2's commit (finalize deletes them once READY is visible), so look once
+    // the flow is over: notify runs after its finalize child has returned.
     await waitFor(async () => (await p.queues.email.getJobState(mediaJobId(id, 'notify'))) === 'completed', {
       timeoutMs: 30_000,
     });
+    for (const r of setA) expect(await p.storage.stat(r.storageKey)).toBeNull(); // swapped out by run 2
     expect(p.smtp.messages.filter((m) => m.messageId === `<media-${id}-ready@fjord>`)).toHaveLength(1);
   }, 240_000);
 });
