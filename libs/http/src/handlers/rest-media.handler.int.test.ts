@@ -135,34 +135,6 @@ describe('POST /api/v1/media', () => {
     expect(await storedFiles()).toEqual(before);
   });
 
-  it('refuses a file over UPLOAD_MAX_BYTES sent without Content-Length (413) and leaves no blob', async () => {
-    const { auth } = await h.createUserWithKey();
-    const before = await storedFiles();
-    const { body, type } = rawMultipart(Buffer.concat([TINY_PNG, Buffer.alloc(64 * 1024)]));
-    let sent = 0;
-    // Chunked, no Content-Length: only the parser can see the file is too large.
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= body.byteLength) return controller.close();
-        controller.enqueue(body.subarray(sent, sent + 1024));
-        sent += 1024;
-      },
-    });
-    const res = await rest.createMedia(
-      new Request(`${BASE}/api/v1/media`, {
-        method: 'POST',
-        body: stream,
-        headers: { ...auth, 'content-type': type },
-        duplex: 'half',
-      } as RequestInit),
-    );
-    expect(res.status).toBe(413);
-    const { error } = (await res.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe('too_large');
-    expect(error.message).toMatch(/^p\.png is larger than .*, the limit\.$/);
-    expect(await storedFiles()).toEqual(before);
-  });
-
   /** A chunked body (no Content-Length) of `body`, cut by an error after `failAfter` bytes if given. */
   function chunkedBody(body: Buffer, failAfter?: number) {
     let sent = 0;
@@ -185,6 +157,19 @@ describe('POST /api/v1/media', () => {
         duplex: 'half',
       } as RequestInit),
     );
+
+  it('refuses a file over UPLOAD_MAX_BYTES sent without Content-Length (413) and leaves no blob', async () => {
+    const { auth } = await h.createUserWithKey();
+    const before = await storedFiles();
+    const { body, type } = rawMultipart(Buffer.concat([TINY_PNG, Buffer.alloc(64 * 1024)]));
+    // Chunked, no Content-Length: only the parser can see the file is too large.
+    const res = await postChunked(chunkedBody(body), type, auth);
+    expect(res.status).toBe(413);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('too_large');
+    expect(error.message).toMatch(/^p\.png is larger than .*, the limit\.$/);
+    expect(await storedFiles()).toEqual(before);
+  });
 
   it('answers a chunked file far past UPLOAD_MAX_BYTES with 413 instead of hanging, and keeps nothing', async () => {
     // Past the body limit (UPLOAD_MAX_BYTES + 64 KB of framing): busboy had stopped feeding the file at the
