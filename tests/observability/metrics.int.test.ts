@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJpegFixture, truncateFixture } from '@fjord/media/testing';
-import { createQueueAdmin, IMAGE_VARIANTS } from '@fjord/queue';
+import {
+  createQueueAdmin,
+  durationStats,
+  IMAGE_VARIANTS,
+  jobRunMs,
+  jobWaitMs,
+  PERCENTILE_SAMPLE,
+} from '@fjord/queue';
 import { closedLoopbackPort, createTestUser, listenOnLoopback, waitFor } from '@fjord/testing';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline-harness';
 import {
@@ -219,6 +226,77 @@ describe('Prometheus metrics of the real processes', () => {
       expect(hosts.length).toBe(1);
       expect(hosts[0]!.load).not.toBeNull();
       expect(hosts[0]!.steal).toBeGreaterThanOrEqual(0);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it("the console's throughput, wait and processing figures agree with the histograms (one source: job-timing.ts)", async () => {
+    const admin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
+    try {
+      const transcode = (await admin.overview()).find((q) => q.name === 'transcode')!;
+      const s = parseSamples((await scrape(ports.transcode)).text);
+      const labels = { queue: 'transcode', job: 'transcode-image' };
+
+      // The sparklines: jobs completed and failed for good in the last hour are the counters.
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      expect(sum(transcode.completedPerMinute)).toBe(valueOf(s, 'fjord_jobs_completed_total', labels));
+      expect(sum(transcode.failedPerMinute)).toBe(valueOf(s, 'fjord_job_failures_total', labels));
+
+      // The percentiles come from the jobs BullMQ keeps; the histograms were fed by the same jobs.
+      const jobs = await p.queues.transcode.getJobs('completed', 0, PERCENTILE_SAMPLE - 1, false);
+      expect(transcode.sampleSize).toBe(jobs.length);
+      const waits = jobs.map((j) => jobWaitMs(j)!);
+      const runs = jobs.map((j) => jobRunMs(j)!);
+      expect(transcode.waitMs).toEqual(durationStats(waits));
+      expect(transcode.processMs).toEqual(durationStats(runs));
+
+      // Wait is fixed before the job runs: count and sum are the same numbers, to the float.
+      expect(valueOf(s, 'fjord_job_wait_seconds_count', labels)).toBe(jobs.length);
+      expect(valueOf(s, 'fjord_job_wait_seconds_sum', labels)).toBeCloseTo(sum(waits) / 1000, 6);
+      // Run: the histogram is observed as the processor returns, BullMQ's finishedOn a Redis call
+      // later, so the console's figure is the larger by that call and no more.
+      const runLabels = { ...labels, outcome: 'completed' };
+      expect(valueOf(s, 'fjord_job_duration_seconds_count', runLabels)).toBe(jobs.length);
+      const histogramRun = valueOf(s, 'fjord_job_duration_seconds_sum', runLabels) * 1000;
+      expect(sum(runs)).toBeGreaterThanOrEqual(histogramRun - 1);
+      expect(sum(runs) - histogramRun).toBeLessThan(250 * jobs.length);
+
+      // And each console percentile lies in the bucket where the histogram puts the same rank.
+      const bucketOf = (metric: string, extra: Record<string, string>, rank: number) => {
+        const buckets = s
+          .filter(
+            (x) =>
+              x.name === `${metric}_bucket` && Object.entries(extra).every(([k, v]) => x.labels[k] === v),
+          )
+          .map((x) => ({ le: Number(x.labels.le === '+Inf' ? Infinity : x.labels.le), count: x.value }))
+          .sort((a, b) => a.le - b.le);
+        const at = buckets.findIndex((b) => b.count >= rank);
+        return { low: at > 0 ? buckets[at - 1]!.le : 0, high: buckets[at]!.le };
+      };
+      for (const [stats, metric, extra] of [
+        [transcode.waitMs, 'fjord_job_wait_seconds', labels],
+        [transcode.processMs, 'fjord_job_duration_seconds', runLabels],
+      ] as const) {
+        for (const [p50or95, value] of [
+          [50, stats.p50],
+          [95, stats.p95],
+        ] as const) {
+          const rank = Math.max(1, Math.ceil((p50or95 / 100) * jobs.length));
+          const { low, high } = bucketOf(metric, extra, rank);
+          // The run's few ms of difference may carry a value just over a bucket's edge.
+          const slack = metric === 'fjord_job_duration_seconds' ? 0.25 : 0.000001;
+          expect({
+            metric,
+            p50or95,
+            inBucket: value! / 1000 > low - slack && value! / 1000 <= high + slack,
+          }).toEqual({
+            metric,
+            p50or95,
+            inBucket: true,
+          });
+        }
+      }
     } finally {
       await admin.close();
     }

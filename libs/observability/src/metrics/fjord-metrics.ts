@@ -56,7 +56,7 @@ function defineFjordMetrics(registry: Registry) {
     ),
     jobWait: histogram(
       'fjord_job_wait_seconds',
-      'From a job becoming runnable (created, or its delay over) to its first start.',
+      'From the creation of a job to the start of the attempt that completed it (job-timing.ts, as the console).',
       ['queue', 'job'] as const,
       jobSeconds,
     ),
