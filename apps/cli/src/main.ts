@@ -11,6 +11,7 @@ import { runUserInvite, userInviteHelp } from './commands/user-invite.command';
 import { runUserErase, userEraseHelp } from './commands/user-erase.command';
 import { runUserExport, userExportHelp } from './commands/user-export.command';
 import { runUserQuota, userQuotaHelp } from './commands/user-quota.command';
+import { runUserVerify, userVerifyHelp } from './commands/user-verify.command';
 
 const HELP = `Fjord command line (npm run fjord -- <command>)
 
@@ -25,6 +26,8 @@ ${userEraseHelp}
 ${userExportHelp}
 
 ${userQuotaHelp}
+
+${userVerifyHelp}
 
 ${apiKeyCreateHelp}
 
@@ -65,6 +68,8 @@ async function dispatch(argv: string[]): Promise<void> {
       return wantsHelp ? console.log(userExportHelp) : runUserExport(rest);
     case 'user quota':
       return wantsHelp ? console.log(userQuotaHelp) : runUserQuota(rest);
+    case 'user verify':
+      return wantsHelp ? console.log(userVerifyHelp) : runUserVerify(rest);
     case 'api-key create':
       return wantsHelp ? console.log(apiKeyCreateHelp) : runApiKeyCreate(rest);
     case 'media reprocess':

@@ -1,4 +1,5 @@
 import {
+  redriveAccountEmails,
   redriveNotifications,
   resumeErasures,
   sweepOrphanBlobs,
@@ -42,6 +43,8 @@ export type SweepResult = {
   /** Orphan files removed, when this run listed storage (at most every ORPHAN_SWEEP_INTERVAL_MS). */
   orphansRemoved?: number;
   resumedErasures?: number;
+  /** Verification mails whose job Redis lost, queued again. */
+  resentAccountEmails?: number;
 };
 
 /**
@@ -69,6 +72,7 @@ export function createSweepProcessor(deps: SweepProcessorDeps) {
     const { requeued } = await sweepStuckMedia(deps);
     const { renotified } = await redriveNotifications(deps);
     const { redelivered } = await redriveWebhookDeliveries(deps);
+    const { resent } = await redriveAccountEmails(deps);
     const now = new Date();
     const keys = await deps.db.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } });
     const sessions = await deps.db.session.deleteMany({ where: { expiresAt: { lte: now } } });
@@ -77,6 +81,7 @@ export function createSweepProcessor(deps: SweepProcessorDeps) {
     const resumedErasures = eraseUser ? await resumeErasures({ ...deps, eraseUser }) : 0;
     return {
       ...(resumedErasures > 0 ? { resumedErasures } : {}),
+      ...(resent.length > 0 ? { resentAccountEmails: resent.length } : {}),
       ...(orphansRemoved === undefined ? {} : { orphansRemoved }),
       requeued,
       renotified,

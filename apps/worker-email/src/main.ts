@@ -3,6 +3,7 @@ import { createDbClient, isDatabaseReachable } from '@fjord/db';
 import { createMailer } from '@fjord/email';
 import { createLogger, startTracing } from '@fjord/observability';
 import { QueueName, createMediaEventPublisher, observeNotifyJob, runWorker } from '@fjord/queue';
+import { createAccountEmailProcessor } from './account-email.processor';
 import { createNotifyProcessor } from './notify-media.processor';
 
 const config = getConfig();
@@ -15,9 +16,15 @@ const events = createMediaEventPublisher(config, { logger });
 
 await runWorker({
   queueName: QueueName.email,
-  processor: observeNotifyJob(
+  processor: [
     createNotifyProcessor({ db, mailer, events, logger, publicUrl: config.FJORD_PUBLIC_URL }),
-  ),
+    createAccountEmailProcessor({
+      db,
+      mailer,
+      logger,
+      verificationTtlHours: config.EMAIL_VERIFICATION_TTL_HOURS,
+    }),
+  ].map(observeNotifyJob),
   concurrency: config.EMAIL_CONCURRENCY,
   config,
   logger,

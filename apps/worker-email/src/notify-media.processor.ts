@@ -1,12 +1,5 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
-import {
-  classifySmtpError,
-  describeSmtpError,
-  mediaMessageId,
-  renderMediaFailedEmail,
-  renderMediaReadyEmail,
-} from '@fjord/email';
-import { SpanKind, withSpan } from '@fjord/observability';
+import { mediaMessageId, renderMediaFailedEmail, renderMediaReadyEmail } from '@fjord/email';
 import {
   appendJobLog,
   GENERAL_FAILURE_MESSAGE,
@@ -15,24 +8,20 @@ import {
   runGuardOf,
   safePublish,
   UnrecoverableError,
-  type Job,
   type MediaEventPublisher,
   type QueueLogger,
 } from '@fjord/queue';
-
-export type NotifyMailer = {
-  send(message: {
-    to: string;
-    subject: string;
-    text: string;
-    html: string;
-    messageId: string;
-  }): Promise<unknown>;
-};
+import {
+  DEFAULT_SEND_LEASE_MS,
+  notificationOutbox,
+  sendOnce,
+  waitingOutDeferredSends,
+  type OutboxMailer,
+} from './outbox-send';
 
 export type NotifyProcessorDeps = {
   db: DbClient;
-  mailer: NotifyMailer;
+  mailer: OutboxMailer;
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   publicUrl: string;
@@ -40,87 +29,26 @@ export type NotifyProcessorDeps = {
   sendLeaseMs?: number;
 };
 
-/**
- * Renewed every 10 s while the send is in flight, however long the SMTP timeouts let it take: a sender
- * killed mid-send is replaced within 30 s (it was a fixed 120 s, covering the longest send). A run is
- * only ever replaced while alive if its event loop froze for 20 s (docs/adr/0025-stalled-jobs.md).
- */
-export const DEFAULT_SEND_LEASE_MS = 30_000;
-
 /** Deterministic, so a resend after a crash carries the same id and mail clients can fold duplicates. */
 export function notificationMessageId(mediaId: string, kind: 'MEDIA_READY' | 'MEDIA_FAILED'): string {
   return mediaMessageId(mediaId, kind === 'MEDIA_READY' ? 'ready' : 'failed');
 }
 
-/**
- * The mail server or the path to it is down or busy (4xx, refused, timed out), or another run of this
- * job is sending right now: an infrastructure fault, waited out like a database outage, never a failure.
- */
-class SendDeferredError extends Error {
-  override readonly name = 'SendDeferredError';
-}
+const UNVERIFIED = 'the owner has not confirmed their email address (docs/adr/0024)';
 
-const notifyJob: typeof notifyMediaJob = {
-  ...notifyMediaJob,
-  classify: (err) =>
-    err instanceof SendDeferredError
-      ? { kind: 'infrastructure', message: GENERAL_FAILURE_MESSAGE, detail: err.message }
-      : notifyMediaJob.classify(err),
-};
+const notifyJob = waitingOutDeferredSends(notifyMediaJob);
 
 /**
  * The last step of every flow. It also runs when finalize failed for good (the flow ignores that
  * failure), so a media still in flight here is marked FAILED first: the uploader always hears back.
- * Exactly once per media and outcome: the Notification row is the outbox, `sentAt` the receipt, and a
- * lease (`claimedUntil`) makes one run at a time the sender — a run that lost its lock (stalled) and
- * was handed to another worker cannot send a second copy while the first is still sending.
+ * Exactly once per media and outcome: the Notification row is the outbox (outbox-send.ts). An owner
+ * whose address is not verified yet (self-service sign-up, docs/adr/0024) gets nothing.
  */
 export function createNotifyProcessor(deps: NotifyProcessorDeps) {
   const { db, mailer, logger } = deps;
   const publish = safePublish(deps.events, logger);
-  const leaseMs = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;
-
-  /** Moves the lease on while the send runs; stops at the first renewal that finds it no longer ours. */
-  function holdSendLease(notificationId: string, claimedUntil: Date, log: Record<string, unknown>) {
-    let current = claimedUntil;
-    const timer = setInterval(
-      () => {
-        const next = new Date(Date.now() + leaseMs);
-        db.notification
-          .updateMany({
-            where: { id: notificationId, sentAt: null, claimedUntil: current },
-            data: { claimedUntil: next },
-          })
-          .then(({ count }) => {
-            if (count === 1) current = next;
-            else clearInterval(timer);
-          })
-          .catch((err: unknown) => logger.warn({ ...log, err }, 'could not renew the send lease'));
-      },
-      Math.max(100, Math.floor(leaseMs / 3)),
-    );
-    return { stop: () => clearInterval(timer) };
-  }
-
-  /** 5xx to RCPT/DATA fails at once and for good, recorded on the row; anything else waits and retries. */
-  async function recordSendFailure(
-    job: Job,
-    input: { notificationId: string; kind: string; err: unknown },
-  ): Promise<never> {
-    const isPermanent = classifySmtpError(input.err) === 'permanent';
-    const detail = describeSmtpError(input.err);
-    const reason = isPermanent
-      ? `The mail server refused the message: ${detail}`
-      : `Not sent yet after ${job.attemptsStarted} attempt(s), retrying: ${detail}`;
-    await appendJobLog(job, `${input.kind} not sent (${isPermanent ? 'permanent' : 'transient'}): ${detail}`);
-    await db.notification.update({
-      where: { id: input.notificationId },
-      data: { claimedUntil: null, error: reason, ...(isPermanent ? { failedAt: new Date() } : {}) },
-      select: { id: true },
-    });
-    if (isPermanent) throw new UnrecoverableError(reason);
-    throw new SendDeferredError(reason, { cause: input.err });
-  }
+  const outbox = notificationOutbox(db);
+  const sendDeps = { mailer, logger, leaseMs: deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS };
 
   return handleJob(notifyJob, async (data, job) => {
     const { mediaId, requestId } = data;
@@ -159,7 +87,7 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
         run: true,
         originalName: true,
         error: true,
-        owner: { select: { email: true, name: true } },
+        owner: { select: { email: true, name: true, emailVerifiedAt: true } },
         _count: { select: { renditions: true } },
       },
     });
@@ -168,6 +96,24 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
 
     const kind = media.status === 'READY' ? 'MEDIA_READY' : 'MEDIA_FAILED';
     const messageId = notificationMessageId(mediaId, kind);
+    if (!media.owner.emailVerifiedAt) {
+      // Recorded as settled, so the reconciler does not re-drive it and no late mail follows a verification.
+      await db.notification.upsert({
+        where: { mediaId_kind: { mediaId, kind } },
+        create: {
+          mediaId,
+          kind,
+          recipient: media.owner.email,
+          messageId,
+          failedAt: new Date(),
+          error: UNVERIFIED,
+        },
+        update: {},
+        select: { id: true },
+      });
+      await appendJobLog(job, `${kind} not sent: ${UNVERIFIED}`);
+      return { kind, messageId, sent: false, unverified: true as const };
+    }
     const notification = await db.notification.upsert({
       where: { mediaId_kind: { mediaId, kind } },
       create: { mediaId, kind, recipient: media.owner.email, messageId },
@@ -178,30 +124,9 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
       await appendJobLog(job, `${kind} already sent at ${notification.sentAt.toISOString()}: nothing to do`);
       return { kind, messageId, sent: false };
     }
-    const now = new Date();
-    const claimedUntil = new Date(now.getTime() + leaseMs);
-    const claimed = await db.notification.updateMany({
-      where: {
-        id: notification.id,
-        sentAt: null,
-        failedAt: null,
-        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
-      },
-      data: { claimedUntil },
-    });
-    if (claimed.count === 0) {
-      const row = await db.notification.findUniqueOrThrow({
-        where: { id: notification.id },
-        select: { sentAt: true, failedAt: true, error: true },
-      });
-      if (row.sentAt) return { kind, messageId, sent: false };
-      if (row.failedAt) throw new UnrecoverableError(row.error ?? GENERAL_FAILURE_MESSAGE);
-      await appendJobLog(job, `${kind} is being sent by another run: waiting for its outcome`);
-      throw new SendDeferredError(`${kind} is being sent by another run of this job`);
-    }
 
     const url = `${deps.publicUrl.replace(/\/$/, '')}/media/${mediaId}`;
-    const email =
+    const message =
       kind === 'MEDIA_READY'
         ? renderMediaReadyEmail({
             recipientName: media.owner.name ?? undefined,
@@ -214,24 +139,15 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
             mediaUrl: url,
             reason: media.error ?? GENERAL_FAILURE_MESSAGE,
           });
-    // A crash between send and the update below resends once with the same Message-ID (ADR 0002), and
-    // so does a send whose outcome is unknown (connection lost after DATA, before the server's reply).
-    const lease = holdSendLease(notification.id, claimedUntil, { mediaId, requestId, kind });
-    const attributes = { 'fjord.media.id': mediaId, 'fjord.notification.kind': kind };
-    const sent = await withSpan('smtp send', { kind: SpanKind.CLIENT, attributes }, () =>
-      mailer.send({ to: notification.recipient, ...email, messageId }),
-    ).then(
-      () => ({ ok: true as const }),
-      (err: unknown) => ({ ok: false as const, err }),
-    );
-    lease.stop();
-    if (!sent.ok) await recordSendFailure(job, { notificationId: notification.id, kind, err: sent.err });
-    await db.notification.update({
-      where: { id: notification.id },
-      data: { sentAt: new Date(), claimedUntil: null, failedAt: null, error: null },
-      select: { id: true },
+    const outcome = await sendOnce(sendDeps, outbox, job, {
+      id: notification.id,
+      label: kind,
+      to: notification.recipient,
+      messageId,
+      message,
+      attributes: { 'fjord.media.id': mediaId, 'fjord.notification.kind': kind },
     });
-    await appendJobLog(job, `${kind} sent (${messageId})`);
+    if (outcome === 'already-sent') return { kind, messageId, sent: false };
     logger.info({ mediaId, requestId, kind }, 'notification sent');
     await publish({ mediaId, type: 'notified' });
     return { kind, messageId, sent: true };

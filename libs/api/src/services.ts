@@ -1,6 +1,6 @@
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
-import type { MediaEventSubscriber, MediaFlowEnqueuer, QueueAdmin, Queues } from '@fjord/queue';
+import type { MediaEventSubscriber, MediaFlowEnqueuer, QueueAdmin, QueueLogger, Queues } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import type { SecretCipher } from '@fjord/webhooks';
 import type { AuthThrottle } from './auth/auth-throttle.service';
@@ -21,6 +21,9 @@ export type ApiServices = {
     | 'QUOTA_UPLOADS_PER_DAY'
     | 'QUOTA_VIDEO_MINUTES_PER_DAY'
     | 'imagePresets'
+    | 'EMAIL_VERIFICATION_TTL_HOURS'
+    | 'JOB_ATTEMPTS'
+    | 'JOB_BACKOFF_MS'
   >;
   db: DbClient;
   /** Blobs the API writes itself (caption files); renditions are the workers'. */
@@ -41,6 +44,10 @@ export type ApiServices = {
   events: Pick<MediaEventSubscriber, 'subscribe'>;
   /** Seals webhook signing secrets before they are stored (@fjord/webhooks loadSecretCipher). */
   secrets: SecretCipher;
+  /** HMAC key of signed URLs and of email verification links (docs/adr/0024); never logged. */
+  urlSigningSecret: string;
+  /** For what a request must not fail on but an operator must hear of (a verification mail not queued). */
+  logger: Pick<QueueLogger, 'warn' | 'error'>;
   /** Per-IP and per-account limits on auth.signIn / auth.signUp (createAuthThrottle), shared in Redis. */
   authThrottle: AuthThrottle;
   /** What the admin console steers: BullMQ through @fjord/queue, re-runs, blob deletion. */

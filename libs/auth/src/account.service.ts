@@ -43,10 +43,14 @@ export async function prepareAccount(input: SignUpInput) {
   };
 }
 
-/** Inserts a prepared account; a taken email becomes a readable conflict. */
+/**
+ * Inserts a prepared account; a taken email becomes a readable conflict. `emailVerifiedAt`: set when
+ * the address is vouched for (an operator made the account, or an invite bound to it was used); open
+ * self-service sign-up leaves it null until the owner opens a verification link (docs/adr/0024).
+ */
 export async function insertAccount(
   db: Pick<DbClient, 'user'>,
-  data: Awaited<ReturnType<typeof prepareAccount>>,
+  data: Awaited<ReturnType<typeof prepareAccount>> & { emailVerifiedAt: Date | null },
 ): Promise<AuthUser> {
   try {
     return await db.user.create({ data, select: authUserSelect });
@@ -60,7 +64,7 @@ export async function insertAccount(
 
 /** Creates an account whatever SIGNUP_MODE says: the CLI and bootstrap (see signUpInMode for the web). */
 export async function signUp(db: DbClient, input: SignUpInput): Promise<AuthUser> {
-  return insertAccount(db, await prepareAccount(input));
+  return insertAccount(db, { ...(await prepareAccount(input)), emailVerifiedAt: new Date() });
 }
 
 export async function signIn(db: DbClient, input: SignInInput): Promise<AuthUser> {

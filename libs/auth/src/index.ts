@@ -55,3 +55,12 @@ export {
   type SignedPathCheck,
 } from './signed-url.service';
 export { isValidImageSignature, signImagePath } from './signed-image-path.service';
+export {
+  checkVerificationToken,
+  confirmEmail,
+  signVerificationToken,
+  verificationLink,
+  VERIFICATION_LINK_EXPIRED,
+  VERIFICATION_LINK_INVALID,
+  type VerificationCheck,
+} from './email-verification';

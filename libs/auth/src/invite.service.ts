@@ -60,7 +60,8 @@ export async function signUpWithInvite(
       data: { usedAt: new Date() },
     });
     if (used.count !== 1) throw new AppError('forbidden', INVITE_INVALID_MESSAGE);
-    return insertAccount(tx, account);
+    // The invite was issued for this address by an admin: the address is vouched for.
+    return insertAccount(tx, { ...account, emailVerifiedAt: new Date() });
   });
 }
 
@@ -77,7 +78,7 @@ export async function signUpInMode(
     if (!inviteToken) throw new AppError('forbidden', INVITE_REQUIRED_MESSAGE);
     return signUpWithInvite(db, { ...account, inviteToken });
   }
-  return insertAccount(db, await prepareAccount(account));
+  return insertAccount(db, { ...(await prepareAccount(account)), emailVerifiedAt: null });
 }
 
 /** The sign-up link an invite is sent as (the web's /signup page reads both parameters). */

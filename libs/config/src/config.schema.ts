@@ -205,6 +205,8 @@ export const EnvSchema = z.object({
   SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('open'),
   /** How long an invite link (`fjord user invite`, admin.createInvite) works. */
   INVITE_TTL_HOURS: positiveInt.default(168),
+  /** How long an email verification link works (docs/adr/0024); a new one can be sent at any time. */
+  EMAIL_VERIFICATION_TTL_HOURS: positiveInt.default(24),
   /**
    * Web is behind a proxy that appends the client's address to X-Forwarded-For (compose's nginx, an
    * Ingress): the last hop is the client. Off (web faces clients itself): a client's X-Forwarded-For is
@@ -229,7 +231,11 @@ export const EnvSchema = z.object({
   TUS_MAX_OPEN_UPLOADS_PER_USER: positiveInt.default(10),
 
   /** Default per-user quotas (docs/adr/0021); an admin overrides them per user. 0 = unlimited. */
-  QUOTA_STORAGE_BYTES: z.coerce.number().int().min(0).default(100 * 1024 ** 3),
+  QUOTA_STORAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100 * 1024 ** 3),
   QUOTA_UPLOADS_PER_DAY: z.coerce.number().int().min(0).default(5_000),
   QUOTA_VIDEO_MINUTES_PER_DAY: z.coerce.number().int().min(0).default(1_200),
 });

@@ -16,3 +16,4 @@ export {
 export { escapeHtml, type RenderedEmail } from './templates/email-layout';
 export { renderMediaReadyEmail, type MediaReadyEmailInput } from './templates/media-ready.template';
 export { renderMediaFailedEmail, type MediaFailedEmailInput } from './templates/media-failed.template';
+export { renderVerifyEmail, type VerifyEmailInput } from './templates/verify-email.template';

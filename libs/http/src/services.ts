@@ -36,8 +36,6 @@ export type WebServices = ApiServices & {
   db: DbClient;
   /** The one ingest (sniff, per-kind limit, blob, row, flow) behind every upload route. */
   ingest: IngestService;
-  /** HMAC key of signed download URLs (config or generated under the data dir); never logged. */
-  urlSigningSecret: string;
 };
 
 // On globalThis so `next dev` reloading modules does not open a new pool and Redis connections each time.

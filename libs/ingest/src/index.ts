@@ -16,6 +16,7 @@ export {
 } from './sweep-orphan-blobs.service';
 export {
   redriveNotifications,
+  redriveAccountEmails,
   NOTIFICATION_REDRIVE_WINDOW_MS,
   NOTIFY_SEND_LEASE_MS,
   type RedriveNotificationsDeps,
@@ -62,3 +63,11 @@ export {
   type BulkReprocessResult,
   type RenderCostSample,
 } from './bulk-reprocess.service';
+export {
+  enqueueAccountEmail,
+  requestVerificationEmail,
+  VERIFICATION_EMAILS_PER_DAY,
+  VERIFICATION_RESEND_INTERVAL_MS,
+  type VerificationEmailDeps,
+  type VerificationEmailRequest,
+} from './verification-email.service';

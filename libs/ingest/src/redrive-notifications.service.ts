@@ -1,6 +1,14 @@
 import type { DbClient } from '@fjord/db';
-import { mediaJobId, jobOf, notifyMediaJob, type QueueLogger, type Queues } from '@fjord/queue';
+import {
+  accountEmailJobId,
+  mediaJobId,
+  jobOf,
+  notifyMediaJob,
+  type QueueLogger,
+  type Queues,
+} from '@fjord/queue';
 import type { Config } from '@fjord/config';
+import { enqueueAccountEmail } from './verification-email.service';
 
 export type RedriveNotificationsDeps = {
   db: DbClient;
@@ -38,11 +46,16 @@ export async function redriveNotifications(
     lt: new Date(now - deps.staleAfterMs),
     gt: new Date(now - NOTIFICATION_REDRIVE_WINDOW_MS),
   };
-  // Owed: no row of that kind that was sent, or claimed by a notify run that may still be sending.
+  // Owed: no row of that kind that was sent, settled as not to be sent (refused for good, or an owner
+  // whose address is not verified), or claimed by a notify run that may still be sending.
   const isSentOrInFlight = (kind: 'MEDIA_READY' | 'MEDIA_FAILED') => ({
     none: {
       kind,
-      OR: [{ sentAt: { not: null } }, { createdAt: { gt: new Date(now - NOTIFY_SEND_LEASE_MS) } }],
+      OR: [
+        { sentAt: { not: null } },
+        { failedAt: { not: null } },
+        { createdAt: { gt: new Date(now - NOTIFY_SEND_LEASE_MS) } },
+      ],
     },
   });
   const owed = await db.media.findMany({
@@ -77,4 +90,52 @@ export async function redriveNotifications(
   }
   if (renotified.length > 0) logger.warn({ renotified }, 're-added notifications whose job was lost');
   return { renotified };
+}
+
+/** Account mail (verification links) is owed only while its link may still work. */
+export const ACCOUNT_EMAIL_REDRIVE_WINDOW_MS = 24 * 3600_000;
+/** Sent or settled account-mail rows are kept this long (the resend limits read the last day), then go. */
+export const ACCOUNT_EMAIL_RETENTION_MS = 7 * 24 * 3600_000;
+
+/**
+ * The reconciler's account-mail half: an AccountEmail row neither sent nor settled, older than the
+ * sweep's staleness and without a job in Redis (lost between the row's commit and the add, or with
+ * Redis), is queued again under its fixed job id. The row's send lease and receipt keep it to one mail.
+ * Rows past retention are deleted: they hold an address.
+ */
+export async function redriveAccountEmails(
+  deps: Omit<RedriveNotificationsDeps, 'config'> & {
+    config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>;
+  },
+): Promise<{ resent: string[]; expired: number }> {
+  const { db, queues, logger } = deps;
+  const now = Date.now();
+  const owed = await db.accountEmail.findMany({
+    where: {
+      sentAt: null,
+      failedAt: null,
+      createdAt: {
+        lt: new Date(now - deps.staleAfterMs),
+        gt: new Date(now - ACCOUNT_EMAIL_REDRIVE_WINDOW_MS),
+      },
+    },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+    take: deps.batchSize ?? 100,
+  });
+  const resent: string[] = [];
+  for (const { id } of owed) {
+    try {
+      if (await queues.email.getJob(accountEmailJobId(id))) continue;
+      await enqueueAccountEmail(deps, id);
+      resent.push(id);
+    } catch (err) {
+      logger.error({ err, accountEmailId: id }, 'reconciler could not re-add an account email');
+    }
+  }
+  if (resent.length > 0) logger.warn({ resent }, 're-added account emails whose job was lost');
+  const { count: expired } = await db.accountEmail.deleteMany({
+    where: { createdAt: { lt: new Date(now - ACCOUNT_EMAIL_RETENTION_MS) } },
+  });
+  return { resent, expired };
 }

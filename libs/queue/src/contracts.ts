@@ -22,6 +22,7 @@ export const JobName = {
   notifyMedia: 'notify-media',
   sweepStuckMedia: 'sweep-stuck-media',
   deliverWebhook: 'deliver-webhook',
+  sendAccountEmail: 'send-account-email',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -261,6 +262,8 @@ export const NotifyJobResultSchema = z.object({
   sent: z.boolean(),
   /** The job's run is no longer the media's: nothing was recorded or sent. */
   stale: z.literal(true).optional(),
+  /** The owner's address is not verified (self-service sign-up): recorded as not sent, never mailed. */
+  unverified: z.literal(true).optional(),
 });
 export type NotifyJobResult = z.infer<typeof NotifyJobResultSchema>;
 
@@ -367,6 +370,14 @@ export const WebhookEventPayloadSchema = z
 export type WebhookEventPayload = z.infer<typeof WebhookEventPayloadSchema>;
 
 export const WebhookJobDataSchema = z.object({ v: z.literal(1), deliveryId: z.uuid() });
+
+/** Mail about the account itself (a verification link): the AccountEmail outbox row to send. */
+export const AccountEmailJobDataSchema = z.object({ v: z.literal(1), accountEmailId: z.uuid() });
+export const AccountEmailJobResultSchema = z.object({
+  /** false: sent by an earlier attempt, or no longer wanted (address verified or changed, account gone). */
+  sent: z.boolean(),
+});
+export const accountEmailJobId = (accountEmailId: string) => `account-email.${accountEmailId}`;
 
 /** One job per delivery, so a re-emitted event or a redelivery request never doubles a pending one. */
 export function webhookJobId(deliveryId: string, round = 0): string {

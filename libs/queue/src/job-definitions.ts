@@ -2,6 +2,8 @@ import type { Job, JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '@fjord/config';
 import {
+  AccountEmailJobDataSchema,
+  AccountEmailJobResultSchema,
   FinalizeJobResultSchema,
   JobName,
   MediaStepJobDataSchema,
@@ -78,6 +80,14 @@ export const notifyMediaJob = defineJob({
   name: JobName.notifyMedia,
   data: MediaStepJobDataSchema,
   result: NotifyJobResultSchema,
+  options: mediaRetry,
+});
+
+export const sendAccountEmailJob = defineJob({
+  queue: QueueName.email,
+  name: JobName.sendAccountEmail,
+  data: AccountEmailJobDataSchema,
+  result: AccountEmailJobResultSchema,
   options: mediaRetry,
 });
 

@@ -32,12 +32,15 @@ export function hashTestPassword(password: string = TEST_PASSWORD): Promise<stri
 }
 
 export type TestUserOverrides = Partial<
-  Pick<Prisma.UserCreateInput, 'email' | 'name' | 'role' | 'disabledAt'>
+  Pick<Prisma.UserCreateInput, 'email' | 'name' | 'role' | 'disabledAt' | 'emailVerifiedAt'>
 > & {
   password?: string;
 };
 
-/** Inserts a user who can sign in with `password` (TEST_PASSWORD by default). */
+/**
+ * Inserts a user who can sign in with `password` (TEST_PASSWORD by default). Verified, as an operator
+ * makes them (pass `emailVerifiedAt: null` for a self-service account that has not confirmed yet).
+ */
 export async function createTestUser(
   db: DbClient,
   overrides: TestUserOverrides = {},
@@ -48,6 +51,7 @@ export async function createTestUser(
       email: `user-${randomBytes(5).toString('hex')}@test.fjord.local`,
       name: 'Test User',
       passwordHash: await hashTestPassword(password),
+      emailVerifiedAt: new Date(),
       ...fields,
     },
   });

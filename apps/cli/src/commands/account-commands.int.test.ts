@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, signUpWithInvite } from '@fjord/auth';
-import { createTestDatabase, type TestDatabase } from '@fjord/testing';
+import { accountEmailJobId, createQueues } from '@fjord/queue';
+import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
 import { runCli } from '../test/run-cli';
 
 let t: TestDatabase;
@@ -53,4 +54,44 @@ describe('fjord bootstrap', () => {
       code: 'forbidden',
     });
   }, 60_000);
+});
+
+describe('fjord user verify', () => {
+  it('shows the state, queues a link (refusing a second within the minute), and --mark confirms', async () => {
+    const user = await createTestUser(t.db, { emailVerifiedAt: null });
+    const prefix = `fjord-cli-verify-${process.pid}-${Date.now()}`;
+    const env = { DATABASE_URL: t.url, QUEUE_PREFIX: prefix, FJORD_PUBLIC_URL: 'https://media.example.com' };
+    const shown = await runCli(['user', 'verify', '--email', user.email], env);
+    expect([shown.code, shown.output.trim()]).toEqual([
+      0,
+      `${user.email}: not confirmed (no link sent). No notification is mailed to it.`,
+    ]);
+
+    const sent = await runCli(['user', 'verify', '--email', user.email, '--send'], env);
+    expect([sent.code, sent.output.trim()]).toEqual([
+      0,
+      `A verification link to ${user.email} is queued (valid 24 h).`,
+    ]);
+    const row = await t.db.accountEmail.findFirstOrThrow({ where: { userId: user.id } });
+    expect(row.link).toMatch(/^https:\/\/media\.example\.com\/verify-email\?token=/);
+    const queues = createQueues(testConfig({ QUEUE_PREFIX: prefix }));
+    try {
+      expect(await queues.email.getJob(accountEmailJobId(row.id))).toBeDefined();
+      const again = await runCli(['user', 'verify', '--email', user.email, '--send'], env);
+      expect(again.code).not.toBe(0);
+      expect(again.output).toContain('less than a minute ago');
+    } finally {
+      await queues.email.obliterate({ force: true });
+      await queues.close();
+    }
+
+    const marked = await runCli(['user', 'verify', '--email', user.email, '--mark'], env);
+    expect([marked.code, marked.output.trim()]).toEqual([
+      0,
+      `${user.email} is confirmed: notifications will be mailed to it.`,
+    ]);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerifiedAt).toBeInstanceOf(
+      Date,
+    );
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/site-header';
+import { VerifyEmailBanner } from '@/components/verify-email-banner';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -24,6 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </a>
         <Providers>
           <SiteHeader />
+          <VerifyEmailBanner />
           <main id="main" className="container">
             {children}
           </main>

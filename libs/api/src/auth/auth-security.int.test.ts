@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import { createApiKey, verifyApiKey } from '@fjord/auth';
 import { createRedis } from '@fjord/queue';
 import { createTestUser, TEST_PASSWORD, waitFor } from '@fjord/testing';
 import { createAuthThrottle } from './auth-throttle.service';
-import { cookieFrom, createApiHarness, randomTestIp } from '../test/api-test-harness';
+import { cookieFrom, createApiHarness, errorOf, randomTestIp } from '../test/api-test-harness';
 
 type Harness = Awaited<ReturnType<typeof createApiHarness>>;
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 async function signedIn(h: Harness, email: string, password = TEST_PASSWORD) {
   const { caller, resHeaders } = await h.callerFor();

@@ -1,6 +1,11 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { changePasswordProcedure } from './change-password';
 import { deleteAccountProcedure } from './delete-account';
+import {
+  emailVerificationProcedure,
+  sendVerificationEmailProcedure,
+  verifyEmailProcedure,
+} from './email-verification';
 import { meProcedure } from './me';
 import { signInProcedure } from './sign-in';
 import { signOutEverywhereProcedure } from './sign-out-everywhere';
@@ -17,4 +22,7 @@ export const authRouter = {
   deleteAccount: deleteAccountProcedure,
   signupMode: signupModeProcedure,
   me: meProcedure,
+  emailVerification: emailVerificationProcedure,
+  sendVerificationEmail: sendVerificationEmailProcedure,
+  verifyEmail: verifyEmailProcedure,
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { expect } from 'vitest';
 import {
   createIngestService,
   createMediaDeletion,
@@ -62,6 +64,8 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     reprocessMedia,
     eraseUser,
     secrets: loadSecretCipher(config),
+    urlSigningSecret: 'a-url-signing-secret-for-the-api-harness-only',
+    logger: silentLogger,
     authThrottle: createAuthThrottle({ redis: queues.connection, config }),
     admin: { queueAdmin, enqueuer, storage },
   };
@@ -143,3 +147,13 @@ export const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** The TRPCError a call is refused with (the test fails if it resolves or throws something else). */
+export async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TRPCError);
+  return err as TRPCError;
+}

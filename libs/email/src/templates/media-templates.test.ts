@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml } from './email-layout';
 import { renderMediaFailedEmail } from './media-failed.template';
 import { renderMediaReadyEmail } from './media-ready.template';
+import { renderVerifyEmail } from './verify-email.template';
 
 const HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>.jpg';
 
@@ -78,5 +79,25 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
     );
+  });
+});
+
+describe('renderVerifyEmail', () => {
+  const link = 'https://fjord.example/verify-email?token=abc.123.def&x=1';
+
+  it('carries the link in text and html, says why, loads nothing remote', () => {
+    const email = renderVerifyEmail({ recipientName: 'Ada', link, validHours: 24 });
+    expect(email.subject).toBe('Confirm your email address for Fjord');
+    expect(email.text).toContain(`Confirm: ${link}`);
+    expect(email.text).toContain(
+      'Until you do, Fjord sends you no notifications. The link works for 24 hours.',
+    );
+    expect(email.html).toContain(`href="${escapeHtml(link)}"`);
+    expect(email.html).not.toMatch(/<img|<link|@import|url\(|<script/i);
+  });
+
+  it('escapes a hostile name', () => {
+    const email = renderVerifyEmail({ recipientName: '<b>Eve</b>', link, validHours: 1 });
+    expect(email.html).not.toContain('<b>Eve</b>');
   });
 });

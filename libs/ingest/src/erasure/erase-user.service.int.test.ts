@@ -133,6 +133,20 @@ describe('user erasure (real Postgres, Redis, disk)', () => {
         expiresAt: new Date(Date.now() + 3600_000),
       },
     });
+    // A verification link of theirs, sent, and its .eml in the outbox (named by the row, not the person).
+    const accountEmail = await db.accountEmail.create({
+      data: {
+        userId: user.id,
+        kind: 'VERIFY_EMAIL',
+        recipient: user.email,
+        messageId: `<account-${randomBytes(4).toString('hex')}-verify-email@fjord>`,
+        sentAt: new Date(),
+      },
+    });
+    await writeFile(
+      path.join(config.mailOutboxDir, `account-${accountEmail.id}-verify-email@fjord.eml`),
+      `To: ${user.email}\nSubject: Confirm your email address for Fjord\n\nConfirm: …\n`,
+    );
     await db.invite.create({
       data: {
         tokenHash: randomBytes(16).toString('hex'),

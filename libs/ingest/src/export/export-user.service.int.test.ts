@@ -54,6 +54,15 @@ describe('user export (real Postgres, disk)', () => {
     await db.auditLog.create({
       data: { actorId: other.id, action: 'media.reprocess', targetType: 'media', targetId: a.id },
     });
+    await db.accountEmail.create({
+      data: {
+        userId: user.id,
+        kind: 'VERIFY_EMAIL',
+        recipient: user.email,
+        messageId: '<account-export-test-verify-email@fjord>',
+        link: 'https://fjord.test/verify-email?token=a-credential-not-to-export',
+      },
+    });
 
     const files = readTar(await collect(await createUserExport({ db, storage })(user.id)));
 
@@ -75,7 +84,15 @@ describe('user export (real Postgres, disk)', () => {
 
     const doc = JSON.parse(files[0]!.body.toString('utf8'));
     expect(files[0]!.name).toBe('account.json');
-    expect(doc.account).toMatchObject({ id: user.id, email: user.email });
+    expect(doc.account).toMatchObject({
+      id: user.id,
+      email: user.email,
+      emailVerifiedAt: user.emailVerifiedAt!.toISOString(),
+    });
+    expect(doc.accountEmails).toEqual([
+      expect.objectContaining({ kind: 'VERIFY_EMAIL', recipient: user.email, sentAt: null }),
+    ]);
+    expect(doc.accountEmails[0]).not.toHaveProperty('link');
     expect(doc.media.map((m: { id: string }) => m.id).sort()).toEqual(media.map((m) => m.id).sort());
     expect(doc.media.find((m: { id: string }) => m.id === a.id)).toMatchObject({
       sizeBytes: String(PNG.length),
@@ -89,7 +106,15 @@ describe('user export (real Postgres, disk)', () => {
       expect.objectContaining({ action: 'media.reprocess', targetId: a.id, byYou: false }),
     ]);
     const text = files[0]!.body.toString('utf8');
-    for (const secret of ['SEALED', 'passwordHash', 'secretHash', 'tokenHash', other.id, other.email]) {
+    for (const secret of [
+      'SEALED',
+      'passwordHash',
+      'secretHash',
+      'tokenHash',
+      'a-credential-not-to-export',
+      other.id,
+      other.email,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -12,10 +12,18 @@ const extOf = (key: string) => key.slice(key.lastIndexOf('.') + 1);
 export async function buildAccountDocument(db: DbClient, userId: string) {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { id: true, email: true, name: true, role: true, createdAt: true, updatedAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      emailVerifiedAt: true,
+      createdAt: true,
+      updatedAt: true,
+    },
   });
   if (!user) throw new AppError('not_found', 'This account does not exist.');
-  const [media, webhooks, apiKeys, sessions] = await Promise.all([
+  const [media, webhooks, apiKeys, sessions, accountEmails] = await Promise.all([
     db.media.findMany({
       where: { ownerId: userId },
       orderBy: { createdAt: 'asc' },
@@ -56,6 +64,12 @@ export async function buildAccountDocument(db: DbClient, userId: string) {
       where: { userId },
       select: { createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true },
     }),
+    // Mail about the account (verification links), without the link: it is a credential.
+    db.accountEmail.findMany({
+      where: { userId },
+      orderBy: { createdAt: 'asc' },
+      select: { kind: true, recipient: true, createdAt: true, sentAt: true, failedAt: true, error: true },
+    }),
   ]);
   const ids = [userId, ...media.map((m) => m.id), ...webhooks.map((w) => w.id)];
   const auditEvents = await db.auditLog.findMany({
@@ -71,6 +85,7 @@ export async function buildAccountDocument(db: DbClient, userId: string) {
     webhooks,
     apiKeys,
     sessions,
+    accountEmails,
     // Whether the person did it themself; an admin's id is not theirs to receive.
     auditEvents: auditEvents.map(({ actorId, ...e }) => ({ ...e, byYou: actorId === userId })),
   };
