@@ -132,3 +132,70 @@ test('pausing transcode makes a new upload wait; resuming lets it finish', async
     });
   }
 });
+
+test('an admin overrides a user’s uploads per day in the users page, and the user’s next upload is refused', async ({
+  page,
+  browser,
+  baseURL,
+}, testInfo) => {
+  const userContext = await browser.newContext();
+  try {
+    const userPage = await userContext.newPage();
+    const email = await signUp(userPage, testInfo);
+    const png = await makePng(64, 48);
+    // The browser's streamed upload route, with the user's session (tRPC and REST check the Origin).
+    const upload = (name: string) =>
+      userPage.request.post('/api/uploads', {
+        data: png,
+        headers: { origin: new URL(baseURL!).origin, 'content-type': 'image/png', 'x-filename': name },
+      });
+    expect((await upload('first.png')).status()).toBe(202);
+
+    await signInAsAdmin(page);
+    await page.goto('/admin/users');
+    await page.getByLabel('Email contains').fill(email);
+    await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'Quotas' }).click();
+    await expect(page).toHaveURL(/\/admin\/users\?user=[0-9a-f-]{36}$/);
+    const userId = new URL(page.url()).searchParams.get('user')!;
+    const panel = page.getByRole('region', { name: `Quotas of ${email}` });
+    const limit = (name: string) =>
+      panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+    await expect(limit('Storage')).toContainText(/GB\s*default\s*[\d.]+ (B|KB) stored/);
+    await expect(limit('Uploads per day')).toContainText(/[\d,]+\s*default\s*1 today/);
+    await expect(limit('Video minutes per day')).toContainText(/default\s*0 min today/);
+
+    // Past the server's range: refused, and the panel says which field and why.
+    const uploadsField = panel.getByLabel('Uploads per day');
+    await uploadsField.fill('3000000000');
+    await confirmAction(page, 'Save quotas');
+    await expect(panel.getByRole('status')).toHaveText('Not saved. Uploads per day: at most 2147483647.');
+
+    await uploadsField.fill('1');
+    await expect(panel.getByRole('group')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Save quotas', exact: true }).click();
+    await expect(panel.getByRole('group', { name: `For ${email}: Uploads per day 1?` })).toBeVisible();
+    await page.getByRole('button', { name: 'Yes, save quotas' }).click();
+    await expect(panel.getByRole('status')).toHaveText('Quotas saved.');
+
+    // From the server, not the form's state: after a reload the override is there.
+    await page.reload();
+    await expect(limit('Uploads per day')).toContainText(/^Uploads per day\s*1\s*override\s*1 today$/);
+    await expect(limit('Storage')).toContainText('default');
+    await expect(panel.getByLabel('Uploads per day')).toHaveValue('1');
+    await snapshot(page, testInfo, 'user-quota');
+
+    // The ingest path obeys it: the second upload of the day is refused before a byte is stored.
+    const refused = await upload('second.png');
+    expect(refused.status()).toBe(429);
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'daily_quota_exceeded', message: expect.stringContaining('your daily limit of 1') },
+    });
+
+    await page.goto('/admin/audit');
+    await expect(
+      page.getByRole('row').filter({ hasText: userId }).filter({ hasText: 'user.set-quota' }),
+    ).toContainText('{"uploadsPerDay":1}');
+  } finally {
+    await userContext.close();
+  }
+});

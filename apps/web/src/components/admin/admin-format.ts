@@ -18,3 +18,12 @@ export function formatAgo(ms: number, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - ms) / 1000));
   return s < 60 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
 }
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-GB');
+}
+
+/** A quota's limit: 0 means unlimited (docs/adr/0021). */
+export function formatLimit(limit: number, format: (n: number) => string = formatCount): string {
+  return limit === 0 ? 'unlimited' : format(limit);
+}

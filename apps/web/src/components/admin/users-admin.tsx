@@ -1,13 +1,16 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '@/trpc/react';
 import { formatDate } from '../format';
 import { ConfirmButton } from './confirm-button';
 import { ActionMessage, useAdminActionFeedback } from './use-admin-action';
+import { UserQuotaPanel } from './user-quota-panel';
 
-export function UsersAdmin() {
+/** `quotaUserId` (the page's ?user=) opens that user's quota panel; in the URL, so a reload keeps it. */
+export function UsersAdmin({ quotaUserId }: { quotaUserId?: string }) {
   const trpc = useTRPC();
   const feedback = useAdminActionFeedback();
   const [q, setQ] = useState('');
@@ -35,6 +38,12 @@ export function UsersAdmin() {
 
   return (
     <>
+      {quotaUserId && (
+        <UserQuotaPanel
+          userId={quotaUserId}
+          email={users.data?.items.find((u) => u.id === quotaUserId)?.email}
+        />
+      )}
       <ActionMessage message={feedback.message} />
       <label className="toolbar">
         Email contains <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -64,6 +73,9 @@ export function UsersAdmin() {
                 <td>{formatDate(u.createdAt)}</td>
                 <td>
                   <div className="actions">
+                    <Link className="button button--ghost" href={`/admin/users?user=${u.id}`}>
+                      Quotas
+                    </Link>
                     <ConfirmButton
                       label={u.role === 'ADMIN' ? 'Make user' : 'Make admin'}
                       question={`Change the role of ${u.email}?`}
