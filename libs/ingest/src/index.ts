@@ -62,3 +62,4 @@ export {
   type BulkReprocessResult,
   type RenderCostSample,
 } from './bulk-reprocess.service';
+export { acquireBulkReprocessLease, type BulkReprocessLease } from './bulk-reprocess-lease';
