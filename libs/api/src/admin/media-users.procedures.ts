@@ -110,7 +110,7 @@ export const mediaAdminProcedures = {
           reason: (err instanceof Error ? err.message : String(err)).slice(0, 300),
         }),
     );
-    return { images, before: input.before };
+    return { images, before: input.before, ratePerSecond: CONSOLE_REPROCESS_RATE };
   }),
 
   deleteMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {
