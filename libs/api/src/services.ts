@@ -24,11 +24,13 @@ export type ApiServices = {
     | 'EMAIL_VERIFICATION_TTL_HOURS'
     | 'JOB_ATTEMPTS'
     | 'JOB_BACKOFF_MS'
+    | 'QUEUE_PREFIX'
   >;
   db: DbClient;
   /** Blobs the API writes itself (caption files); renditions are the workers'. */
   storage: Pick<BlobStore, 'put' | 'delete'>;
-  queues: Pick<Queues, 'db' | 'transcode' | 'email' | 'webhooks'>;
+  /** The connection: Redis leases (one bulk reprocess per preset). */
+  queues: Pick<Queues, 'db' | 'transcode' | 'email' | 'webhooks' | 'connection'>;
   /**
    * The one media deletion (@fjord/ingest createMediaDeletion) for a media the caller may delete: row,
    * running ffmpeg, pending jobs, blobs, then the `media.deleted` webhook.

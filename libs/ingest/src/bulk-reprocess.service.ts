@@ -1,6 +1,7 @@
 import type { DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
 import { JobName, TranscodeJobResultSchema, variantNamesFor, type Queues } from '@fjord/queue';
+import type { BulkReprocessLease } from './bulk-reprocess-lease';
 import type { createMediaReprocessing } from './reprocess-media.service';
 
 /** How many finished image jobs the estimate reads at most (BullMQ keeps the last 1 000 completed). */
@@ -61,8 +62,8 @@ function assertPreset(presets: Readonly<Record<string, string>>, preset: string)
   }
 }
 
-const selection = (before: Date) =>
-  ({ kind: 'IMAGE', status: 'READY', finishedAt: { lt: before } }) as const;
+/** What a run reprocesses; the preview counts the same rows in SQL (previewBulkReprocess). */
+const selection = (before: Date) => ({ kind: 'IMAGE', status: 'READY', finishedAt: { lt: before } }) as const;
 
 /**
  * After a preset changed: which images a bulk reprocess would run again, and what it costs —
@@ -75,15 +76,18 @@ export async function previewBulkReprocess(
 ): Promise<BulkReprocessPreview> {
   assertPreset(deps.presets, input.preset);
   const before = input.before ?? new Date();
-  const rows = await deps.db.media.findMany({
-    where: selection(before),
-    select: { width: true, height: true },
-  });
-  const megapixels = rows.reduce((sum, r) => sum + ((r.width ?? 0) * (r.height ?? 0)) / 1e6, 0);
+  // Counted and summed in Postgres: a preview over a million images reads one row, not a million.
+  // bigint product: one 50 000 × 50 000 image already overflows int.
+  const [totals] = await deps.db.$queryRaw<{ images: number; pixels: number }[]>`
+    SELECT count(*)::int AS images, COALESCE(SUM("width"::bigint * "height"::bigint), 0)::float8 AS pixels
+    FROM "Media"
+    WHERE "kind" = 'IMAGE' AND "status" = 'READY' AND "finishedAt" < ${before}`;
+  const images = totals?.images ?? 0;
+  const megapixels = (totals?.pixels ?? 0) / 1e6;
   const jobsPerImage = variantNamesFor('IMAGE').length;
   const sample = await measureImageRenderCost(deps.queues);
   const cpuMinutes = sample ? (sample.msPerMegapixel * megapixels * jobsPerImage) / 60_000 : null;
-  return { preset: input.preset, images: rows.length, megapixels, jobsPerImage, cpuMinutes, sample, before };
+  return { preset: input.preset, images, megapixels, jobsPerImage, cpuMinutes, sample, before };
 }
 
 /** "412 images (1 236 jobs), ~3 CPU-minutes" — for the console and the CLI alike. */
@@ -99,15 +103,29 @@ export function formatBulkReprocessPreview(p: BulkReprocessPreview): string {
 export type BulkReprocessResult = { queued: number; skipped: number; before: Date };
 
 /**
- * Reprocesses the preview's selection, oldest first, at most `ratePerSecond` media a second. Each flow
- * carries its owner's fair-share priority (reprocessMedia → ownerFlowPriority, ADR 0021), so a bulk run
- * queues behind everyone's uploads. Idempotent and resumable: a queued image leaves the selection (its
- * finishedAt moves past `before`), one still in flight is skipped, and running again with the same
- * `before` picks up exactly what is left.
+ * Reprocesses the preview's selection, oldest first, at most `ratePerSecond` media a second, holding the
+ * preset's lease (acquireBulkReprocessLease: one run per preset at a time), renewed as it goes and given
+ * back at its end, done or failed. Each flow carries its owner's fair-share priority (reprocessMedia →
+ * ownerFlowPriority, ADR 0021), so a bulk run queues behind everyone's uploads. Idempotent and resumable:
+ * a queued image leaves the selection (its finishedAt moves past `before`), one still in flight is
+ * skipped, and running again with the same `before` picks up exactly what is left.
  */
 export async function runBulkReprocess(
-  deps: BulkReprocessDeps,
+  deps: BulkReprocessDeps & { lease: BulkReprocessLease },
   input: { preset: string; before: Date; ratePerSecond: number; batch?: number },
+): Promise<BulkReprocessResult> {
+  const result = await reprocessSelection(deps, input).catch(async (err: unknown) => {
+    // The run's own error is the one to report; a lease Redis cannot give back runs out by itself.
+    await deps.lease.release().catch(() => undefined);
+    throw err;
+  });
+  await deps.lease.release();
+  return result;
+}
+
+async function reprocessSelection(
+  deps: BulkReprocessDeps & { lease: BulkReprocessLease },
+  input: Parameters<typeof runBulkReprocess>[1],
 ): Promise<BulkReprocessResult> {
   assertPreset(deps.presets, input.preset);
   const interval = 1000 / Math.max(0.1, input.ratePerSecond);
@@ -124,6 +142,7 @@ export async function runBulkReprocess(
     });
     if (page.length === 0) break;
     for (const { id } of page) {
+      await deps.lease.keep();
       const startedAt = Date.now();
       try {
         await deps.reprocessMedia(id);

@@ -71,3 +71,4 @@ export {
   type VerificationEmailDeps,
   type VerificationEmailRequest,
 } from './verification-email.service';
+export { acquireBulkReprocessLease, type BulkReprocessLease } from './bulk-reprocess-lease';

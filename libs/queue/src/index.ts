@@ -8,6 +8,7 @@ export {
   finishedUploadKey,
   rateLimitKey,
   imageRenderLockKey,
+  bulkReprocessLeaseKey,
   authThrottleKey,
   type AuthThrottleScope,
   redisKey,

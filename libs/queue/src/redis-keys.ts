@@ -26,6 +26,11 @@ export function imageRenderLockKey(prefix: string, cacheKey: string): string {
   return redisKey(prefix, 'img-render', cacheKey);
 }
 
+/** The lease that lets one bulk reprocess of a preset run at a time, deployment-wide (ADR 0027). */
+export function bulkReprocessLeaseKey(prefix: string, preset: string): string {
+  return redisKey(prefix, 'bulk-reprocess', preset);
+}
+
 /** The token bucket of one API key (libs/api rate limiter). */
 export function rateLimitKey(prefix: string, subject: string): string {
   return redisKey(prefix, 'ratelimit', subject);

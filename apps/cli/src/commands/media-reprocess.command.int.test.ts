@@ -1,9 +1,18 @@
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireBulkReprocessLease, createMediaReprocessing, runBulkReprocess } from '@fjord/ingest';
 import { createPersonWorld, type PersonWorld } from '@fjord/ingest/testing';
-import { closeRedis, createRedis, JobName, mediaJobId, QueueName } from '@fjord/queue';
+import {
+  bulkReprocessLeaseKey,
+  closeRedis,
+  createQueueAdmin,
+  createRedis,
+  JobName,
+  mediaJobId,
+  QueueName,
+} from '@fjord/queue';
 import { createReadyMedia, createTestUser, waitFor } from '@fjord/testing';
-import { runCli } from '../test/run-cli';
+import { cliEnvOf, runCli } from '../test/run-cli';
 
 let world: PersonWorld;
 beforeAll(async () => {
@@ -91,12 +100,57 @@ describe('fjord media reprocess --preset', () => {
     expect((await db.media.findUniqueOrThrow({ where: { id: video.id } })).status).toBe('READY');
 
     // Resuming with the cutoff it printed: nothing is left, nothing is queued twice.
-    const again = await runCli(
-      ['media', 'reprocess', '--preset', 'card', '--yes', '--before', before],
-      env,
-    );
+    const again = await runCli(['media', 'reprocess', '--preset', 'card', '--yes', '--before', before], env);
     expect(again.output).toContain('Preset card: 0 images');
     expect(again.output).toContain('Queued 0 images');
     expect(again.code).toBe(0);
+  }, 120_000);
+
+  it('runs one bulk reprocess per preset at a time: a second start is refused until the first ends', async () => {
+    const { config, db, queues } = world;
+    const user = await createTestUser(db);
+    const finishedAt = new Date(Date.now() - 60_000);
+    const images = [
+      await createReadyMedia(db, { ownerId: user.id, width: 10, height: 10, finishedAt }),
+      await createReadyMedia(db, { ownerId: user.id, width: 10, height: 10, finishedAt }),
+    ];
+
+    // The first run, as the console starts it, held at its first image until the second start was seen.
+    let reachFirst!: () => void;
+    const atFirst = new Promise<void>((r) => (reachFirst = r));
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
+    const reprocess = createMediaReprocessing({ db, queueAdmin, enqueuer: world.enqueuer });
+    const reprocessMedia = async (id: string) => {
+      reachFirst();
+      await gate;
+      return reprocess(id);
+    };
+    const prefix = config.QUEUE_PREFIX;
+    const lease = await acquireBulkReprocessLease({ queues, prefix }, 'card');
+    const first = runBulkReprocess(
+      { db, queues, presets: config.imagePresets, reprocessMedia, lease },
+      { preset: 'card', before: new Date(), ratePerSecond: 50 },
+    );
+    await atFirst;
+    // Held, and expiring: a run that dies frees the preset without anyone deleting the key.
+    const leaseKey = bulkReprocessLeaseKey(prefix, 'card');
+    expect(await queues.connection.pttl(leaseKey)).toBeGreaterThan(0);
+
+    const refused = await runCli(['media', 'reprocess', '--preset', 'card', '--yes'], cliEnvOf(world));
+    expect(refused.output).toContain('A bulk reprocess of preset "card" is already running');
+    expect(refused.code).toBe(1);
+    for (const m of images) expect((await db.media.findUniqueOrThrow({ where: { id: m.id } })).run).toBe(0);
+
+    openGate();
+    expect(await first).toMatchObject({ queued: 2, skipped: 0 });
+    await queueAdmin.close();
+    expect(await queues.connection.exists(leaseKey)).toBe(0);
+    for (const m of images) expect((await db.media.findUniqueOrThrow({ where: { id: m.id } })).run).toBe(1);
+
+    const accepted = await runCli(['media', 'reprocess', '--preset', 'card', '--yes'], cliEnvOf(world));
+    expect(accepted.output).toContain('Queued 0 images for reprocessing');
+    expect(accepted.code).toBe(0);
   }, 120_000);
 });

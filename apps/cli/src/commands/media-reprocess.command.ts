@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getConfig } from '@fjord/config';
 import {
+  acquireBulkReprocessLease,
   createMediaReprocessing,
   formatBulkReprocessPreview,
   previewBulkReprocess,
@@ -12,8 +13,9 @@ import { requireOption, UsageError, withDb } from '../cli-context';
 export const mediaReprocessHelp = `fjord media reprocess --preset <name> (--dry-run | --yes) [--rate N] [--before <ISO time>]
   After a preset changed: reprocesses every READY image (the whole image flow) at most N a second
   (default 5), each at its owner's fair-share priority. --dry-run prints "N images, ~X CPU-minutes"
-  (measured from recent image jobs) and changes nothing. A run that was cut off resumes with the
-  --before it printed (docs/adr/0027).`;
+  (measured from recent image jobs) and changes nothing. One run per preset at a time (here or in the
+  console): a second is refused. A run that was cut off resumes with the --before it printed
+  (docs/adr/0027).`;
 
 export async function runMediaReprocess(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -46,11 +48,13 @@ export async function runMediaReprocess(args: string[]): Promise<void> {
       console.log(`Preset ${preset}: ${formatBulkReprocessPreview(preview)}.`);
       if (values['dry-run']) return;
       if (!values.yes) throw new UsageError('Add --yes to reprocess them (or --dry-run to only look).');
+      // Refused (exit 1) while another run of this preset goes, from here or from the console.
+      const lease = await acquireBulkReprocessLease({ queues, prefix: config.QUEUE_PREFIX }, preset);
       const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
       const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
       console.log(`Reprocessing at most ${rate} a second; to resume: --before ${before.toISOString()}`);
       const result = await runBulkReprocess(
-        { db, queues, presets, reprocessMedia },
+        { db, queues, presets, reprocessMedia, lease },
         { preset, before, ratePerSecond: rate },
       );
       console.log(`Queued ${result.queued} images for reprocessing; ${result.skipped} skipped (in flight).`);

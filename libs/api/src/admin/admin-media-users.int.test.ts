@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@fjord/auth';
 import { buildMediaTimeline } from '@fjord/ingest';
 import { IMAGE_VARIANTS, mediaJobId } from '@fjord/queue';
-import { waitFor } from '@fjord/testing';
+import { createReadyMedia, waitFor } from '@fjord/testing';
 import { createApiHarness } from '../test/api-test-harness';
 import { expectTRPCError, signedInWithRole } from '../test/admin-test-helpers';
 import { startStandInPipeline } from '../test/stand-in-pipeline';
@@ -103,6 +103,44 @@ describe('admin router: a media timeline', () => {
       admin.caller.admin.mediaTimeline({ id: '00000000-0000-4000-8000-000000000000' }),
       'NOT_FOUND',
     );
+  });
+});
+
+describe('admin router: bulk reprocess by preset', () => {
+  it('runs one per preset at a time: CONFLICT while one goes, audited start and end, then free again', async () => {
+    const owner = await signedInWithRole(h, 'USER');
+    // Finished long ago, and the cutoff before everything else this file made READY.
+    const finishedAt = new Date('2020-01-01T00:00:00Z');
+    const before = '2021-01-01T00:00:00.000Z';
+    for (let i = 0; i < 3; i++) {
+      await createReadyMedia(h.db, { ownerId: owner.user.id, width: 20, height: 10, finishedAt });
+    }
+    const audited = async (action: string) =>
+      (await admin.caller.admin.audit({ targetId: 'card' })).filter((e) => e.action === action).length;
+
+    expect(await admin.caller.admin.bulkReprocess({ preset: 'card', before })).toEqual({
+      images: 3,
+      before,
+      ratePerSecond: 5,
+    });
+    // 3 images at 5 a second: the first run holds the preset for more than half a second.
+    await expectTRPCError(
+      admin.caller.admin.bulkReprocess({ preset: 'card', before }),
+      'CONFLICT',
+      /A bulk reprocess of preset "card" is already running/,
+    );
+    await waitFor(async () => (await audited('media.bulk-reprocess-done')) === 1, {
+      message: 'the first run to end',
+    });
+    expect(await admin.caller.admin.bulkReprocess({ preset: 'card', before })).toMatchObject({
+      images: 0,
+    });
+    await waitFor(async () => (await audited('media.bulk-reprocess-done')) === 2, {
+      message: 'the second run to end',
+    });
+    // The refused start ran nothing and wrote no audit row of its own.
+    expect(await audited('media.bulk-reprocess')).toBe(2);
+    expect(await audited('media.bulk-reprocess-failed')).toBe(0);
   });
 });
 

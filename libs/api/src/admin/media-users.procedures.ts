@@ -12,6 +12,7 @@ import { listAllMedia } from './media-admin.service';
 import { listApiKeys, listUsers, revokeAnyApiKey, setUserDisabled, setUserRole } from './users-admin.service';
 import { z } from 'zod';
 import {
+  acquireBulkReprocessLease,
   buildMediaTimeline,
   createQuotaService,
   formatBulkReprocessPreview,
@@ -67,18 +68,28 @@ export const mediaAdminProcedures = {
     return { ...rest, before: preview.before.toISOString(), text: formatBulkReprocessPreview(preview) };
   }),
 
-  /** The confirmed preview: queued in the background at a bounded rate, audited with its count. */
+  /**
+   * The confirmed preview: queued in the background at a bounded rate, audited with its count. One run
+   * per preset at a time (a Redis lease, with the CLI's): CONFLICT while another goes.
+   */
   bulkReprocess: adminProcedure.input(BulkReprocessInputSchema).mutation(async ({ ctx, input }) => {
     const { db, queues, config, reprocessMedia } = ctx.services;
     const deps = { db, queues, presets: config.imagePresets, reprocessMedia };
     const before = new Date(input.before);
     const { images } = await previewBulkReprocess(deps, { preset: input.preset, before });
-    await ctx.audit({
-      action: 'media.bulk-reprocess',
-      targetType: 'preset',
-      targetId: input.preset,
-      meta: { images, before: input.before },
-    });
+    const lease = await acquireBulkReprocessLease({ queues, prefix: config.QUEUE_PREFIX }, input.preset);
+    try {
+      await ctx.audit({
+        action: 'media.bulk-reprocess',
+        targetType: 'preset',
+        targetId: input.preset,
+        meta: { images, before: input.before },
+      });
+    } catch (err) {
+      // Not audited, not run: the preset is free again at once.
+      await lease.release();
+      throw err;
+    }
     // Resumable by its cutoff (the CLI's --before), so a web restart mid-run loses nothing.
     // Its end is audited too, so a run that stopped part-way (Redis away at enqueue) is seen, not lost.
     const ended = (outcome: 'done' | 'failed', meta: Record<string, unknown>) =>
@@ -90,7 +101,8 @@ export const mediaAdminProcedures = {
           meta,
         })
         .catch(() => undefined);
-    void runBulkReprocess(deps, { preset: input.preset, before, ratePerSecond: CONSOLE_REPROCESS_RATE }).then(
+    const run = { preset: input.preset, before, ratePerSecond: CONSOLE_REPROCESS_RATE };
+    void runBulkReprocess({ ...deps, lease }, run).then(
       (result) => ended('done', { ...result, before: input.before }),
       (err: unknown) =>
         ended('failed', {
@@ -98,7 +110,7 @@ export const mediaAdminProcedures = {
           reason: (err instanceof Error ? err.message : String(err)).slice(0, 300),
         }),
     );
-    return { images, before: input.before };
+    return { images, before: input.before, ratePerSecond: CONSOLE_REPROCESS_RATE };
   }),
 
   deleteMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {

@@ -10,6 +10,7 @@ const TABS = [
   ['/admin', 'Overview'],
   ['/admin/jobs', 'Jobs'],
   ['/admin/media', 'Media'],
+  ['/admin/reprocess', 'Bulk reprocess'],
   ['/admin/users', 'Users & keys'],
   ['/admin/audit', 'Audit log'],
 ] as const;
