@@ -14,29 +14,33 @@ export type BulkReprocessLease = {
 export type BulkReprocessLeaseDeps = { queues: Pick<Queues, 'connection'>; prefix: string };
 
 /**
- * Takes the preset's bulk-run lease in Redis, so one run per preset goes at a time across the web
- * processes and the CLI (two would queue every image twice). Refused with AppError conflict while
- * another run holds it.
+ * Takes the bulk-run lease in Redis, so one bulk reprocess goes at a time across the web processes and
+ * the CLI — whatever its preset: every run re-runs whole flows, so two runs (of one preset or of two)
+ * would queue every image twice. Refused with AppError conflict, naming the running preset.
  */
 export async function acquireBulkReprocessLease(
   deps: BulkReprocessLeaseDeps,
   preset: string,
 ): Promise<BulkReprocessLease> {
   const redis = deps.queues.connection;
-  const key = bulkReprocessLeaseKey(deps.prefix, preset);
-  const owner = randomUUID();
-  const busy = new AppError(
-    'conflict',
-    `A bulk reprocess of preset "${preset}" is already running; wait for it to end ` +
-      `(a run that died frees the preset within ${LEASE_MS / 60_000} minute).`,
-  );
-  if (!(await holdLease(redis, key, owner, LEASE_MS))) throw busy;
+  const key = bulkReprocessLeaseKey(deps.prefix);
+  // The holder's preset rides in the token, for the refusal's sentence.
+  const owner = `${preset} ${randomUUID()}`;
+  const busy = async () => {
+    const running = (await redis.get(key))?.split(' ')[0] ?? preset;
+    return new AppError(
+      'conflict',
+      `A bulk reprocess (preset "${running}") is already running; wait for it to end ` +
+        `(a run that died frees it within ${LEASE_MS / 60_000} minute).`,
+    );
+  };
+  if (!(await holdLease(redis, key, owner, LEASE_MS))) throw await busy();
   let renewedAt = Date.now();
   return {
     async keep() {
       if (Date.now() - renewedAt < LEASE_MS / 3) return;
       // Lapsed (this process stalled past it) and taken by another run: stop rather than double its work.
-      if (!(await holdLease(redis, key, owner, LEASE_MS))) throw busy;
+      if (!(await holdLease(redis, key, owner, LEASE_MS))) throw await busy();
       renewedAt = Date.now();
     },
     release: () => releaseLease(redis, key, owner),

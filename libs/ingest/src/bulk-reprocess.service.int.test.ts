@@ -26,8 +26,8 @@ describe('previewBulkReprocess', () => {
     const { id: ownerId } = await createTestUser(db);
     const before = new Date('2026-06-01T12:00:00.000Z');
     const earlier = new Date(before.getTime() - 1);
-    const image = (o: Parameters<typeof createReadyMedia>[1]) =>
-      createReadyMedia(db, { ownerId, finishedAt: earlier, ...o });
+    const image = (o: Omit<Parameters<typeof createReadyMedia>[1], 'ownerId'>) =>
+      createReadyMedia(db, { finishedAt: earlier, ...o, ownerId });
     await image({ width: 4000, height: 3000 });
     await image({ width: 1920, height: 1080 });
     // 2.5 billion pixels: past int range, so the product has to be a bigint.

@@ -23,7 +23,7 @@ function everyKey(prefix: string): string[] {
     authThrottleKey(prefix, 'signup-ip', '203.0.113.9'),
     authThrottleKey(prefix, 'signup-account', 'cd34'),
     finishedUploadKey(prefix, '0f1e2d3c4b5a'),
-    bulkReprocessLeaseKey(prefix, 'card'),
+    bulkReprocessLeaseKey(prefix),
     redisKey(prefix, 'anything', 'else'),
     ...Object.values(QueueName).flatMap((queue) => bullQueueKeys(prefix, queue)),
   ];

@@ -26,9 +26,9 @@ export function imageRenderLockKey(prefix: string, cacheKey: string): string {
   return redisKey(prefix, 'img-render', cacheKey);
 }
 
-/** The lease that lets one bulk reprocess of a preset run at a time, deployment-wide (ADR 0027). */
-export function bulkReprocessLeaseKey(prefix: string, preset: string): string {
-  return redisKey(prefix, 'bulk-reprocess', preset);
+/** The lease that lets one bulk reprocess run at a time, whatever its preset, deployment-wide (ADR 0027). */
+export function bulkReprocessLeaseKey(prefix: string): string {
+  return redisKey(prefix, 'bulk-reprocess');
 }
 
 /** The token bucket of one API key (libs/api rate limiter). */

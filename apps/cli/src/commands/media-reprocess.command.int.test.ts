@@ -135,12 +135,18 @@ describe('fjord media reprocess --preset', () => {
     );
     await atFirst;
     // Held, and expiring: a run that dies frees the preset without anyone deleting the key.
-    const leaseKey = bulkReprocessLeaseKey(prefix, 'card');
+    const leaseKey = bulkReprocessLeaseKey(prefix);
     expect(await queues.connection.pttl(leaseKey)).toBeGreaterThan(0);
 
     const refused = await runCli(['media', 'reprocess', '--preset', 'card', '--yes'], cliEnvOf(world));
-    expect(refused.output).toContain('A bulk reprocess of preset "card" is already running');
+    expect(refused.output).toContain('A bulk reprocess (preset "card") is already running');
     expect(refused.code).toBe(1);
+    // Another preset too: every run re-runs whole flows, so it would queue the same images again.
+    const other = await runCli(['media', 'reprocess', '--preset', 'hero', '--yes'], cliEnvOf(world));
+    expect([other.code, other.output]).toEqual([
+      1,
+      expect.stringContaining('(preset "card") is already running'),
+    ]);
     for (const m of images) expect((await db.media.findUniqueOrThrow({ where: { id: m.id } })).run).toBe(0);
 
     openGate();

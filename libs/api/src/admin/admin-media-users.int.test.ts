@@ -127,7 +127,7 @@ describe('admin router: bulk reprocess by preset', () => {
     await expectTRPCError(
       admin.caller.admin.bulkReprocess({ preset: 'card', before }),
       'CONFLICT',
-      /A bulk reprocess of preset "card" is already running/,
+      /A bulk reprocess \(preset "card"\) is already running/,
     );
     await waitFor(async () => (await audited('media.bulk-reprocess-done')) === 1, {
       message: 'the first run to end',
