@@ -66,7 +66,12 @@ export async function readLimitedBytes(req: Request, maxBytes: number, what: str
   const chunks: Uint8Array[] = [];
   let seen = 0;
   const reader = req.body?.getReader();
-  for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) {
+  // A body that breaks off (the client went away, a proxy cut it) is the client's fault, not a 500.
+  const read = () =>
+    reader!.read().catch(() => {
+      throw new AppError('bad_request', `${what} ended before it was complete.`);
+    });
+  for (let r = reader ? await read() : undefined; r && !r.done; r = await read()) {
     seen += r.value.byteLength;
     if (seen > maxBytes) {
       await reader!.cancel().catch(() => undefined);

@@ -52,11 +52,15 @@ export async function handleTrpcRequest(req: Request, services: WebServices): Pr
     // Never more than TRPC_MAX_BODY_BYTES read (Content-Length can be absent or wrong).
     const body = await readLimitedBytes(req, TRPC_MAX_BODY_BYTES, 'The request body').catch(
       (err: unknown) => {
-        if (isAppError(err) && err.code === 'too_large') return null;
+        if (isAppError(err) && (err.code === 'too_large' || err.code === 'bad_request')) return err;
         throw err;
       },
     );
-    if (body === null) return tooLarge();
+    if (isAppError(body)) {
+      return body.code === 'too_large'
+        ? tooLarge()
+        : trpcError(400, 'BAD_REQUEST', 'bad_request', body.message);
+    }
     const headers = new Headers(req.headers);
     headers.delete('transfer-encoding');
     headers.set('content-length', String(body.byteLength));
