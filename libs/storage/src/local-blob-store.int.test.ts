@@ -93,6 +93,25 @@ describe('local BlobStore specifics', () => {
     expect(await listFiles(rootDir)).toEqual(['big.bin']);
   });
 
+  it('refuses to adopt a symlink (nothing outside the upload folder reaches storage) or a directory', async () => {
+    const secret = path.join(path.dirname(rootDir), `not-an-upload-${process.pid}.txt`);
+    await fs.writeFile(secret, 'outside the upload folder');
+    const link = path.join(rootDir, 'incoming-link.bin');
+    await fs.symlink(secret, link);
+    try {
+      await expect(store.adoptFile!('media/s/original.mp4', link)).rejects.toMatchObject({ code: 'ELOOP' });
+      await fs.mkdir(path.join(rootDir, 'a-dir'));
+      await expect(store.adoptFile!('media/d/original.mp4', path.join(rootDir, 'a-dir'))).rejects.toThrow(
+        /not a regular file/,
+      );
+      await expect(fs.stat(path.join(rootDir, 'media/s/original.mp4'))).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    } finally {
+      await fs.rm(secret, { force: true });
+    }
+  });
+
   it('never writes outside its root', async () => {
     const outside = path.join(path.dirname(rootDir), 'escaped.txt');
     await expect(store.put(`/${outside}`, Buffer.from('x'))).rejects.toMatchObject({ code: 'bad_request' });

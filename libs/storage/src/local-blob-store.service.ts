@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream as createFileReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream as createFileReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -105,16 +105,22 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
   async function adoptWhole(key: string, filePath: string, opts: PutOptions): Promise<PutResult> {
     const target = resolveKey(key);
     const dir = path.dirname(target);
-    const handle = await fs.open(filePath, 'r');
+    // Only a regular file, never through a symlink: what is hashed is what is renamed into storage.
+    const handle = await fs.open(filePath, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
     let bytes = 0;
     const hash = createHash('sha256');
+    let adopted: Awaited<ReturnType<typeof handle.stat>>;
     try {
-      const { size } = await handle.stat();
-      if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(opts.maxBytes);
+      adopted = await handle.stat();
+      if (!adopted.isFile()) throw new Error(`Refusing to adopt ${filePath}: not a regular file`);
+      if (opts.maxBytes !== undefined && adopted.size > opts.maxBytes) throw tooLarge(opts.maxBytes);
       for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
         bytes += (chunk as Buffer).byteLength;
         hash.update(chunk as Buffer);
       }
+      // Still being written (a tus PATCH racing the finish): its hash would not be its bytes.
+      if (bytes !== (await handle.stat()).size)
+        throw new Error(`Refusing to adopt ${filePath}: it changed while read`);
       await handle.sync();
     } finally {
       await handle.close();
@@ -127,6 +133,11 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
       const copied = await writeWhole(key, createFileReadStream(filePath), opts);
       await fs.rm(filePath, { force: true });
       return copied;
+    }
+    // The path was swapped between the hash and the rename: what moved is not what was hashed.
+    if ((await fs.lstat(target)).ino !== adopted.ino) {
+      await fs.rm(target, { force: true });
+      throw new Error(`Refusing to adopt ${filePath}: it was replaced while adopted`);
     }
     await syncDirectory(dir);
     return { bytes, sha256: hash.digest('hex') };
