@@ -93,5 +93,23 @@ describe('fjord user verify', () => {
     expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerifiedAt).toBeInstanceOf(
       Date,
     );
+    expect(
+      await t.db.auditLog.findMany({ where: { targetId: user.id }, select: { action: true, meta: true } }),
+    ).toEqual([{ action: 'user.email-verified', meta: { via: 'cli' } }]);
   }, 90_000);
+});
+
+describe('fjord user quota', () => {
+  it('shows the limits, overrides one, and records the change in the audit log', async () => {
+    const user = await createTestUser(t.db);
+    const env = { DATABASE_URL: t.url };
+    const shown = await runCli(['user', 'quota', '--email', user.email], env);
+    expect(shown.code).toBe(0);
+    expect(shown.output).toMatch(/uploads today: +0 of 5000 \(default\)/);
+    const set = await runCli(['user', 'quota', '--email', user.email, '--uploads-per-day', '3'], env);
+    expect([set.code, set.output]).toEqual([0, expect.stringMatching(/uploads today: +0 of 3\n/)]);
+    expect(
+      await t.db.auditLog.findMany({ where: { targetId: user.id }, select: { action: true, meta: true } }),
+    ).toEqual([{ action: 'user.set-quota', meta: { uploadsPerDay: 3, via: 'cli' } }]);
+  }, 60_000);
 });

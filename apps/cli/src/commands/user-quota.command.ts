@@ -43,6 +43,13 @@ export async function runUserQuota(args: string[]): Promise<void> {
         ...(minutes !== undefined ? { quotaVideoMinutesPerDay: minutes } : {}),
       },
     });
+    if ([storage, uploads, minutes].some((v) => v !== undefined)) {
+      // As the console's admin.setUserQuota records it; the actor is the operator at the shell.
+      const meta = { storageBytes: storage, uploadsPerDay: uploads, videoMinutesPerDay: minutes, via: 'cli' };
+      await db.auditLog.create({
+        data: { actorId: null, action: 'user.set-quota', targetType: 'user', targetId: user.id, meta },
+      });
+    }
     return createQuotaService({ db, config }).report(user.id);
   });
   if (!report) throw new UsageError(`No user with the email ${email}.`);

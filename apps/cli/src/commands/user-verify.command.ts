@@ -30,6 +30,15 @@ export async function runUserVerify(args: string[]): Promise<void> {
       if (values.mark) {
         if (user.emailVerifiedAt)
           return `${email} was already confirmed (${user.emailVerifiedAt.toISOString()}).`;
+        await db.auditLog.create({
+          data: {
+            actorId: null,
+            action: 'user.email-verified',
+            targetType: 'user',
+            targetId: user.id,
+            meta: { via: 'cli' },
+          },
+        });
         await db.user.updateMany({
           where: { id: user.id, emailVerifiedAt: null },
           data: { emailVerifiedAt: new Date() },
