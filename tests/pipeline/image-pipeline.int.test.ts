@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { thumbHashToRGBA } from 'thumbhash';
@@ -5,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@fjord/errors';
 import {
   createAlphaPngFixture,
+  createAnimatedFixture,
   createHeicFixture,
   createJpegFixture,
+  createMovingGifFixture,
   listExifIfd0Tags,
+  probeStreams,
   truncateFixture,
 } from '@fjord/media/testing';
-import { IMAGE_VARIANTS } from '@fjord/queue';
+import { ANIMATED_MP4_RENDITION, IMAGE_VARIANTS } from '@fjord/queue';
 import { createTestUser, waitFor } from '@fjord/testing';
 import { startPipeline, type Pipeline } from './pipeline-harness';
 
@@ -195,5 +201,51 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
       const blob = await p.storage.read(r.storageKey);
       expect(blob.includes(Buffer.from('Test Phone'))).toBe(false);
     }
+  });
+
+  it('(d) a long animated GIF also gets an H.264 anim-mp4 rendition; a short one keeps its three', async () => {
+    const long = await createMovingGifFixture({ frames: 120 }); // 320×180, 4.8 s
+    const short = await createAnimatedFixture({ frames: 12 });
+    const [l, s] = await Promise.all([
+      p.ingest.ingestUpload({ ownerId: owner.id, filename: 'long.gif', body: long }),
+      p.ingest.ingestUpload({ ownerId: owner.id, filename: 'short.gif', body: short }),
+    ]);
+    await Promise.all([
+      p.waitForStatus(l.id, ['READY', 'FAILED']),
+      p.waitForStatus(s.id, ['READY', 'FAILED']),
+    ]);
+    const names = async (mediaId: string) =>
+      (await p.db.rendition.findMany({ where: { mediaId }, select: { name: true } }))
+        .map((r) => r.name)
+        .sort();
+    expect(await names(s.id)).toEqual(IMAGE_VARIANTS.map((v) => v.name).sort());
+    expect(await names(l.id)).toEqual([...IMAGE_VARIANTS.map((v) => v.name), ANIMATED_MP4_RENDITION].sort());
+
+    const mp4 = await p.db.rendition.findUniqueOrThrow({
+      where: { mediaId_name: { mediaId: l.id, name: ANIMATED_MP4_RENDITION } },
+    });
+    expect(mp4).toMatchObject({
+      format: 'mp4',
+      mimeType: 'video/mp4',
+      width: 320,
+      height: 180,
+      durationMs: 4800,
+    });
+    const blob = await p.storage.read(mp4.storageKey);
+    expect(mp4.bytes).toBe(BigInt(blob.length));
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fjord-anim-'));
+    try {
+      await fs.writeFile(path.join(dir, 'anim.mp4'), blob);
+      const { streams, format } = await probeStreams(path.join(dir, 'anim.mp4'));
+      expect(streams.map((x) => `${x.codec_type}/${x.codec_name}`)).toEqual(['video/h264']);
+      expect(Number(format.duration)).toBeCloseTo(4.8, 1);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+    // Smaller than the animated WebP beside it.
+    const webp = await p.db.rendition.findUniqueOrThrow({
+      where: { mediaId_name: { mediaId: l.id, name: 'w1280-webp' } },
+    });
+    expect(mp4.bytes).toBeLessThan(webp.bytes);
   });
 });

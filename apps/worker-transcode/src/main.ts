@@ -43,6 +43,12 @@ async function startWorker() {
   });
   await subscriber.ready();
 
+  const ffmpeg = {
+    cancels,
+    ffmpegThreads: config.ffmpegThreads,
+    timeoutMs: config.VIDEO_TIMEOUT_MS,
+    tempDir: config.transcodeTempDir,
+  };
   const image = createTranscodeProcessor({
     db,
     storage,
@@ -50,17 +56,10 @@ async function startWorker() {
     logger,
     avifEffort: config.AVIF_EFFORT,
     isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
+    video: ffmpeg,
+    animatedMp4MinFrames: config.ANIMATED_MP4_MIN_FRAMES,
   });
-  const videoDeps = {
-    db,
-    storage,
-    events,
-    logger,
-    cancels,
-    ffmpegThreads: config.ffmpegThreads,
-    timeoutMs: config.VIDEO_TIMEOUT_MS,
-    tempDir: config.transcodeTempDir,
-  };
+  const videoDeps = { db, storage, events, logger, ...ffmpeg };
   const video = createVideoTranscodeProcessor(videoDeps);
   const storyboard = createStoryboardProcessor(videoDeps);
 

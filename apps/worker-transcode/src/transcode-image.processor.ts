@@ -1,5 +1,9 @@
+import { createReadStream } from 'node:fs';
 import type { DbClient } from '@fjord/db';
+import { renderAnimatedMp4 } from '@fjord/media';
 import {
+  ANIMATED_MP4_ALONGSIDE,
+  ANIMATED_MP4_RENDITION,
   appendJobLog,
   attemptTag,
   findImageVariant,
@@ -8,12 +12,20 @@ import {
   safePublish,
   transcodeImageJob,
   UnrecoverableError,
+  type Job,
   type MediaEventPublisher,
   type QueueLogger,
+  type TranscodeJobData,
 } from '@fjord/queue';
 import { renditionKey, type BlobStore } from '@fjord/storage';
 import { renderAll, renderInIsolation, type SpawnRenderChild } from './isolated-render';
-import { announceFailedVariant, openMedia, putFencedOutput } from './transcode-shared';
+import {
+  announceFailedVariant,
+  openMedia,
+  putFencedOutput,
+  withVideoInput,
+  type VideoProcessorDeps,
+} from './transcode-shared';
 
 export type TranscodeProcessorDeps = {
   db: DbClient;
@@ -21,6 +33,10 @@ export type TranscodeProcessorDeps = {
   events: Pick<MediaEventPublisher, 'publish'>;
   logger: QueueLogger;
   avifEffort: number;
+  /** The animated MP4's ffmpeg run: threads, time limit, scratch space, cancel on delete (ADR 0023). */
+  video: Pick<VideoProcessorDeps, 'cancels' | 'ffmpegThreads' | 'timeoutMs' | 'tempDir'>;
+  /** ANIMATED_MP4_MIN_FRAMES. */
+  animatedMp4MinFrames: number;
   /** A job stalled this many times renders in a child process of its own (ADR 0025). */
   isolateAfterStalls: number;
   /** Tests only: what runs the isolated render (default: this entrypoint again). */
@@ -28,6 +44,55 @@ export type TranscodeProcessorDeps = {
 };
 
 const EXT_BY_FORMAT: Record<string, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
+
+/**
+ * The w1280-webp child of a long animated GIF also renders its MP4 (ADR 0023) through the ffmpeg runner,
+ * under the media's cancel signal; null when the input gets none.
+ */
+async function renderAnimatedMp4Beside(
+  deps: TranscodeProcessorDeps,
+  data: TranscodeJobData,
+  job: Job,
+  media: { storageKey: string },
+  maxWidth: number,
+) {
+  const { video, storage } = deps;
+  const opts = { storage, ...video };
+  return withVideoInput(
+    opts,
+    { mediaId: data.mediaId, storageKey: media.storageKey },
+    async (input, signal) => {
+      const out = await renderAnimatedMp4({
+        input,
+        maxWidth,
+        minFrames: deps.animatedMp4MinFrames,
+        tempRoot: video.tempDir,
+        opts: { threads: video.ffmpegThreads, timeoutMs: video.timeoutMs, signal },
+      });
+      if (!out) return null;
+      try {
+        const storageKey = renditionKey(
+          data.mediaId,
+          ANIMATED_MP4_RENDITION,
+          out.ext,
+          runFolder(data.run),
+          attemptTag(job),
+        );
+        const { bytes } = await putFencedOutput({
+          job,
+          storage,
+          key: storageKey,
+          source: () => createReadStream(out.path),
+        });
+        const { format, mimeType, width, height, durationMs, bitrate } = out;
+        const file = { format, mimeType, width, height, durationMs, bitrate };
+        return { variant: ANIMATED_MP4_RENDITION, ...file, bytes, storageKey };
+      } finally {
+        await out.cleanup();
+      }
+    },
+  );
+}
 
 /** Renders one variant of one media item; returns metadata only (the bytes go to storage). */
 export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
@@ -75,6 +140,14 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         `wrote ${storageKey}: ${width}×${height}, ${bytes} bytes in ${Date.now() - startedAt} ms`,
       );
       logger.info({ ...log, width, height, bytes }, 'variant rendered');
+      const mp4 =
+        variant.name === ANIMATED_MP4_ALONGSIDE && rendered.frames
+          ? await renderAnimatedMp4Beside(deps, data, job, media, variant.maxWidth)
+          : null;
+      if (mp4) {
+        await appendJobLog(job, `wrote ${mp4.storageKey}: ${mp4.width}×${mp4.height}, ${mp4.bytes} bytes`);
+        logger.info({ ...log, variant: mp4.variant, bytes: mp4.bytes }, 'animated MP4 rendered');
+      }
       await publish({ mediaId, type: 'variant-done', variant: variant.name });
       return {
         variant: variant.name,
@@ -87,6 +160,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         sourceWidth,
         sourceHeight,
         placeholder,
+        ...(mp4 ? { alsoRendered: [mp4] } : {}),
       };
     },
     { onFailedForGood: announceFailedVariant(publish) },

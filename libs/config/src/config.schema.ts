@@ -97,6 +97,11 @@ export const EnvSchema = z.object({
    * video original (one per running job). Defaults to the OS temp dir; give it room for both.
    */
   TRANSCODE_TEMP_DIR: z.string().optional(),
+  /**
+   * An animated GIF with at least this many frames also gets an H.264 MP4 (`anim-mp4`, ADR 0023): below it
+   * the WebP alone is small enough (docs/performance.md, "Animated GIF: WebP vs MP4").
+   */
+  ANIMATED_MP4_MIN_FRAMES: positiveInt.default(24),
   /** Wall-clock limit of one ffmpeg run (one rendition); past it ffmpeg is killed and the media fails. */
   VIDEO_TIMEOUT_MS: positiveInt.default(30 * 60 * 1000),
   /** How long a job lock lives before a silent worker's job is handed to another one. */

@@ -41,6 +41,13 @@ export const IMAGE_VARIANTS: readonly ImageVariant[] = [
   { name: 'w1280-avif', format: 'avif', maxWidth: 1280, quality: 55 },
 ];
 
+/**
+ * The H.264 MP4 of a long animated GIF (ADR 0023): no job of its own, the w1280-webp child renders it beside
+ * its animated WebP (same width cap) and reports it in `alsoRendered`.
+ */
+export const ANIMATED_MP4_RENDITION = 'anim-mp4';
+export const ANIMATED_MP4_ALONGSIDE = 'w1280-webp';
+
 export function findImageVariant(name: string): ImageVariant | undefined {
   return IMAGE_VARIANTS.find((v) => v.name === name);
 }

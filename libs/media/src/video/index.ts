@@ -35,3 +35,8 @@ export {
   type RenderedStoryboard,
   type StoryboardLayout,
 } from './render-storyboard.service';
+export {
+  DEFAULT_ANIMATED_MP4_MIN_FRAMES,
+  renderAnimatedMp4,
+  shouldRenderAnimatedMp4,
+} from './render-animated-mp4.service';
