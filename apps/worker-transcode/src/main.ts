@@ -1,6 +1,7 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
-import { configureSharp } from '@fjord/media';
+import { createImageCache } from '@fjord/ingest';
+import { configureSharp, imageLimitsOf } from '@fjord/media';
 import { createLogger, startTracing } from '@fjord/observability';
 import {
   QueueName,
@@ -50,6 +51,10 @@ async function startWorker() {
     logger,
     avifEffort: config.AVIF_EFFORT,
     isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
+    eager: {
+      cache: createImageCache({ db, storage, maxBytes: config.IMAGE_CACHE_MAX_BYTES, logger }),
+      limits: imageLimitsOf(config),
+    },
   });
   const videoDeps = {
     db,
