@@ -106,5 +106,5 @@ describe('eager presets (real workers, the /img handler in this process)', () =>
     const res = await getCard(id, 'image/avif');
     expect(res.status).toBe(200);
     expect(renders).toBe(0);
-  });
+  }, 180_000);
 });
