@@ -1,6 +1,7 @@
 import { getConfig } from '@fjord/config';
 import { createDbClient, isDatabaseReachable } from '@fjord/db';
-import { configureSharp } from '@fjord/media';
+import { createImageCache } from '@fjord/ingest';
+import { configureSharp, imageLimitsOf } from '@fjord/media';
 import { createLogger, startTracing } from '@fjord/observability';
 import {
   QueueName,
@@ -58,6 +59,10 @@ async function startWorker() {
     isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
     video: ffmpeg,
     animatedMp4MinFrames: config.ANIMATED_MP4_MIN_FRAMES,
+    eager: {
+      cache: createImageCache({ db, storage, maxBytes: config.IMAGE_CACHE_MAX_BYTES, logger }),
+      limits: imageLimitsOf(config),
+    },
   });
   const videoDeps = { db, storage, events, logger, ...ffmpeg };
   const video = createVideoTranscodeProcessor(videoDeps);

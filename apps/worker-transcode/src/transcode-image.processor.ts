@@ -17,8 +17,10 @@ import {
   type QueueLogger,
   type TranscodeJobData,
 } from '@fjord/queue';
+import type { ImageInput } from '@fjord/media';
 import { renditionKey, type BlobStore } from '@fjord/storage';
 import { renderAll, renderInIsolation, type SpawnRenderChild } from './isolated-render';
+import { renderEagerPresets, type EagerPresetDeps } from './render-eager-presets';
 import {
   announceFailedVariant,
   openMedia,
@@ -41,6 +43,8 @@ export type TranscodeProcessorDeps = {
   isolateAfterStalls: number;
   /** Tests only: what runs the isolated render (default: this entrypoint again). */
   spawnRenderChild?: SpawnRenderChild;
+  /** The /img cache and limits the eager presets of a job are rendered into (docs/adr/0027). */
+  eager: Pick<EagerPresetDeps, 'cache' | 'limits'>;
 };
 
 const EXT_BY_FORMAT: Record<string, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
@@ -99,6 +103,34 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
   const { db, storage, logger } = deps;
   const publish = safePublish(deps.events, logger);
 
+  /** After the variant is written: never fails the job, and skips a file that already stalled workers. */
+  async function warmEagerPresets(opts: {
+    data: TranscodeJobData;
+    job: Job;
+    input: ImageInput;
+    isSuspect: boolean;
+    log: Record<string, unknown>;
+  }) {
+    const { data, job, log } = opts;
+    const presets = data.eagerPresets ?? [];
+    if (opts.isSuspect || typeof data.run !== 'number') {
+      logger.warn(
+        { ...log, presets: presets.map((p) => p.name) },
+        'eager presets skipped: suspect job or unnumbered run',
+      );
+      return;
+    }
+    const startedAt = Date.now();
+    const { stored, failed } = await renderEagerPresets(
+      { db, logger, avifEffort: deps.avifEffort, ...deps.eager },
+      { mediaId: data.mediaId, run: data.run, presets, input: opts.input },
+    );
+    await appendJobLog(
+      job,
+      `eager presets ${presets.map((p) => p.name).join(',')}: ${stored} stored, ${failed} failed in ${Date.now() - startedAt} ms`,
+    );
+  }
+
   return handleJob(
     transcodeImageJob,
     async (data, job) => {
@@ -147,6 +179,9 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       if (mp4) {
         await appendJobLog(job, `wrote ${mp4.storageKey}: ${mp4.width}×${mp4.height}, ${mp4.bytes} bytes`);
         logger.info({ ...log, variant: mp4.variant, bytes: mp4.bytes }, 'animated MP4 rendered');
+      }
+      if (data.eagerPresets?.length) {
+        await warmEagerPresets({ data, job, input: original, isSuspect, log });
       }
       await publish({ mediaId, type: 'variant-done', variant: variant.name });
       return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImagePresetsSchema } from './image-presets';
+import { DEFAULT_IMAGE_PRESETS, ImagePresetsSchema } from './image-presets';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -177,6 +177,19 @@ export const EnvSchema = z.object({
   IMAGE_CACHE_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
   /** Extra or replaced presets, JSON: {"avatar": "w:96,h:96,fit:cover,g:smart"} (see image-presets.ts). */
   IMAGE_PRESETS: ImagePresetsSchema.optional(),
+  /**
+   * Presets rendered when an image is processed (comma list, e.g. "thumb,card"): the first /img view of
+   * them is a cache hit (docs/adr/0027). Each must be a preset of IMAGE_PRESETS or the defaults.
+   */
+  IMAGE_EAGER_PRESETS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** Requests per API key per RATE_LIMIT_WINDOW_SECONDS (token bucket: this is also the burst). */
   RATE_LIMIT_REQUESTS: positiveInt.default(120),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
@@ -249,8 +262,18 @@ export type Env = z.infer<typeof EnvSchema>;
 
 const S3_REQUIRED = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
-/** Cross-field rules: the S3 driver cannot start without a bucket and explicit credentials. */
+/** Cross-field rules: eager presets must exist; the S3 driver cannot start without a bucket and credentials. */
 export const EnvWithRulesSchema = EnvSchema.superRefine((env, ctx) => {
+  const presets = { ...DEFAULT_IMAGE_PRESETS, ...env.IMAGE_PRESETS };
+  for (const name of env.IMAGE_EAGER_PRESETS) {
+    if (!Object.hasOwn(presets, name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['IMAGE_EAGER_PRESETS'],
+        message: `there is no preset "${name}"; presets: ${Object.keys(presets).join(', ')}`,
+      });
+    }
+  }
   if (env.STORAGE_DRIVER !== 's3') return;
   for (const name of S3_REQUIRED) {
     if (!env[name]) {

@@ -87,4 +87,19 @@ describe('image presets', () => {
     expect(() => parseConfig({ IMAGE_PRESETS: '{"a":"w:10,exp:99"}' })).toThrow(/IMAGE_PRESETS/);
     expect(() => parseConfig({ IMAGE_PRESETS: '{"Bad Name":"w:10"}' })).toThrow(/IMAGE_PRESETS/);
   });
+
+  it('takes eager presets as a comma list of known presets, none by default', () => {
+    expect(parseConfig({}).IMAGE_EAGER_PRESETS).toEqual([]);
+    expect(parseConfig({ IMAGE_EAGER_PRESETS: 'thumb, card' }).IMAGE_EAGER_PRESETS).toEqual([
+      'thumb',
+      'card',
+    ]);
+    expect(
+      parseConfig({ IMAGE_PRESETS: '{"avatar":"w:96,h:96"}', IMAGE_EAGER_PRESETS: 'avatar' })
+        .IMAGE_EAGER_PRESETS,
+    ).toEqual(['avatar']);
+    expect(() => parseConfig({ IMAGE_EAGER_PRESETS: 'card,banner' })).toThrow(
+      /IMAGE_EAGER_PRESETS: there is no preset "banner"; presets: thumb, card, hero, full/,
+    );
+  });
 });

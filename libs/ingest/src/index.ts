@@ -72,3 +72,9 @@ export {
   type VerificationEmailRequest,
 } from './verification-email.service';
 export { acquireBulkReprocessLease, type BulkReprocessLease } from './bulk-reprocess-lease';
+export {
+  createImageCache,
+  type CachedImage,
+  type ImageCache,
+  type ImageCacheDeps,
+} from './image-cache.service';

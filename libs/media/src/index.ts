@@ -40,3 +40,17 @@ export {
   transformImage,
   type TransformImageOptions,
 } from './transform/transform-image.service';
+export {
+  formatImageOptions,
+  formatsOf,
+  IMAGE_FILE_EXT,
+  imageLimitsOf,
+  imageTransformCacheKey,
+  negotiateImageFormat,
+  parseImageOptions,
+  resolveImageOptions,
+  specFor,
+  type ImageLimits,
+  type ImageOptions,
+  type ResolvedImageOptions,
+} from './transform/image-options';

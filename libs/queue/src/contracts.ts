@@ -137,6 +137,15 @@ export const TranscodeJobDataSchema = z.object({
    * numbered (a random folder name, no run check).
    */
   run: z.union([MediaRunSchema, z.string().regex(/^[a-z0-9]{1,32}$/)]).optional(),
+  /**
+   * Image flows, on one variant's job: presets (IMAGE_EAGER_PRESETS) to render into the /img cache after
+   * the variant, so their first view is a hit (docs/adr/0027). Their options as the queueing process
+   * resolves them, so the worker renders what /img will look up. A warm-up: it never fails the job.
+   */
+  eagerPresets: z
+    .array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), options: z.string().max(300) }))
+    .max(32)
+    .optional(),
 });
 export type TranscodeJobData = z.infer<typeof TranscodeJobDataSchema>;
 

@@ -53,7 +53,10 @@ export type MediaFlowEnqueuer = {
   close(): Promise<void>;
 };
 
-type FlowConfig = Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'QUEUE_PREFIX'>;
+type FlowConfig = Pick<
+  Config,
+  'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'QUEUE_PREFIX' | 'IMAGE_EAGER_PRESETS' | 'imagePresets'
+>;
 
 /**
  * notify(email) ← finalize(db) ← transcode × variants. Children that fail for good are moved to the
@@ -88,6 +91,16 @@ export function createMediaFlowEnqueuer(deps: {
       if (kind !== 'VIDEO') return transcodeImageJob;
       return findVideoVariant(variant)?.kind === 'storyboard' ? storyboardVideoJob : transcodeVideoJob;
     };
+    // The eager presets ride on the first variant's job: one job warms the cache, no extra child for
+    // finalize to count, and a reprocess (a new run, so new cache keys) renders them again.
+    const eagerPresets = config.IMAGE_EAGER_PRESETS.map((name) => ({
+      name,
+      options: config.imagePresets[name] ?? '',
+    }));
+    const dataFor = (variant: string, index: number) =>
+      kind === 'IMAGE' && index === 0 && eagerPresets.length > 0
+        ? { ...base, variant, eagerPresets }
+        : { ...base, variant };
     // Every job of the flow, children and parents (which BullMQ moves to `prioritized` when their
     // children are done) carries the same priority: no stage of a burst overtakes another user's upload.
     const priority = fairPriority(input.priority);
@@ -101,16 +114,11 @@ export function createMediaFlowEnqueuer(deps: {
         children: [
           {
             ...jobOf(finalizeMediaJob, config, base, { jobId: mediaJobId(mediaId, 'finalize'), ...child }),
-            children: input.variants.map((variant) =>
-              jobOf(
-                jobFor(variant),
-                config,
-                { ...base, variant },
-                {
-                  jobId: mediaJobId(mediaId, 'transcode', variant),
-                  ...child,
-                },
-              ),
+            children: input.variants.map((variant, index) =>
+              jobOf(jobFor(variant), config, dataFor(variant, index), {
+                jobId: mediaJobId(mediaId, 'transcode', variant),
+                ...child,
+              }),
             ),
           },
         ],

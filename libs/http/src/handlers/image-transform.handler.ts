@@ -1,18 +1,26 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUuid } from '@fjord/api';
 import { isValidImageSignature } from '@fjord/auth';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
-import { isMediaProcessingError, transformImage, type ImageOutputFormat } from '@fjord/media';
+import { createImageCache, type CachedImage } from '@fjord/ingest';
+import {
+  IMAGE_FILE_EXT,
+  imageLimitsOf,
+  imageTransformCacheKey,
+  isMediaProcessingError,
+  negotiateImageFormat,
+  resolveImageOptions,
+  specFor,
+  transformImage,
+} from '@fjord/media';
 import type { Logger } from '@fjord/observability';
 import { holdLease, imageRenderLockKey, releaseLease } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import { matchesIfNoneMatch } from '../byte-range';
 import { jsonError, toErrorResponse } from '../http-error';
-import { createImageCache, type CachedImage } from '../image/image-cache.service';
-import { negotiateImageFormat, resolveImageOptions, specFor, type ImageLimits } from '../image/image-options';
 import { createRenderGate } from '../image/render-gate';
 import { storedFileResponse } from '../stored-file.response';
 
@@ -49,15 +57,6 @@ const RENDER_POLL_MS = 100;
 const RENDER_WAIT_MS = 60_000;
 
 const NOT_FOUND = 'This image does not exist, is not ready, or was deleted.';
-const EXT: Record<ImageOutputFormat, string> = { avif: 'avif', webp: 'webp', jpeg: 'jpg', png: 'png' };
-
-export function imageLimitsOf(config: ImageTransformConfig): ImageLimits {
-  return {
-    maxSize: config.IMAGE_TRANSFORM_MAX_SIZE,
-    maxPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
-    presets: config.imagePresets,
-  };
-}
 
 /**
  * GET/HEAD /img/<signature>/<options>/<mediaId> — an on-the-fly transform of an IMAGE media that is READY
@@ -103,7 +102,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     return cache.store({
       key: opts.key,
       mediaId: opts.media.id,
-      ext: EXT[opts.spec.format],
+      ext: IMAGE_FILE_EXT[opts.spec.format],
       mimeType: rendered.mimeType,
       data: rendered.data,
     });
@@ -165,16 +164,14 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     if (!isUuid(params.mediaId)) return jsonError('not_found', NOT_FOUND);
     const media = await deps.db.media.findFirst({
       where: { id: params.mediaId, kind: 'IMAGE', status: 'READY' },
-      select: { id: true, storageKey: true, updatedAt: true },
+      select: { id: true, storageKey: true, run: true },
     });
     if (!media) return jsonError('not_found', NOT_FOUND);
 
     const format =
       resolved.format === 'auto' ? negotiateImageFormat(req.headers.get('accept')) : resolved.format;
-    // A reprocess moves updatedAt: the key changes, and the old renders age out of the LRU.
-    const key = createHash('sha256')
-      .update(`${resolved.normalized}\n${format}\n${media.id}\n${media.updatedAt.toISOString()}`)
-      .digest('hex');
+    // The same key the transcode worker stores eager presets under (docs/adr/0027).
+    const key = imageTransformCacheKey({ resolved, format, mediaId: media.id, run: media.run });
     const etag = `"${key.slice(0, 40)}"`;
     const headers = new Headers({
       'Content-Type': `image/${format}`,

@@ -2,12 +2,12 @@ import { ImageUrlQuerySchema, isUuid, mediaVisibleTo, type ImageUrl, type ImageU
 import { signImagePath } from '@fjord/auth';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
+import { formatImageOptions, imageLimitsOf, resolveImageOptions } from '@fjord/media';
 import { jsonError, mediaNotFound } from '../http-error';
-import { formatImageOptions, resolveImageOptions } from '../image/image-options';
 import type { createRestApi } from '../rest-api';
 import { parseRestInput } from '../rest-api';
 import { viewerOf } from '../request-auth';
-import { imageLimitsOf, type ImageTransformConfig } from './image-transform.handler';
+import type { ImageTransformConfig } from './image-transform.handler';
 
 export type RestImageUrlDeps = {
   db: DbClient;

@@ -23,7 +23,7 @@ export type ImageGravity =
   /** A focal point in fractions of the (oriented) source, 0–1 from the top left. */
   | { kind: 'focal'; x: number; y: number };
 
-/** One on-the-fly transform, already validated and bounded (see the options codec in @fjord/http). */
+/** One on-the-fly transform, already validated and bounded (see the options codec, image-options.ts). */
 export interface ImageTransformSpec {
   /** Output box in pixels, DPR already applied; at least one of the two is set. */
   width?: number;

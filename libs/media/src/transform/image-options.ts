@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '@fjord/errors';
+import type { ImageOutputFormat } from '../image-variant.types';
 import {
   COMPASS_GRAVITIES,
   type CompassGravity,
   type ImageFit,
-  type ImageOutputFormat,
   type ImageTransformSpec,
-} from '@fjord/media';
+} from './image-transform.types';
 
 /**
  * The options segment of `/img/<sig>/<options>/<mediaId>`: comma-separated `key:value` pairs, e.g.
@@ -33,6 +34,19 @@ export type ImageLimits = {
   maxPixels: number;
   presets: Readonly<Record<string, string>>;
 };
+
+/** The limits from the config's names for them (the web's /img and the transcode worker read the same). */
+export function imageLimitsOf(config: {
+  IMAGE_TRANSFORM_MAX_SIZE: number;
+  IMAGE_TRANSFORM_MAX_PIXELS: number;
+  imagePresets: Readonly<Record<string, string>>;
+}): ImageLimits {
+  return {
+    maxSize: config.IMAGE_TRANSFORM_MAX_SIZE,
+    maxPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
+    presets: config.imagePresets,
+  };
+}
 
 /** What a request asks for once presets and defaults are applied; `format: 'auto'` awaits the Accept header. */
 export type ResolvedImageOptions = Omit<ImageTransformSpec, 'format'> & {
@@ -202,4 +216,32 @@ export function negotiateImageFormat(accept: string | null): ImageOutputFormat {
   if (accepted.has('image/avif')) return 'avif';
   if (accepted.has('image/webp')) return 'webp';
   return 'jpeg';
+}
+
+/** Every format a request can be answered in: the one it names, or all `f:auto` can negotiate. */
+export function formatsOf(resolved: ResolvedImageOptions): ImageOutputFormat[] {
+  return resolved.format === 'auto' ? ['avif', 'webp', 'jpeg'] : [resolved.format];
+}
+
+export const IMAGE_FILE_EXT: Record<ImageOutputFormat, string> = {
+  avif: 'avif',
+  webp: 'webp',
+  jpeg: 'jpg',
+  png: 'png',
+};
+
+/**
+ * The ImageCacheEntry key (and storage file name) of one render. The media's run, not its updatedAt: a
+ * reprocess moves the run (old renders age out of the LRU), while finalize's READY write does not — so
+ * what the flow renders eagerly before READY is what /img looks up after (docs/adr/0027).
+ */
+export function imageTransformCacheKey(opts: {
+  resolved: Pick<ResolvedImageOptions, 'normalized'>;
+  format: ImageOutputFormat;
+  mediaId: string;
+  run: number;
+}): string {
+  return createHash('sha256')
+    .update(`${opts.resolved.normalized}\n${opts.format}\n${opts.mediaId}\nrun:${opts.run}`)
+    .digest('hex');
 }
