@@ -48,16 +48,7 @@ export function createAccountEmailProcessor(deps: AccountEmailProcessorDeps) {
       return { sent: false };
     }
     if (row.sentAt) return { sent: false };
-    const { user } = row;
-    const unwanted = user.erasingAt
-      ? 'the account is being erased'
-      : user.emailVerifiedAt
-        ? 'the address was verified before this link went out'
-        : user.email !== row.recipient
-          ? 'the account has another address now'
-          : !row.link
-            ? 'the link was withdrawn'
-            : null;
+    const unwanted = whyUnwanted(row);
     if (unwanted) {
       await outbox.update(row.id, {
         claimedUntil: null,
@@ -73,7 +64,7 @@ export function createAccountEmailProcessor(deps: AccountEmailProcessorDeps) {
       to: row.recipient,
       messageId: row.messageId,
       message: renderVerifyEmail({
-        recipientName: user.name ?? undefined,
+        recipientName: row.user.name ?? undefined,
         link: row.link!,
         validHours: deps.verificationTtlHours,
       }),
@@ -82,4 +73,17 @@ export function createAccountEmailProcessor(deps: AccountEmailProcessorDeps) {
     if (outcome === 'sent') logger.info({ accountEmailId, kind: row.kind }, 'account email sent');
     return { sent: outcome === 'sent' };
   });
+}
+
+/** Why this row's link should no longer go out, or null when it should. */
+function whyUnwanted(row: {
+  recipient: string;
+  link: string | null;
+  user: { email: string; emailVerifiedAt: Date | null; erasingAt: Date | null };
+}): string | null {
+  if (row.user.erasingAt) return 'the account is being erased';
+  if (row.user.emailVerifiedAt) return 'the address was verified before this link went out';
+  if (row.user.email !== row.recipient) return 'the account has another address now';
+  if (!row.link) return 'the link was withdrawn';
+  return null;
 }

@@ -57,53 +57,55 @@ export type OutboxTable = {
   update(id: string, data: ReceiptUpdate): Promise<void>;
 };
 
-const claimable = (id: string, now: Date) => ({
-  id,
-  sentAt: null,
-  failedAt: null,
-  OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
-});
+type OutboxWhere = {
+  id: string;
+  sentAt: null;
+  failedAt?: null;
+  claimedUntil?: Date;
+  OR?: { claimedUntil: null | { lt: Date } }[];
+};
+/** Written with the receipt once a row is sent or has failed for good. */
+type SettleColumns = { link?: null };
+
+/** What the adapter uses of a Prisma delegate with the outbox columns (Notification, AccountEmail). */
+type OutboxModel = {
+  updateMany(args: { where: OutboxWhere; data: { claimedUntil: Date } }): Promise<{ count: number }>;
+  findUniqueOrThrow(args: { where: { id: string }; select: typeof receiptSelect }): Promise<Receipt>;
+  update(args: {
+    where: { id: string };
+    data: ReceiptUpdate & SettleColumns;
+    select: { id: true };
+  }): Promise<unknown>;
+};
+
 const receiptSelect = { sentAt: true, failedAt: true, error: true } as const;
 
-export const notificationOutbox = (db: DbClient): OutboxTable => ({
-  claim: async (id, now, until) =>
-    (await db.notification.updateMany({ where: claimable(id, now), data: { claimedUntil: until } })).count ===
-    1,
-  renew: async (id, current, next) =>
-    (
-      await db.notification.updateMany({
-        where: { id, sentAt: null, claimedUntil: current },
-        data: { claimedUntil: next },
-      })
-    ).count === 1,
-  receipt: (id) => db.notification.findUniqueOrThrow({ where: { id }, select: receiptSelect }),
-  update: async (id, data) => {
-    await db.notification.update({ where: { id }, data, select: { id: true } });
-  },
-});
+function outboxTable(model: OutboxModel, onSettle: SettleColumns = {}): OutboxTable {
+  const claimUntil = async (where: OutboxWhere, until: Date) =>
+    (await model.updateMany({ where, data: { claimedUntil: until } })).count === 1;
+  return {
+    claim: (id, now, until) =>
+      claimUntil(
+        { id, sentAt: null, failedAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+        until,
+      ),
+    renew: (id, current, next) => claimUntil({ id, sentAt: null, claimedUntil: current }, next),
+    receipt: (id) => model.findUniqueOrThrow({ where: { id }, select: receiptSelect }),
+    update: async (id, data) => {
+      const isSettled = data.sentAt !== undefined || !!data.failedAt;
+      await model.update({
+        where: { id },
+        data: { ...data, ...(isSettled ? onSettle : {}) },
+        select: { id: true },
+      });
+    },
+  };
+}
+
+export const notificationOutbox = (db: DbClient): OutboxTable => outboxTable(db.notification);
 
 /** The link in an account email is a credential until it expires: it goes as the message is sent. */
-export const accountEmailOutbox = (db: DbClient): OutboxTable => ({
-  claim: async (id, now, until) =>
-    (await db.accountEmail.updateMany({ where: claimable(id, now), data: { claimedUntil: until } })).count ===
-    1,
-  renew: async (id, current, next) =>
-    (
-      await db.accountEmail.updateMany({
-        where: { id, sentAt: null, claimedUntil: current },
-        data: { claimedUntil: next },
-      })
-    ).count === 1,
-  receipt: (id) => db.accountEmail.findUniqueOrThrow({ where: { id }, select: receiptSelect }),
-  update: async (id, data) => {
-    const clearsLink = data.sentAt !== undefined || !!data.failedAt;
-    await db.accountEmail.update({
-      where: { id },
-      data: { ...data, ...(clearsLink ? { link: null } : {}) },
-      select: { id: true },
-    });
-  },
-});
+export const accountEmailOutbox = (db: DbClient): OutboxTable => outboxTable(db.accountEmail, { link: null });
 
 export type OutboxSendDeps = {
   mailer: OutboxMailer;

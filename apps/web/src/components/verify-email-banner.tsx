@@ -1,4 +1,3 @@
-import { getServices } from '@fjord/http';
 import { getCurrentUser } from '@/server/current-user';
 import { SendVerificationButton } from './send-verification-button';
 
@@ -8,12 +7,7 @@ import { SendVerificationButton } from './send-verification-button';
  */
 export async function VerifyEmailBanner() {
   const user = await getCurrentUser();
-  if (!user) return null;
-  const row = await getServices().db.user.findUnique({
-    where: { id: user.id },
-    select: { emailVerifiedAt: true },
-  });
-  if (!row || row.emailVerifiedAt) return null;
+  if (!user || user.emailVerifiedAt) return null;
   return (
     <section className="container verify-banner" aria-label="Confirm your email address">
       <p className="alert" role="status">
