@@ -13,6 +13,7 @@ import {
 import { createBlobStore } from '@fjord/storage';
 import { createCancelRegistry } from './cancel-registry';
 import { isIsolatedRenderChild, serveIsolatedRender } from './isolated-render';
+import { createRenderPresetsProcessor } from './render-presets.processor';
 import { createStoryboardProcessor } from './storyboard.processor';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
@@ -50,6 +51,10 @@ async function startWorker() {
     timeoutMs: config.VIDEO_TIMEOUT_MS,
     tempDir: config.transcodeTempDir,
   };
+  const eager = {
+    cache: createImageCache({ db, storage, maxBytes: config.IMAGE_CACHE_MAX_BYTES, logger }),
+    limits: imageLimitsOf(config),
+  };
   const image = createTranscodeProcessor({
     db,
     storage,
@@ -59,10 +64,16 @@ async function startWorker() {
     isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
     video: ffmpeg,
     animatedMp4MinFrames: config.ANIMATED_MP4_MIN_FRAMES,
-    eager: {
-      cache: createImageCache({ db, storage, maxBytes: config.IMAGE_CACHE_MAX_BYTES, logger }),
-      limits: imageLimitsOf(config),
-    },
+    eager,
+  });
+  // Bulk "eager presets only" (docs/adr/0027): no transcode metrics, it renders no rendition.
+  const presets = createRenderPresetsProcessor({
+    db,
+    storage,
+    logger,
+    avifEffort: config.AVIF_EFFORT,
+    isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
+    eager,
   });
   const videoDeps = { db, storage, events, logger, ...ffmpeg };
   const video = createVideoTranscodeProcessor(videoDeps);
@@ -76,7 +87,10 @@ async function startWorker() {
 
   await runWorker({
     queueName: QueueName.transcode,
-    processor: [image, video, storyboard].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
+    processor: [
+      ...[image, video, storyboard].map((handler) => observeTranscodeJob(handler, { sourceBytes })),
+      presets,
+    ],
     concurrency: config.TRANSCODE_CONCURRENCY,
     config,
     logger,

@@ -35,11 +35,12 @@ export async function renderEagerPresets(
     presets: { name: string; options: string }[];
     input: ImageInput;
   },
-): Promise<{ stored: number; failed: number }> {
+): Promise<{ stored: number; failed: number; cached: number }> {
   const { mediaId, run } = job;
   const media = await deps.db.media.findUnique({ where: { id: mediaId }, select: { run: true } });
-  if (media?.run !== run) return { stored: 0, failed: 0 };
+  if (media?.run !== run) return { stored: 0, failed: 0, cached: 0 };
   let stored = 0;
+  let cached = 0;
   let failed = 0;
   const warn = (err: unknown, preset: string, format?: string) => {
     failed += 1;
@@ -57,7 +58,10 @@ export async function renderEagerPresets(
     for (const format of formatsOf(resolved)) {
       try {
         const key = imageTransformCacheKey({ resolved, format, mediaId, run });
-        if (await deps.cache.find(key)) continue;
+        if (await deps.cache.find(key)) {
+          cached += 1;
+          continue;
+        }
         const rendered = await transformImage({
           input: job.input,
           spec: specFor(resolved, format),
@@ -77,5 +81,5 @@ export async function renderEagerPresets(
       }
     }
   }
-  return { stored, failed };
+  return { stored, failed, cached };
 }

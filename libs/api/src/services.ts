@@ -21,6 +21,7 @@ export type ApiServices = {
     | 'QUOTA_UPLOADS_PER_DAY'
     | 'QUOTA_VIDEO_MINUTES_PER_DAY'
     | 'imagePresets'
+    | 'IMAGE_EAGER_PRESETS'
     | 'EMAIL_VERIFICATION_TTL_HOURS'
     | 'JOB_ATTEMPTS'
     | 'JOB_BACKOFF_MS'

@@ -37,23 +37,49 @@ export type BulkReprocessDeps = {
 export async function measureImageRenderCost(
   queues: Pick<Queues, 'transcode'>,
 ): Promise<RenderCostSample | null> {
+  return measureJobCost(queues, JobName.transcodeImage, (value) => {
+    const result = TranscodeJobResultSchema.safeParse(value);
+    return result.success ? result.data : null;
+  });
+}
+
+/**
+ * ms per source megapixel over the retained completed jobs of one name on the transcode queue;
+ * `sourceOf` reads a job's result (null: leave the job out). Null when no job counts.
+ */
+export async function measureJobCost(
+  queues: Pick<Queues, 'transcode'>,
+  name: string,
+  sourceOf: (returnvalue: unknown) => { sourceWidth: number; sourceHeight: number } | null,
+): Promise<RenderCostSample | null> {
   const jobs = await queues.transcode.getJobs(['completed'], 0, SAMPLE_JOBS - 1);
   let ms = 0;
   let megapixels = 0;
   let count = 0;
   for (const job of jobs) {
-    if (job?.name !== JobName.transcodeImage || !job.processedOn || !job.finishedOn) continue;
-    const result = TranscodeJobResultSchema.safeParse(job.returnvalue);
-    if (!result.success) continue;
+    if (job?.name !== name || !job.processedOn || !job.finishedOn) continue;
+    const source = sourceOf(job.returnvalue);
+    if (!source) continue;
     ms += job.finishedOn - job.processedOn;
-    megapixels += (result.data.sourceWidth * result.data.sourceHeight) / 1e6;
+    megapixels += (source.sourceWidth * source.sourceHeight) / 1e6;
     count++;
   }
   if (count === 0 || megapixels === 0) return null;
   return { jobs: count, msPerMegapixel: ms / megapixels };
 }
 
-function assertPreset(presets: Readonly<Record<string, string>>, preset: string): void {
+/** The selection's size, counted and summed in Postgres (previewBulkReprocess, previewBulkPresetRender). */
+export async function countSelection(db: DbClient, before: Date) {
+  // A preview over a million images reads one row, not a million.
+  // bigint product: one 50 000 × 50 000 image already overflows int.
+  const [totals] = await db.$queryRaw<{ images: number; pixels: number }[]>`
+    SELECT count(*)::int AS images, COALESCE(SUM("width"::bigint * "height"::bigint), 0)::float8 AS pixels
+    FROM "Media"
+    WHERE "kind" = 'IMAGE' AND "status" = 'READY' AND "finishedAt" < ${before}`;
+  return { images: totals?.images ?? 0, megapixels: (totals?.pixels ?? 0) / 1e6 };
+}
+
+export function assertPreset(presets: Readonly<Record<string, string>>, preset: string): void {
   if (!Object.hasOwn(presets, preset)) {
     throw new AppError(
       'bad_request',
@@ -76,14 +102,7 @@ export async function previewBulkReprocess(
 ): Promise<BulkReprocessPreview> {
   assertPreset(deps.presets, input.preset);
   const before = input.before ?? new Date();
-  // Counted and summed in Postgres: a preview over a million images reads one row, not a million.
-  // bigint product: one 50 000 × 50 000 image already overflows int.
-  const [totals] = await deps.db.$queryRaw<{ images: number; pixels: number }[]>`
-    SELECT count(*)::int AS images, COALESCE(SUM("width"::bigint * "height"::bigint), 0)::float8 AS pixels
-    FROM "Media"
-    WHERE "kind" = 'IMAGE' AND "status" = 'READY' AND "finishedAt" < ${before}`;
-  const images = totals?.images ?? 0;
-  const megapixels = (totals?.pixels ?? 0) / 1e6;
+  const { images, megapixels } = await countSelection(deps.db, before);
   const jobsPerImage = variantNamesFor('IMAGE').length;
   const sample = await measureImageRenderCost(deps.queues);
   const cpuMinutes = sample ? (sample.msPerMegapixel * megapixels * jobsPerImage) / 60_000 : null;
@@ -128,34 +147,48 @@ async function reprocessSelection(
   input: Parameters<typeof runBulkReprocess>[1],
 ): Promise<BulkReprocessResult> {
   assertPreset(deps.presets, input.preset);
-  const interval = 1000 / Math.max(0.1, input.ratePerSecond);
-  const batch = input.batch ?? 100;
   let queued = 0;
   let skipped = 0;
+  await forEachSelectedImage(deps, input, async ({ id }) => {
+    try {
+      await deps.reprocessMedia(id);
+      queued++;
+    } catch (err) {
+      // Being processed (or deleted) meanwhile: nothing to do for it now.
+      if (!isAppError(err) || (err.code !== 'conflict' && err.code !== 'not_found')) throw err;
+      skipped++;
+    }
+  });
+  return { queued, skipped, before: input.before };
+}
+
+/**
+ * The selection (READY images finished before the cutoff), paged by id, one media at a time at most
+ * `ratePerSecond` a second, renewing the lease before each.
+ */
+export async function forEachSelectedImage(
+  deps: { db: DbClient; lease: BulkReprocessLease },
+  input: { before: Date; ratePerSecond: number; batch?: number },
+  action: (media: { id: string; run: number }) => Promise<void>,
+): Promise<void> {
+  const interval = 1000 / Math.max(0.1, input.ratePerSecond);
+  const batch = input.batch ?? 100;
   let cursor: string | undefined;
   for (;;) {
     const page = await deps.db.media.findMany({
       where: { ...selection(input.before), ...(cursor ? { id: { gt: cursor } } : {}) },
       orderBy: { id: 'asc' },
-      select: { id: true },
+      select: { id: true, run: true },
       take: batch,
     });
     if (page.length === 0) break;
-    for (const { id } of page) {
+    for (const media of page) {
       await deps.lease.keep();
       const startedAt = Date.now();
-      try {
-        await deps.reprocessMedia(id);
-        queued++;
-      } catch (err) {
-        // Being processed (or deleted) meanwhile: nothing to do for it now.
-        if (!isAppError(err) || (err.code !== 'conflict' && err.code !== 'not_found')) throw err;
-        skipped++;
-      }
+      await action(media);
       const wait = interval - (Date.now() - startedAt);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     cursor = page.at(-1)!.id;
   }
-  return { queued, skipped, before: input.before };
 }

@@ -73,6 +73,14 @@ export {
 } from './verification-email.service';
 export { acquireBulkReprocessLease, type BulkReprocessLease } from './bulk-reprocess-lease';
 export {
+  measurePresetRenderCost,
+  previewBulkPresetRender,
+  runBulkPresetRender,
+  type BulkPresetRenderDeps,
+  type BulkPresetRenderPreview,
+  type BulkPresetRenderResult,
+} from './bulk-render-presets.service';
+export {
   createImageCache,
   type CachedImage,
   type ImageCache,

@@ -23,6 +23,8 @@ export const JobName = {
   sweepStuckMedia: 'sweep-stuck-media',
   deliverWebhook: 'deliver-webhook',
   sendAccountEmail: 'send-account-email',
+  /** Bulk "eager presets only": the /img cache renders of one image (docs/adr/0027). */
+  renderPresets: 'render-presets',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 

@@ -46,6 +46,7 @@ export {
 export { runWorker, type RunWorkerOptions, type RunningWorker } from './run-worker';
 export { handleJob, infrastructureDelayMs, type JobHandler, type JobProcessor } from './run-job';
 export * from './job-definitions';
+export * from './render-presets.contract';
 export {
   classifyJobFailure,
   failedReasonForPeople,

@@ -15,6 +15,7 @@ import {
 } from './contracts';
 import { currentTraceCarrier } from '@fjord/observability';
 import { classifyJobFailure, type JobFailure } from './job-failure';
+import { RenderPresetsJobDataSchema, RenderPresetsJobResultSchema } from './render-presets.contract';
 
 /**
  * One object per job: where it runs, what it carries and returns, how it retries and is retained, and how
@@ -66,6 +67,15 @@ export const transcodeImageJob = defineJob({ ...transcode, name: JobName.transco
 export const transcodeVideoJob = defineJob({ ...transcode, name: JobName.transcodeVideo });
 /** The scrub-preview sprite + WebVTT: a child of the video flow beside the rungs (docs/adr/0017). */
 export const storyboardVideoJob = defineJob({ ...transcode, name: JobName.storyboardVideo });
+
+/** Bulk "eager presets only" (docs/adr/0027): one image's presets into the /img cache, no flow. */
+export const renderPresetsJob = defineJob({
+  queue: QueueName.transcode,
+  name: JobName.renderPresets,
+  data: RenderPresetsJobDataSchema,
+  result: RenderPresetsJobResultSchema,
+  options: mediaRetry,
+});
 
 export const finalizeMediaJob = defineJob({
   queue: QueueName.db,

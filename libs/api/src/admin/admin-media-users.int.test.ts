@@ -118,10 +118,17 @@ describe('admin router: bulk reprocess by preset', () => {
     const audited = async (action: string) =>
       (await admin.caller.admin.audit({ targetId: 'card' })).filter((e) => e.action === action).length;
 
+    // "Eager renders only" is for a preset in IMAGE_EAGER_PRESETS (none here): refused, nothing taken.
+    await expectTRPCError(
+      admin.caller.admin.bulkReprocess({ preset: 'card', before, mode: 'eager' }),
+      'BAD_REQUEST',
+      /Preset "card" is not eager/,
+    );
     expect(await admin.caller.admin.bulkReprocess({ preset: 'card', before })).toEqual({
       images: 3,
       before,
       ratePerSecond: 5,
+      mode: 'flows',
     });
     // 3 images at 5 a second: the first run holds the preset for more than half a second.
     await expectTRPCError(

@@ -16,11 +16,17 @@ import {
   buildMediaTimeline,
   createQuotaService,
   formatBulkReprocessPreview,
+  previewBulkPresetRender,
   previewBulkReprocess,
+  runBulkPresetRender,
   runBulkReprocess,
 } from '@fjord/ingest';
 
-const PresetInputSchema = z.object({ preset: z.string().min(1).max(64) });
+const PresetInputSchema = z.object({
+  preset: z.string().min(1).max(64),
+  /** `eager`: only the preset's /img cache renders (IMAGE_EAGER_PRESETS), no flows (docs/adr/0027). */
+  mode: z.enum(['flows', 'eager']).default('flows'),
+});
 const BulkReprocessInputSchema = PresetInputSchema.extend({
   /** The preview's cutoff: the run takes exactly the images the confirmed preview counted. */
   before: z.iso.datetime(),
@@ -63,27 +69,41 @@ export const mediaAdminProcedures = {
   /** "N images, ~X CPU-minutes" for a preset's bulk reprocess (docs/adr/0027); changes nothing. */
   reprocessPreview: adminProcedure.input(PresetInputSchema).query(async ({ ctx, input }) => {
     const { db, queues, config } = ctx.services;
-    const preview = await previewBulkReprocess({ db, queues, presets: config.imagePresets }, input);
+    const deps = { db, queues, presets: config.imagePresets, eagerPresets: config.IMAGE_EAGER_PRESETS };
+    const preview =
+      input.mode === 'eager'
+        ? await previewBulkPresetRender(deps, input)
+        : await previewBulkReprocess(deps, input);
     const { sample: _sample, ...rest } = preview;
-    return { ...rest, before: preview.before.toISOString(), text: formatBulkReprocessPreview(preview) };
+    return {
+      ...rest,
+      mode: input.mode,
+      before: preview.before.toISOString(),
+      text: formatBulkReprocessPreview(preview),
+    };
   }),
 
   /**
-   * The confirmed preview: queued in the background at a bounded rate, audited with its count. One run
-   * per preset at a time (a Redis lease, with the CLI's): CONFLICT while another goes.
+   * The confirmed preview: queued in the background at a bounded rate, audited with its count and mode.
+   * One bulk run at a time, of either mode (a Redis lease, with the CLI's): CONFLICT while another goes.
    */
   bulkReprocess: adminProcedure.input(BulkReprocessInputSchema).mutation(async ({ ctx, input }) => {
     const { db, queues, config, reprocessMedia } = ctx.services;
-    const deps = { db, queues, presets: config.imagePresets, reprocessMedia };
+    const eagerPresets = config.IMAGE_EAGER_PRESETS;
+    const deps = { db, queues, presets: config.imagePresets, reprocessMedia, eagerPresets, config };
     const before = new Date(input.before);
-    const { images } = await previewBulkReprocess(deps, { preset: input.preset, before });
+    const { mode } = input;
+    const { images } =
+      mode === 'eager'
+        ? await previewBulkPresetRender(deps, { preset: input.preset, before })
+        : await previewBulkReprocess(deps, { preset: input.preset, before });
     const lease = await acquireBulkReprocessLease({ queues, prefix: config.QUEUE_PREFIX }, input.preset);
     try {
       await ctx.audit({
         action: 'media.bulk-reprocess',
         targetType: 'preset',
         targetId: input.preset,
-        meta: { images, before: input.before },
+        meta: { images, before: input.before, mode },
       });
     } catch (err) {
       // Not audited, not run: the preset is free again at once.
@@ -98,11 +118,15 @@ export const mediaAdminProcedures = {
           action: `media.bulk-reprocess-${outcome}`,
           targetType: 'preset',
           targetId: input.preset,
-          meta,
+          meta: { ...meta, mode },
         })
         .catch(() => undefined);
     const run = { preset: input.preset, before, ratePerSecond: CONSOLE_REPROCESS_RATE };
-    void runBulkReprocess({ ...deps, lease }, run).then(
+    const running =
+      mode === 'eager'
+        ? runBulkPresetRender({ ...deps, lease }, run)
+        : runBulkReprocess({ ...deps, lease }, run);
+    void running.then(
       (result) => ended('done', { ...result, before: input.before }),
       (err: unknown) =>
         ended('failed', {
@@ -110,7 +134,7 @@ export const mediaAdminProcedures = {
           reason: (err instanceof Error ? err.message : String(err)).slice(0, 300),
         }),
     );
-    return { images, before: input.before, ratePerSecond: CONSOLE_REPROCESS_RATE };
+    return { images, before: input.before, ratePerSecond: CONSOLE_REPROCESS_RATE, mode };
   }),
 
   deleteMedia: adminProcedure.input(MediaIdInputSchema).mutation(async ({ ctx, input }) => {

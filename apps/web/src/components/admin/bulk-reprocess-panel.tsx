@@ -9,11 +9,21 @@ import { ConfirmButton } from './confirm-button';
 import { ActionMessage, useAdminActionFeedback } from './use-admin-action';
 
 /** A preset's bulk reprocess (docs/adr/0027): the measured preview, then the run, confirmed. */
-export function BulkReprocessPanel({ presets }: { presets: { name: string; options: string }[] }) {
+export function BulkReprocessPanel({
+  presets,
+}: {
+  presets: { name: string; options: string; isEager: boolean }[];
+}) {
   const trpc = useTRPC();
   const feedback = useAdminActionFeedback();
   const [preset, setPreset] = useState(presets[0]?.name ?? '');
-  const preview = useQuery(trpc.admin.reprocessPreview.queryOptions({ preset }, { enabled: preset !== '' }));
+  const [eagerOnly, setEagerOnly] = useState(false);
+  const isEager = presets.find((o) => o.name === preset)?.isEager ?? false;
+  // Only an eager preset has cache renders to bring up to date on their own.
+  const mode = isEager && eagerOnly ? 'eager' : 'flows';
+  const preview = useQuery(
+    trpc.admin.reprocessPreview.queryOptions({ preset, mode }, { enabled: preset !== '' }),
+  );
   const start = useMutation(
     trpc.admin.bulkReprocess.mutationOptions({
       onError: feedback.onError,
@@ -38,6 +48,12 @@ export function BulkReprocessPanel({ presets }: { presets: { name: string; optio
             ))}
           </select>
         </label>
+        {isEager && (
+          <label>
+            <input type="checkbox" checked={eagerOnly} onChange={(e) => setEagerOnly(e.target.checked)} />{' '}
+            Eager renders only (the image cache, no flows)
+          </label>
+        )}
       </div>
       {preview.error && <p className="alert alert--error">{preview.error.message}</p>}
       {p && (
@@ -61,9 +77,13 @@ export function BulkReprocessPanel({ presets }: { presets: { name: string; optio
           <div className="actions">
             <ConfirmButton
               label="Start reprocess"
-              question={`Reprocess ${p.images} images (${p.images * p.jobsPerImage} jobs) for preset ${p.preset}?`}
+              question={
+                p.mode === 'eager'
+                  ? `Render preset ${p.preset} of ${p.images} images into the image cache (${p.images} jobs)?`
+                  : `Reprocess ${p.images} images (${p.images * p.jobsPerImage} jobs) for preset ${p.preset}?`
+              }
               isPending={start.isPending}
-              onConfirm={() => start.mutate({ preset: p.preset, before: p.before })}
+              onConfirm={() => start.mutate({ preset: p.preset, before: p.before, mode: p.mode })}
             />
             <Link href="/admin/audit">Audit log</Link>
           </div>
