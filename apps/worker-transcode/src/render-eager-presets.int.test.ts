@@ -57,7 +57,7 @@ describe('renderEagerPresets', () => {
       ],
       input,
     });
-    expect(result).toEqual({ stored: 3, failed: 2 });
+    expect(result).toEqual({ stored: 3, failed: 2, cached: 0 });
     expect(warnings.map((w) => w.preset)).toEqual(['huge', 'bad']);
 
     const resolved = resolveImageOptions('preset:card', limits);
@@ -71,6 +71,7 @@ describe('renderEagerPresets', () => {
     expect(await renderEagerPresets(deps, { mediaId: media.id, run: 3, presets: [card], input })).toEqual({
       stored: 0,
       failed: 0,
+      cached: 3,
     });
   });
 
@@ -79,7 +80,7 @@ describe('renderEagerPresets', () => {
     const media = await createReadyMedia(db, { ownerId, run: 2 });
     const input = await createJpegFixture({ width: 300, height: 200 });
     const result = await renderEagerPresets(deps, { mediaId: media.id, run: 1, presets: [card], input });
-    expect(result).toEqual({ stored: 0, failed: 0 });
+    expect(result).toEqual({ stored: 0, failed: 0, cached: 0 });
     expect(await db.imageCacheEntry.count({ where: { mediaId: media.id } })).toBe(0);
   });
 });
