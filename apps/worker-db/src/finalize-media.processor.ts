@@ -125,7 +125,8 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
     const source = results[0]!;
     // Video: the probe's facts travel with every child's result; skipped rungs were never written.
     const video = results.find((r) => r.video)?.video;
-    // Images: every child hashes what it rendered; the smallest rendition's is the one kept (deterministic).
+    // Images: PLACEHOLDER_VARIANT's child hashes what it rendered; should several results carry one (jobs queued
+    // before that rule), the smallest rendition's is kept (deterministic).
     const placeholder = results
       .filter((r) => r.placeholder)
       .sort(

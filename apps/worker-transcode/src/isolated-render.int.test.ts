@@ -6,6 +6,7 @@ import { createPhotoLikeJpeg, truncateFixture } from '@fjord/media/testing';
 import {
   CRASHING_FILE_MESSAGE,
   ISOLATED_RENDER_FLAG,
+  renderAll,
   renderInIsolation,
   type SpawnRenderChild,
 } from './isolated-render';
@@ -31,7 +32,7 @@ describe('renderInIsolation (a suspect job rendered in a child process: ADR 0025
   it('renders in the worker entrypoint started in child mode, bytes and sizes as in-process', async () => {
     const photo = await createPhotoLikeJpeg({ width: 1200, height: 800 });
     const { rendered, placeholder } = await renderInIsolation(
-      { input: photo, variant: thumb, avifEffort: 2 },
+      { input: photo, variant: thumb, avifEffort: 2, withPlaceholder: true },
       { spawnChild: spawnEntrypoint },
     );
     expect(Buffer.isBuffer(rendered.data)).toBe(true);
@@ -39,13 +40,13 @@ describe('renderInIsolation (a suspect job rendered in a child process: ADR 0025
     expect(meta.format).toBe('webp');
     expect([meta.width, rendered.width]).toEqual([thumb.maxWidth, thumb.maxWidth]);
     expect([rendered.sourceWidth, rendered.sourceHeight]).toEqual([1200, 800]);
-    expect(placeholder.color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(placeholder?.color).toMatch(/^#[0-9a-f]{6}$/);
   }, 120_000);
 
   it("gives back the child's own error with its classification (a corrupt file stays an input failure)", async () => {
     const corrupt = truncateFixture(await createPhotoLikeJpeg({ width: 800, height: 600 }), 0.4);
     const err = await renderInIsolation(
-      { input: corrupt, variant: thumb, avifEffort: 2 },
+      { input: corrupt, variant: thumb, avifEffort: 2, withPlaceholder: false },
       { spawnChild: spawnEntrypoint },
     ).catch((e: unknown) => e);
     const failure = classifyJobFailure(err);
@@ -56,11 +57,21 @@ describe('renderInIsolation (a suspect job rendered in a child process: ADR 0025
   it('convicts the file when the child dies by a signal twice: a permanent failure a person can read', async () => {
     const crashes: string[] = [];
     const err = await renderInIsolation(
-      { input: Buffer.from('irrelevant'), variant: thumb, avifEffort: 2 },
+      { input: Buffer.from('irrelevant'), variant: thumb, avifEffort: 2, withPlaceholder: false },
       { spawnChild: spawnSegfaulting, onCrash: (how) => crashes.push(how) },
     ).catch((e: unknown) => e);
     expect(crashes).toHaveLength(2);
     expect(crashes[0]).toMatch(/SIGSEGV/);
     expect(classifyJobFailure(err)).toMatchObject({ kind: 'input', message: CRASHING_FILE_MESSAGE });
+  }, 60_000);
+
+  it('hashes only when asked: the other variants of an image skip the placeholder decode', async () => {
+    const photo = await createPhotoLikeJpeg({ width: 900, height: 600 });
+    const request = { input: photo, variant: thumb, avifEffort: 2 };
+    const without = await renderAll({ ...request, withPlaceholder: false });
+    const withIt = await renderAll({ ...request, withPlaceholder: true });
+    expect(without.placeholder).toBeUndefined();
+    expect(withIt.placeholder?.thumbhash.length).toBeGreaterThan(10);
+    expect(without.rendered.data.equals(withIt.rendered.data)).toBe(true);
   }, 60_000);
 });

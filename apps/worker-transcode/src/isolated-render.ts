@@ -23,7 +23,13 @@ export const ISOLATED_RENDER_FLAG = '--fjord-isolated-render';
 export const CRASHING_FILE_MESSAGE =
   'This image crashes the image decoder, so it was set aside to keep other uploads safe';
 
-type Request = { input: string | Buffer; variant: ImageVariantSpec; avifEffort: number };
+type Request = {
+  input: string | Buffer;
+  variant: ImageVariantSpec;
+  avifEffort: number;
+  /** Only PLACEHOLDER_VARIANT's job hashes its render: once per image, not once per child. */
+  withPlaceholder: boolean;
+};
 type SerializedError = {
   name: string;
   message: string;
@@ -32,7 +38,7 @@ type SerializedError = {
   details?: unknown;
 };
 /** Everything a variant job decodes: the source (HEIC through heif-convert), the render, the placeholder. */
-export type IsolatedRender = { rendered: RenderedImage; placeholder: ImagePlaceholder };
+export type IsolatedRender = { rendered: RenderedImage; placeholder?: ImagePlaceholder };
 type Reply = ({ ok: true } & IsolatedRender) | { ok: false; error: SerializedError };
 
 /** Starts the child: by default this same entrypoint (tsx or the bundle) with ISOLATED_RENDER_FLAG. */
@@ -51,7 +57,9 @@ export const isIsolatedRenderChild = () => process.argv.includes(ISOLATED_RENDER
 export async function renderAll(request: Request): Promise<IsolatedRender> {
   // HEVC HEIC: decoded by heif-convert in a limited child into an upright, metadata-free PNG (ADR 0023).
   const input = await prepareImageSource(request.input);
-  const rendered = await renderImageVariant({ ...request, input });
+  const { withPlaceholder, ...spec } = request;
+  const rendered = await renderImageVariant({ ...spec, input });
+  if (!withPlaceholder) return { rendered };
   // From the variant just rendered (a small decode, not the original's): ADR 0023.
   return { rendered, placeholder: await computeImagePlaceholder(rendered.data) };
 }

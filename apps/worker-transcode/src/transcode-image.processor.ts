@@ -8,6 +8,7 @@ import {
   attemptTag,
   findImageVariant,
   handleJob,
+  PLACEHOLDER_VARIANT,
   runFolder,
   safePublish,
   transcodeImageJob,
@@ -147,7 +148,8 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       );
       const startedAt = Date.now();
       const original = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
-      const request = { input: original, variant, avifEffort: deps.avifEffort };
+      const withPlaceholder = variant.name === PLACEHOLDER_VARIANT;
+      const request = { input: original, variant, avifEffort: deps.avifEffort, withPlaceholder };
       // Its workers died under it before: the file may be what kills them (docs/adr/0025-stalled-jobs.md).
       // Then every decode of the job (HEIC preparation, render, placeholder) runs in the child.
       const isSuspect = job.stalledCounter >= deps.isolateAfterStalls;
@@ -194,7 +196,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         storageKey,
         sourceWidth,
         sourceHeight,
-        placeholder,
+        ...(placeholder ? { placeholder } : {}),
         ...(mp4 ? { alsoRendered: [mp4] } : {}),
       };
     },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   findVideoVariant,
+  IMAGE_VARIANTS,
+  PLACEHOLDER_VARIANT,
   isObsoleteVideoVariant,
   LEGACY_VIDEO_VARIANT_NAMES,
   renditionsOfResult,
@@ -52,5 +54,14 @@ describe('isObsoleteVideoVariant', () => {
     }
     for (const v of VIDEO_VARIANTS) expect(isObsoleteVideoVariant(v.name)).toBe(false);
     expect(isObsoleteVideoVariant('v480-mp4')).toBe(false);
+  });
+});
+
+describe('PLACEHOLDER_VARIANT', () => {
+  it('is the narrowest image variant, so the placeholder is hashed once from the smallest render', () => {
+    const narrowest = Math.min(...IMAGE_VARIANTS.map((v) => v.maxWidth));
+    const variant = IMAGE_VARIANTS.find((v) => v.name === PLACEHOLDER_VARIANT);
+    expect(variant?.maxWidth).toBe(narrowest);
+    expect(PLACEHOLDER_VARIANT).toBe('thumb-webp');
   });
 });

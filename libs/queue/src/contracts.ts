@@ -50,6 +50,15 @@ export const IMAGE_VARIANTS: readonly ImageVariant[] = [
 export const ANIMATED_MP4_RENDITION = 'anim-mp4';
 export const ANIMATED_MP4_ALONGSIDE = 'w1280-webp';
 
+/**
+ * The one variant whose job computes the media's placeholder (ThumbHash + dominant colour, ADR 0023): the
+ * narrowest, ties broken by name, so the hash comes from the smallest decode and is computed once per
+ * image instead of once per child (docs/performance.md, image-e2e). Finalize keeps it whatever the order.
+ */
+export const PLACEHOLDER_VARIANT: string = [...IMAGE_VARIANTS].sort(
+  (a, b) => a.maxWidth - b.maxWidth || a.name.localeCompare(b.name),
+)[0]!.name;
+
 export function findImageVariant(name: string): ImageVariant | undefined {
   return IMAGE_VARIANTS.find((v) => v.name === name);
 }
@@ -221,7 +230,7 @@ export const TranscodeJobResultSchema = RenderedFileSchema.extend({
   stream: StreamManifestSchema.optional(),
   /** More files the same child wrote (the storyboard's WebVTT beside its sprite), each its own rendition. */
   alsoRendered: z.array(RenderedFileSchema).optional(),
-  /** Images: the ThumbHash (base64) and dominant colour of what this child rendered (docs/adr/0023). */
+  /** Images, PLACEHOLDER_VARIANT's child only: the ThumbHash (base64) and dominant colour of what it rendered (docs/adr/0023). */
   placeholder: z
     .object({
       thumbhash: z.string().max(64),
