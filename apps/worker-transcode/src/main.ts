@@ -17,6 +17,7 @@ import { createRenderPresetsProcessor } from './render-presets.processor';
 import { createStoryboardProcessor } from './storyboard.processor';
 import { createTranscodeProcessor } from './transcode-image.processor';
 import { createVideoTranscodeProcessor } from './transcode-video.processor';
+import { createVideoProbeCache } from './video-probe-cache';
 
 // A suspect image job's render in a child process of its own (isolated-render.ts): no worker here.
 if (isIsolatedRenderChild()) serveIsolatedRender();
@@ -75,7 +76,7 @@ async function startWorker() {
     isolateAfterStalls: config.JOB_ISOLATE_AFTER_STALLS,
     eager,
   });
-  const videoDeps = { db, storage, events, logger, ...ffmpeg };
+  const videoDeps = { db, storage, events, logger, ...ffmpeg, probeOriginal: createVideoProbeCache() };
   const video = createVideoTranscodeProcessor(videoDeps);
   const storyboard = createStoryboardProcessor(videoDeps);
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { probeVideo, renderStoryboard } from '@fjord/media';
+import { renderStoryboard } from '@fjord/media';
 import {
   attemptTag,
   runFolder,
@@ -41,7 +41,7 @@ export function createStoryboardProcessor(deps: VideoProcessorDeps) {
     const written: string[] = [];
     return withVideoInput(deps, { mediaId, storageKey: original }, async (input, signal) => {
       try {
-        const info = await probeVideo(input);
+        const info = await deps.probeOriginal(original, input);
         const out = await renderStoryboard({
           input,
           info,

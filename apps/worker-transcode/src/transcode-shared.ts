@@ -12,6 +12,7 @@ import {
 import type { BlobSource, BlobStore, PutResult } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
 import { downloadToTempFile, type LocalCopy } from './download-original';
+import type { ProbeOriginal } from './video-probe-cache';
 
 export type Publish = MediaEventPublisher['publish'];
 
@@ -25,6 +26,8 @@ export type VideoProcessorDeps = {
   timeoutMs: number;
   /** Scratch space: ffmpeg outputs and, for blobs without a local path (S3), the job's copy of the original. */
   tempDir: string;
+  /** The original's facts, probed once per worker for all of its children (video-probe-cache.ts). */
+  probeOriginal: ProbeOriginal;
 };
 
 export const DELETED = 'The media was deleted while it was processed';

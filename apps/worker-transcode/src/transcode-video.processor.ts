@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { probeVideo, renderVideoVariant } from '@fjord/media';
+import { renderVideoVariant } from '@fjord/media';
 import {
   attemptTag,
   findVideoVariant,
@@ -43,7 +43,7 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
     if (!variant && !isObsolete) throw new UnrecoverableError(`Unknown video variant "${data.variant}"`);
     const { storageKey: original } = await openMedia({ db, publish }, data);
     return withVideoInput(deps, { mediaId, storageKey: original }, async (input, signal) => {
-      const info = await probeVideo(input);
+      const info = await deps.probeOriginal(original, input);
       const base = {
         variant: data.variant,
         sourceWidth: info.width,

@@ -4,17 +4,18 @@ import { parseConfig } from './config';
 import { deriveTranscodeParallelism } from './transcode-parallelism';
 
 describe('deriveTranscodeParallelism', () => {
-  it('runs one job more than there are cores, one libvips and one ffmpeg thread each', () => {
+  it('runs one job more than there are cores, one libvips thread each, ffmpeg on every core', () => {
     expect(deriveTranscodeParallelism({ cores: 2 })).toEqual({
       transcodeConcurrency: 3,
       sharpConcurrency: 1,
-      ffmpegThreads: 1,
+      ffmpegThreads: 2,
     });
     expect(deriveTranscodeParallelism({ cores: 8 })).toEqual({
       transcodeConcurrency: 9,
       sharpConcurrency: 1,
-      ffmpegThreads: 1,
+      ffmpegThreads: 8,
     });
+    expect(deriveTranscodeParallelism({ cores: 64 }).ffmpegThreads).toBe(16);
     expect(deriveTranscodeParallelism({ cores: 1 })).toEqual({
       transcodeConcurrency: 2,
       sharpConcurrency: 1,
@@ -26,7 +27,7 @@ describe('deriveTranscodeParallelism', () => {
     expect(deriveTranscodeParallelism({ cores: 8, transcodeConcurrency: 2 })).toEqual({
       transcodeConcurrency: 2,
       sharpConcurrency: 4,
-      ffmpegThreads: 4,
+      ffmpegThreads: 8,
     });
     expect(deriveTranscodeParallelism({ cores: 8, transcodeConcurrency: 3 })).toMatchObject({
       sharpConcurrency: 2,
@@ -57,7 +58,7 @@ describe('parseConfig transcode parallelism', () => {
     expect(parseConfig(base)).toMatchObject({
       TRANSCODE_CONCURRENCY: os.availableParallelism() + 1,
       sharpConcurrency: 1,
-      ffmpegThreads: 1,
+      ffmpegThreads: Math.min(os.availableParallelism(), 16),
     });
     const pinned = parseConfig({
       ...base,

@@ -16,11 +16,17 @@ export type TranscodeParallelism = {
  *   job more keeps every core encoding while some job writes (the next job starts while the last writes).
  * - libvips threads = max(1, ⌊cores ÷ jobs⌋): whole images in parallel beat threads inside one image
  *   (bench/image-variants.bench.ts), so threads only fill cores that jobs cannot (jobs set low by hand).
- * - ffmpeg threads: the same share. One video's jobs are unequal (a 1080p rung runs far longer than the
- *   poster), so a job left alone at the end would hold a single core: see the video-ladder row.
+ * - ffmpeg threads = the cores (at most 16, where x264's gains flatten). One video's jobs are unequal: the
+ *   ladder (one decode feeding every rung) runs far longer than the poster, preview and storyboard, and a
+ *   ladder on one thread held a single core while the other idled (video-ladder row, docs/performance.md).
+ *   While several jobs run the threads share the cores; ffmpeg's threads wait on each other often enough
+ *   that this costs little, and the ladder alone at the end gets the whole machine.
  *
  * An explicit setting always wins; the others are derived from it.
  */
+/** Beyond this, more x264/decoder threads gain little and cost memory; set FFMPEG_THREADS to go higher. */
+const MAX_DERIVED_FFMPEG_THREADS = 16;
+
 export function deriveTranscodeParallelism(input: {
   cores: number;
   transcodeConcurrency?: number;
@@ -33,6 +39,6 @@ export function deriveTranscodeParallelism(input: {
   return {
     transcodeConcurrency,
     sharpConcurrency: input.sharpConcurrency ?? share,
-    ffmpegThreads: input.ffmpegThreads ?? share,
+    ffmpegThreads: input.ffmpegThreads ?? Math.min(cores, MAX_DERIVED_FFMPEG_THREADS),
   };
 }
