@@ -64,15 +64,19 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
   return handleJob(finalizeMediaJob, async (data, job) => {
     const { mediaId, requestId } = data;
     const guard = runGuardOf(data);
-    const [values, ignored] = await Promise.all([job.getChildrenValues(), job.getIgnoredChildrenFailures()]);
+    // Redis and Postgres at once: the children's results and the media row do not depend on each other.
+    const [values, ignored, media] = await Promise.all([
+      job.getChildrenValues(),
+      job.getIgnoredChildrenFailures(),
+      db.media.findUnique({
+        where: { id: mediaId },
+        select: { status: true, variantsTotal: true, run: true },
+      }),
+    ]);
     const results = Object.values(values).map((v) => TranscodeJobResultSchema.parse(v));
     const failures = Object.values(ignored);
     await appendJobLog(job, `children: ${results.length} rendered, ${failures.length} failed for good`);
 
-    const media = await db.media.findUnique({
-      where: { id: mediaId },
-      select: { status: true, variantsTotal: true, run: true },
-    });
     if (!media) return { mediaId, status: 'FAILED', error: 'The media was deleted' };
     // A run a re-drive or reprocess replaced (ADR 0015): its outcome is not the media's. What it rendered
     // is under its own keys, which no row can point at: take them back. Ends the job, no retry.
