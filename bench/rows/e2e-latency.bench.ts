@@ -52,7 +52,7 @@ export const e2eLatencyBench: BenchDefinition = {
       for (let r = 0; r < ctx.runs; r += 1) {
         const photo = photos[(r + 1) % photos.length]!;
         const up = await stack.upload(photo.body, `idle-${r}.jpg`, 'image/jpeg');
-        const readyAt = (await stack.waitReady([up.id], { intervalMs: 5 })).get(up.id)!;
+        const readyAt = (await stack.waitReady([up.id])).get(up.id)!;
         const uploadMs = up.acceptedAt - up.startedAt;
         const transcodeMs = await timeTranscodeStage(stack, photo, r);
         idle.push(readyAt - up.startedAt);
@@ -67,10 +67,7 @@ export const e2eLatencyBench: BenchDefinition = {
       const uploads = await inParallel(batch, BURST_LANES, (p, i) =>
         stack.upload(p.body, `burst-${i}.jpg`, 'image/jpeg'),
       );
-      const readyAt = await stack.waitReady(
-        uploads.map((u) => u.id),
-        { intervalMs: 50 },
-      );
+      const readyAt = await stack.waitReady(uploads.map((u) => u.id));
       const latencies = uploads.map((u) => readyAt.get(u.id)! - u.startedAt).sort((a, b) => a - b);
       const burstSeconds = (Math.max(...readyAt.values()) - start) / 1000;
       const [p50, p99] = [percentile(latencies, 50), percentile(latencies, 99)];

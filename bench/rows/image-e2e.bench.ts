@@ -25,6 +25,7 @@ async function runFjord(stack: MediaStack, photos: Photo[]) {
   const pids = stack.pipeline.workers.map((w) => w.child.pid);
   const cpuBefore = await processCpuSeconds(worker?.child.pid);
   const stackCpuBefore = await cpuSecondsOf(pids);
+  const perProcessBefore = await cpuPerProcess(stack);
   const start = performance.now();
   const uploads = await inParallel(photos, UPLOAD_LANES, (p) =>
     stack.upload(p.body, p.filename, 'image/jpeg'),
@@ -33,7 +34,27 @@ async function runFjord(stack: MediaStack, photos: Photo[]) {
   const seconds = (Math.max(...readyAt.values()) - start) / 1000;
   const transcodeCpu = (await processCpuSeconds(worker?.child.pid)) - cpuBefore;
   const stackCpu = (await cpuSecondsOf(pids)) - stackCpuBefore;
-  return { seconds, rate: photos.length / seconds, transcodeCpu, cpuPerImage: stackCpu / photos.length };
+  const perProcess = (await cpuPerProcess(stack)).map(
+    ([name, cpu], i) => `${name} ${((cpu - perProcessBefore[i]![1]) / photos.length).toFixed(3)}`,
+  );
+  return {
+    seconds,
+    rate: photos.length / seconds,
+    transcodeCpu,
+    cpuPerImage: stackCpu / photos.length,
+    breakdown: perProcess.join(', '),
+  };
+}
+
+/** CPU seconds so far of the bench process (web handlers, client, poller) and of each worker. */
+async function cpuPerProcess(stack: MediaStack): Promise<[string, number][]> {
+  const named: [string, number | undefined][] = [
+    ['bench (web + client + poll)', process.pid],
+    ...stack.pipeline.workers.map((w): [string, number | undefined] => [w.name, w.child.pid]),
+  ];
+  return Promise.all(
+    named.map(async ([name, pid]): Promise<[string, number]> => [name, await processCpuSeconds(pid)]),
+  );
 }
 
 /** Wall seconds and CPU seconds per image of a baseline run in this process and its children. */
@@ -85,7 +106,8 @@ export const imageE2eBench: BenchDefinition = {
             `CPU-s/image; transcode worker ${f.transcodeCpu.toFixed(1)} CPU-s = ` +
             `${((100 * f.transcodeCpu) / (f.seconds * cores)).toFixed(0)} % of ${cores} cores); bare sharp ` +
             `${s.rate.toFixed(2)} img/s (${s.cpuPerImage.toFixed(2)} CPU-s/image); ImageMagick ` +
-            `${m.rate.toFixed(2)} img/s (${m.cpuPerImage.toFixed(2)} CPU-s/image); load ${os.loadavg()[0]!.toFixed(2)}`,
+            `${m.rate.toFixed(2)} img/s (${m.cpuPerImage.toFixed(2)} CPU-s/image); load ${os.loadavg()[0]!.toFixed(2)}; ` +
+            `Fjord CPU-s/image by process: ${f.breakdown}`,
         );
       }
       return [

@@ -40,7 +40,7 @@ export const videoLadderBench: BenchDefinition = {
         const cpuBefore = await cpuSecondsOf(pids);
         const start = performance.now();
         const { id } = await stack.upload(clip.body, `clip-${r}.mp4`, 'video/mp4');
-        const readyAt = (await stack.waitReady([id], { intervalMs: 50 })).get(id)!;
+        const readyAt = (await stack.waitReady([id])).get(id)!;
         const seconds = (readyAt - start) / 1000;
         const cpu = (await cpuSecondsOf(pids)) - cpuBefore;
         fjordCpu.push(cpu);
