@@ -39,4 +39,16 @@ export async function removeBenchKeys(config: Config): Promise<void> {
   await closeRedis(connection);
 }
 
+/** The pid of the Redis server the bench talks to (`INFO server`), so its CPU can be read from /proc. */
+export async function redisServerPid(config: Config): Promise<number | undefined> {
+  const connection = createRedis(config, 'worker', benchLogger);
+  try {
+    const info = await connection.info('server');
+    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+    return Number.isFinite(pid) ? pid : undefined;
+  } finally {
+    await closeRedis(connection);
+  }
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -29,6 +29,18 @@ export async function getMediaFlowState(
 }
 
 /**
+ * Whether any root of the media's flow is in Redis, finished or not (`getMediaFlowState` ≠ `missing`):
+ * one EXISTS on the job's hash, where reading the state costs a fetch of the whole job and a script.
+ */
+export async function mediaFlowExists(
+  queues: Pick<Queues, 'email' | 'connection'>,
+  mediaId: string,
+): Promise<boolean> {
+  await queues.email.waitUntilReady(); // the connection is fail-fast: no offline queue to wait in
+  return (await queues.connection.exists(queues.email.toKey(mediaJobId(mediaId, 'notify')))) === 1;
+}
+
+/**
  * Removes whatever is left of a media's flow that is not live (a finished root with its children, or
  * children left behind without their root), root first. Stops at an active job, whose worker holds
  * its lock: the caller tries again later.

@@ -63,6 +63,19 @@ describe('enqueueMediaFlow', () => {
     await queues.transcode.drain(true);
   });
 
+  it('a later rank puts every job of the flow, parents too, at that priority', async () => {
+    const mediaId = randomUUID();
+    await enqueuer.enqueueMediaFlow({ mediaId, run: 1, variants, priority: 4 });
+    for (const variant of variants) {
+      const child = await queues.transcode.getJob(mediaJobId(mediaId, 'transcode', variant));
+      expect(child?.opts.priority).toBe(4);
+      expect(await child?.getState()).toBe('prioritized');
+    }
+    expect((await queues.db.getJob(mediaJobId(mediaId, 'finalize')))?.opts.priority).toBe(4);
+    expect((await queues.email.getJob(mediaJobId(mediaId, 'notify')))?.opts.priority).toBe(4);
+    await queues.transcode.drain(true);
+  });
+
   it('rejects unknown variants before touching Redis', async () => {
     await expect(
       enqueuer.enqueueMediaFlow({ mediaId: randomUUID(), run: 1, variants: ['huge-bmp'] }),

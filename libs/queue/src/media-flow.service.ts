@@ -12,7 +12,7 @@ import {
 } from './job-definitions';
 import { createConnectionErrorLog, stderrLogger } from './connection-error-log';
 import type { QueueLogger } from './logger';
-import { getMediaFlowState } from './media-flow-state';
+import { mediaFlowExists } from './media-flow-state';
 import type { Queues } from './queues';
 
 export type EnqueueMediaFlowInput = {
@@ -83,7 +83,7 @@ export function createMediaFlowEnqueuer(deps: {
     }
     // BullMQ would skip existing ids anyway; checking the root first keeps a re-enqueue from touching
     // children of a flow that is half done (or finished and still retained: its remover re-adds).
-    if ((await getMediaFlowState(queues, mediaId)) !== 'missing') return { enqueued: false };
+    if (await mediaFlowExists(queues, mediaId)) return { enqueued: false };
     const notifyId = mediaJobId(mediaId, 'notify');
 
     const base = { v: 1 as const, mediaId, run: input.run, ...(requestId ? { requestId } : {}) };
