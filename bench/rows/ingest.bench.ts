@@ -1,7 +1,7 @@
 import { rowFromRuns, type BenchDefinition, type BenchRow } from '../bench-report';
 import { percentile } from '../bench-stats';
 import { INGEST_MODES, uploadOnce, type IngestMode } from './ingest-client';
-import { createDataDir, startBareServer, startNextWeb, type UploadServer } from './ingest-servers';
+import { buildWeb, createDataDir, startBareServer, startNextWeb, type UploadServer } from './ingest-servers';
 import { treeRss } from './process-rss';
 
 const MB = 1024 * 1024;
@@ -34,6 +34,7 @@ async function rssGrowth(server: UploadServer, mode: IngestMode): Promise<number
 export const ingestBench: BenchDefinition = {
   name: 'ingest',
   async run(ctx) {
+    buildWeb(ctx.log);
     const data = createDataDir();
     const servers = [
       await startNextWeb(data.dir),

@@ -53,6 +53,28 @@ describe('ingest service (real Postgres, Redis, disk)', () => {
     expect(finalize?.data).toMatchObject({ mediaId: result.id, requestId: 'req-42' });
   });
 
+  it("ranks each upload's flow by its owner's media in flight, this one included (ADR 0021)", async () => {
+    const owner = (await createTestUser(db)).id;
+    const ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
+    const upload = (n: number) =>
+      ingest.ingestUpload({
+        ownerId: owner,
+        filename: `rank-${n}.jpg`,
+        body: Readable.from([Buffer.concat([jpegHead, Buffer.alloc(100, n)])]),
+      });
+    const priorityOf = async (id: string) =>
+      (await queues.transcode.getJob(mediaJobId(id, 'transcode', 'thumb-webp')))?.opts.priority;
+    const first = await upload(1);
+    const second = await upload(2);
+    const third = await upload(3);
+    expect([await priorityOf(first.id), await priorityOf(second.id), await priorityOf(third.id)]).toEqual([
+      1, 2, 3,
+    ]);
+    // Done media no longer count: the next upload ranks behind the two still in flight.
+    await db.media.update({ where: { id: first.id }, data: { status: 'READY' } });
+    expect(await priorityOf((await upload(4)).id)).toBe(3);
+  });
+
   it('moves a finished local file into local storage; a store without adoptFile streams it and leaves it', async () => {
     const { mkdtemp, writeFile, stat, rm } = await import('node:fs/promises');
     const { createReadStream } = await import('node:fs');

@@ -4,9 +4,9 @@ import type { Config } from '@fjord/config';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError, isAppError } from '@fjord/errors';
 import { currentTraceCarrier, getMetrics, SpanKind, withSpan } from '@fjord/observability';
-import { variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
+import { fairPriority, variantNamesFor, type MediaFlowEnqueuer, type QueueLogger } from '@fjord/queue';
 import { originalKey, type BlobStore } from '@fjord/storage';
-import { ownerFlowPriority } from './fair-priority';
+import { ownerMediaInFlight } from './fair-priority';
 import { createQuotaService, type QuotaConfig, type Reservation } from './quota.service';
 import { limitBytes, peekHead, toAsyncIterable, type UploadBody } from './read-head';
 import { sanitizeFilename } from './sanitize-filename';
@@ -165,6 +165,9 @@ export function createIngestService(deps: IngestDeps): IngestService {
       );
     }
 
+    // The flow's fair-share rank (ADR 0021), counted while the row is written. A failed count is no
+    // reason to refuse a stored upload: it runs at the first rank.
+    const inFlightBefore = ownerMediaInFlight(db, input.ownerId).catch(() => undefined);
     try {
       await quotas.settle(input.ownerId, name, reservation, stored.bytes);
       await db.media.create({
@@ -192,6 +195,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
     }
 
     let status: IngestUploadResult['status'] = 'UPLOADED';
+    const before = await inFlightBefore;
     try {
       await enqueuer.enqueueMediaFlow({
         mediaId: id,
@@ -199,7 +203,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
         variants,
         requestId: input.requestId,
         run: FIRST_RUN,
-        priority: await ownerFlowPriority(db, id),
+        priority: fairPriority(before === undefined ? 1 : before + 1),
       });
       // A worker may have started it already (PROCESSING): then this changes nothing, as it should.
       await transitionMedia(db, id, 'queue');
