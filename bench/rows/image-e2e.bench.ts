@@ -4,7 +4,14 @@ import { IMAGE_VARIANTS } from '@fjord/queue';
 import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
 import { cpuSecondsOf, processCpuSeconds } from './cpu-time';
 import { runBareSharp, runImageMagick } from './image-baselines';
-import { describeWorkerParallelism, inParallel, startMediaStack, type MediaStack } from './media-stack';
+import {
+  cpuByProcess,
+  describeCpuSince,
+  describeWorkerParallelism,
+  inParallel,
+  startMediaStack,
+  type MediaStack,
+} from './media-stack';
 import { loadPhotoSet, type Photo } from './photo-set';
 import { ensureBenchTools, workerAvifEffort } from './bench-tools';
 
@@ -25,7 +32,7 @@ async function runFjord(stack: MediaStack, photos: Photo[]) {
   const pids = stack.pipeline.workers.map((w) => w.child.pid);
   const cpuBefore = await processCpuSeconds(worker?.child.pid);
   const stackCpuBefore = await cpuSecondsOf(pids);
-  const perProcessBefore = await cpuPerProcess(stack);
+  const perProcessBefore = await cpuByProcess(stack);
   const start = performance.now();
   const uploads = await inParallel(photos, UPLOAD_LANES, (p) =>
     stack.upload(p.body, p.filename, 'image/jpeg'),
@@ -34,27 +41,14 @@ async function runFjord(stack: MediaStack, photos: Photo[]) {
   const seconds = (Math.max(...readyAt.values()) - start) / 1000;
   const transcodeCpu = (await processCpuSeconds(worker?.child.pid)) - cpuBefore;
   const stackCpu = (await cpuSecondsOf(pids)) - stackCpuBefore;
-  const perProcess = (await cpuPerProcess(stack)).map(
-    ([name, cpu], i) => `${name} ${((cpu - perProcessBefore[i]![1]) / photos.length).toFixed(3)}`,
-  );
+  const perProcess = describeCpuSince(perProcessBefore, await cpuByProcess(stack), photos.length);
   return {
     seconds,
     rate: photos.length / seconds,
     transcodeCpu,
     cpuPerImage: stackCpu / photos.length,
-    breakdown: perProcess.join(', '),
+    breakdown: perProcess,
   };
-}
-
-/** CPU seconds so far of the bench process (web handlers, client, poller) and of each worker. */
-async function cpuPerProcess(stack: MediaStack): Promise<[string, number][]> {
-  const named: [string, number | undefined][] = [
-    ['bench (web + client + poll)', process.pid],
-    ...stack.pipeline.workers.map((w): [string, number | undefined] => [w.name, w.child.pid]),
-  ];
-  return Promise.all(
-    named.map(async ([name, pid]): Promise<[string, number]> => [name, await processCpuSeconds(pid)]),
-  );
 }
 
 /** Wall seconds and CPU seconds per image of a baseline run in this process and its children. */

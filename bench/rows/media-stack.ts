@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { processCpuSeconds } from './cpu-time';
 import { createApiKey } from '@fjord/auth';
 import { createTestUser, toWebRequest } from '@fjord/testing';
 import { closeWebServices, createRestHandlers, createWebServices } from '@fjord/http';
@@ -177,6 +178,26 @@ export function describeWorkerParallelism(stack: MediaStack): string {
 }
 
 export type MediaStack = Awaited<ReturnType<typeof startMediaStack>>;
+
+/** CPU seconds so far of the bench process (web handlers, client) and of each worker with its children. */
+export async function cpuByProcess(stack: MediaStack): Promise<[string, number][]> {
+  const named: [string, number | undefined][] = [
+    ['bench (web + client)', process.pid],
+    ...stack.pipeline.workers.map((w): [string, number | undefined] => [w.name, w.child.pid]),
+  ];
+  return Promise.all(
+    named.map(async ([name, pid]): Promise<[string, number]> => [name, await processCpuSeconds(pid)]),
+  );
+}
+
+/** "bench (web + client) 0.091, transcode 1.017, …": CPU seconds per unit between two readings. */
+export function describeCpuSince(
+  before: [string, number][],
+  after: [string, number][],
+  units: number,
+): string {
+  return after.map(([name, cpu], i) => `${name} ${((cpu - before[i]![1]) / units).toFixed(3)}`).join(', ');
+}
 
 /** Runs `fn` over `items` with at most `parallel` in flight, in order of start. */
 export async function inParallel<T, R>(items: T[], parallel: number, fn: (item: T, i: number) => Promise<R>) {

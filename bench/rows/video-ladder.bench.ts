@@ -4,7 +4,7 @@ import { VIDEO_VARIANTS } from '@fjord/queue';
 import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
 import { ensureBenchTools } from './bench-tools';
 import { cpuSecondsOf } from './cpu-time';
-import { describeWorkerParallelism, startMediaStack } from './media-stack';
+import { cpuByProcess, describeCpuSince, describeWorkerParallelism, startMediaStack } from './media-stack';
 import { loadBenchClip, runSingleDecodeFfmpeg } from './video-baseline';
 
 // Short: the row runs the whole flow and the baseline once each on a shared 2-core machine (≤ 5 min).
@@ -38,11 +38,13 @@ export const videoLadderBench: BenchDefinition = {
       const baselineCpu: number[] = [];
       for (let r = 0; r < ctx.runs; r += 1) {
         const cpuBefore = await cpuSecondsOf(pids);
+        const byProcessBefore = await cpuByProcess(stack);
         const start = performance.now();
         const { id } = await stack.upload(clip.body, `clip-${r}.mp4`, 'video/mp4');
         const readyAt = (await stack.waitReady([id])).get(id)!;
         const seconds = (readyAt - start) / 1000;
         const cpu = (await cpuSecondsOf(pids)) - cpuBefore;
+        const byProcess = describeCpuSince(byProcessBefore, await cpuByProcess(stack), 1);
         fjordCpu.push(cpu);
         fjord.push(clipSeconds / seconds);
         const baseCpuBefore = await cpuSecondsOf([]);
@@ -53,7 +55,8 @@ export const videoLadderBench: BenchDefinition = {
         ctx.log(
           `run ${r + 1}: fjord ${seconds.toFixed(1)} s upload → READY (${(clipSeconds / seconds).toFixed(2)}× ` +
             `realtime, stack CPU incl. ffmpeg ${cpu.toFixed(1)} s); single-decode ffmpeg ` +
-            `${base.toFixed(1)} s (${(clipSeconds / base).toFixed(2)}×, CPU ${baseCpu.toFixed(1)} s); load ${os.loadavg()[0]!.toFixed(2)}`,
+            `${base.toFixed(1)} s (${(clipSeconds / base).toFixed(2)}×, CPU ${baseCpu.toFixed(1)} s); load ${os.loadavg()[0]!.toFixed(2)}; ` +
+            `Fjord CPU-s by process: ${byProcess}`,
         );
       }
       return [
