@@ -63,17 +63,39 @@ try {
 }
 
 const ns = (s: Span, key: 'startTimeUnixNano' | 'endTimeUnixNano') => Number(BigInt(s[key]) / 1000n) / 1000;
-// Fjord's server span of each request: the root of the trace its handler's spans are in. (Next's own
-// spans — route module, `executing api route` — come as a second trace per request, not a parent.)
-const fjordTraces = new Set(spans.filter((s) => s.name === 'storage put original').map((s) => s.traceId));
+// Fjord's server span of each request: the nearest `POST /api/v1/media` above its storage span (under
+// `next start` it is a child of Next's own request span, in the same trace).
+const byId = new Map(spans.map((s) => [s.spanId, s]));
+const serverSpanOf = (span: Span | undefined): Span | undefined => {
+  for (let s = span; s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) {
+    if (s.name === 'POST /api/v1/media' && s !== span) return s;
+  }
+  return undefined;
+};
 const requests = spans
-  .filter((s) => s.name === 'POST /api/v1/media' && !s.parentSpanId && fjordTraces.has(s.traceId))
+  .filter((s) => s.name === 'storage put original')
+  .map(serverSpanOf)
+  .filter((s): s is Span => s !== undefined)
   .sort((a, b) => ns(a, 'startTimeUnixNano') - ns(b, 'startTimeUnixNano'))
   .slice(5);
+const tracesPerRequest =
+  new Set(spans.filter((s) => s.name === 'POST /api/v1/media' && !s.parentSpanId).map((s) => s.traceId))
+    .size /
+  (uploads + 5);
 const byName = new Map<string, { offsets: number[]; durations: number[] }>();
 for (const request of requests) {
   const start = ns(request, 'startTimeUnixNano');
-  for (const span of spans.filter((s) => s.traceId === request.traceId)) {
+  // The request's own spans: its descendants (Next's spans around it are not Fjord's path).
+  const inside = (s: Span): boolean => {
+    for (let p = s; p.parentSpanId;) {
+      if (p.parentSpanId === request.spanId) return true;
+      const parent = byId.get(p.parentSpanId);
+      if (!parent) return false;
+      p = parent;
+    }
+    return false;
+  };
+  for (const span of [request, ...spans.filter((s) => s.traceId === request.traceId && inside(s))]) {
     const entry = byName.get(span.name) ?? { offsets: [], durations: [] };
     entry.offsets.push(ns(span, 'startTimeUnixNano') - start);
     entry.durations.push(ns(span, 'endTimeUnixNano') - ns(span, 'startTimeUnixNano'));
@@ -86,7 +108,8 @@ const median = (xs: number[]) =>
     50,
   );
 console.log(
-  `${requests.length} traced uploads of ${bytes / MB} MB; client time to 202: p50 ${median(client).toFixed(1)} ms`,
+  `${requests.length} traced uploads of ${bytes / MB} MB; client time to 202: p50 ${median(client).toFixed(1)} ms; ` +
+    `${tracesPerRequest.toFixed(1)} traces per request`,
 );
 console.log('| span | spans per upload | median start (ms) | median duration (ms) |');
 console.log('| --- | ---: | ---: | ---: |');

@@ -1,17 +1,17 @@
-import { contextFromHeaders, getMetrics, methodLabel, SpanKind, withSpan } from '@fjord/observability';
+import { getMetrics, methodLabel, requestParentContext, SpanKind, withSpan } from '@fjord/observability';
 
 type Handler<A extends unknown[]> = (req: Request, ...args: A) => Promise<Response>;
 
 /**
  * Times one request under its route template (`/api/v1/media/[id]`, never the raw path), until its
  * response (headers) is ready; a throw counts as 500. The one place web requests are measured, and
- * traced: a server span (a child of the client's `traceparent`, if it sent one) that is the root of an
- * upload's trace, active while the handler runs (ADR 0022).
+ * traced: a server span, active while the handler runs, in the request's one trace (ADR 0022): a child
+ * of Next's own request span under `next start`, else of the client's `traceparent`, else its root.
  */
 export function timeRequest(route: string, req: Request, run: () => Promise<Response>): Promise<Response> {
   const method = methodLabel(req.method);
   const attributes = { 'http.request.method': method, 'http.route': route };
-  const spanOpts = { kind: SpanKind.SERVER, attributes, parent: contextFromHeaders(req.headers) };
+  const spanOpts = { kind: SpanKind.SERVER, attributes, parent: requestParentContext(req.headers) };
   return withSpan(`${method} ${route}`, spanOpts, async (span) => {
     const end = getMetrics().httpRequestDuration.startTimer({ route, method });
     try {

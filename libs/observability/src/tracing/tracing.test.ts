@@ -2,7 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentTraceCarrier, isTracingEnabled, startTracing, withSpan } from './tracing';
+import {
+  currentTraceCarrier,
+  isTracingEnabled,
+  requestParentContext,
+  startTracing,
+  withSpan,
+} from './tracing';
 
 // A loopback OTLP receiver that counts connections and requests: the off case must see none, the on
 // case (same receiver) at least one, so the first assertion can fail.
@@ -60,5 +66,29 @@ describe('startTracing', () => {
     expect(body.resourceSpans[0].scopeSpans[0].spans[0]).toMatchObject({ name: 'work', traceId });
     // Shut down: the global provider is the no-op again.
     expect(trace.getTracer('x').startSpan('after').isRecording()).toBe(false);
+  });
+});
+
+describe('requestParentContext', () => {
+  it("continues the host's active request span, else the client's traceparent, else starts a trace", async () => {
+    const tracing = startTracing(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLE_RATIO: 1 },
+      { service: 'test' },
+    );
+    try {
+      const client = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const headers = new Headers({ traceparent: client });
+      const parentOf = (h: Headers) => trace.getSpanContext(requestParentContext(h));
+      // No host span (a plain node:http server): the client's header, or nothing.
+      expect(parentOf(headers)).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c' });
+      expect(parentOf(new Headers())).toBeUndefined();
+      // Under a host span (Next's own, which continued the header itself): that span.
+      await withSpan('host request', {}, async (host) => {
+        expect(parentOf(headers)).toMatchObject({ spanId: host.spanContext().spanId });
+        expect(parentOf(new Headers())).toMatchObject({ traceId: host.spanContext().traceId });
+      });
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });

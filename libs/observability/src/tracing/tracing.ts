@@ -183,6 +183,16 @@ export function continuingTrace(stored: {
   };
 }
 
+/**
+ * The parent of a request's server span: the host's own span when one is active (`next start` traces each
+ * request itself and continues the client's `traceparent` there), else the client's headers. Either way
+ * one request is one trace.
+ */
+export function requestParentContext(headers: Headers): Context {
+  const active = trace.getSpanContext(context.active());
+  return active && trace.isSpanContextValid(active) ? context.active() : contextFromHeaders(headers);
+}
+
 /** The incoming request's traceparent/tracestate headers as a parent context (a traced client). */
 export function contextFromHeaders(headers: Headers): Context {
   return contextFromCarrier({
