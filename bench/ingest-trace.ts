@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import { listenOnLoopback } from '@fjord/testing';
-import { percentile } from './bench-stats';
+import { summarize } from './bench-stats';
 import { uploadOnce } from './rows/ingest-client';
 import { buildWeb, createDataDir, startNextWeb } from './rows/ingest-servers';
 import { sleep } from './rows/queue-bench';
@@ -102,11 +102,7 @@ for (const request of requests) {
     byName.set(span.name, entry);
   }
 }
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
+const median = (xs: number[]) => summarize(xs).median;
 console.log(
   `${requests.length} traced uploads of ${bytes / MB} MB; client time to 202: p50 ${median(client).toFixed(1)} ms; ` +
     `${tracesPerRequest.toFixed(1)} traces per request`,

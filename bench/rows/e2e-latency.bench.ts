@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { renderImageVariant } from '@fjord/media';
 import { IMAGE_VARIANTS } from '@fjord/queue';
 import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
-import { percentile } from '../bench-stats';
+import { percentile, summarize } from '../bench-stats';
 import { ensureBenchTools, workerAvifEffort } from './bench-tools';
 import { describeWorkerParallelism, inParallel, startMediaStack, type MediaStack } from './media-stack';
 import { loadPhotoSet, type Photo } from './photo-set';
@@ -13,11 +13,7 @@ const BURST_LANES = 16;
 /** One ~1 s upload swung 0.71–1.25× from run to run: each run is the median of several. */
 const IDLE_UPLOADS_PER_RUN = 5;
 const WARM_UPLOADS = 3;
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
+const median = (xs: number[]) => summarize(xs).median;
 
 /**
  * The transcode stage alone, in this process: the worker's own render call and storage write for each

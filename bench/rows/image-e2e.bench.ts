@@ -2,11 +2,12 @@ import os from 'node:os';
 import sharp from 'sharp';
 import { IMAGE_VARIANTS } from '@fjord/queue';
 import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
-import { cpuSecondsOf, processCpuSeconds } from './cpu-time';
+import { cpuSecondsOf } from './cpu-time';
 import { runBareSharp, runImageMagick } from './image-baselines';
 import {
   cpuByProcess,
-  describeCpuSince,
+  cpuSince,
+  describeCpu,
   describeWorkerParallelism,
   inParallel,
   startMediaStack,
@@ -28,26 +29,21 @@ const IMAGEMAGICK_FILES = 4;
  * does not inflate the way it inflates wall time.
  */
 async function runFjord(stack: MediaStack, photos: Photo[]) {
-  const worker = stack.pipeline.workers.find((w) => w.name === 'transcode');
-  const pids = stack.pipeline.workers.map((w) => w.child.pid);
-  const cpuBefore = await processCpuSeconds(worker?.child.pid);
-  const stackCpuBefore = await cpuSecondsOf(pids);
-  const perProcessBefore = await cpuByProcess(stack);
+  const before = await cpuByProcess(stack);
   const start = performance.now();
   const uploads = await inParallel(photos, UPLOAD_LANES, (p) =>
     stack.upload(p.body, p.filename, 'image/jpeg'),
   );
   const readyAt = await stack.waitReady(uploads.map((u) => u.id));
   const seconds = (Math.max(...readyAt.values()) - start) / 1000;
-  const transcodeCpu = (await processCpuSeconds(worker?.child.pid)) - cpuBefore;
-  const stackCpu = (await cpuSecondsOf(pids)) - stackCpuBefore;
-  const perProcess = describeCpuSince(perProcessBefore, await cpuByProcess(stack), photos.length);
+  const { used, total: stackCpu } = cpuSince(before, await cpuByProcess(stack));
+  const transcodeCpu = used.find(([name]) => name === 'transcode')?.[1] ?? Number.NaN;
   return {
     seconds,
     rate: photos.length / seconds,
     transcodeCpu,
     cpuPerImage: stackCpu / photos.length,
-    breakdown: perProcess,
+    breakdown: describeCpu(used, photos.length),
   };
 }
 

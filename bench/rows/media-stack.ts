@@ -190,13 +190,15 @@ export async function cpuByProcess(stack: MediaStack): Promise<[string, number][
   );
 }
 
-/** "bench (web + client) 0.091, transcode 1.017, …": CPU seconds per unit between two readings. */
-export function describeCpuSince(
-  before: [string, number][],
-  after: [string, number][],
-  units: number,
-): string {
-  return after.map(([name, cpu], i) => `${name} ${((cpu - before[i]![1]) / units).toFixed(3)}`).join(', ');
+/** CPU seconds each process used between two `cpuByProcess` readings, and their sum. */
+export function cpuSince(before: [string, number][], after: [string, number][]) {
+  const used = after.map(([name, cpu], i): [string, number] => [name, cpu - before[i]![1]]);
+  return { used, total: used.reduce((sum, [, cpu]) => sum + cpu, 0) };
+}
+
+/** "bench (web + client) 0.091, transcode 1.017, …": CPU seconds per unit, by process. */
+export function describeCpu(used: [string, number][], units: number): string {
+  return used.map(([name, cpu]) => `${name} ${(cpu / units).toFixed(3)}`).join(', ');
 }
 
 /** Runs `fn` over `items` with at most `parallel` in flight, in order of start. */

@@ -4,7 +4,13 @@ import { VIDEO_VARIANTS } from '@fjord/queue';
 import { rowFromRuns, type BenchContext, type BenchDefinition } from '../bench-report';
 import { ensureBenchTools } from './bench-tools';
 import { cpuSecondsOf } from './cpu-time';
-import { cpuByProcess, describeCpuSince, describeWorkerParallelism, startMediaStack } from './media-stack';
+import {
+  cpuByProcess,
+  cpuSince,
+  describeCpu,
+  describeWorkerParallelism,
+  startMediaStack,
+} from './media-stack';
 import { loadBenchClip, runSingleDecodeFfmpeg } from './video-baseline';
 
 // Short: the row runs the whole flow and the baseline once each on a shared 2-core machine (≤ 5 min).
@@ -28,7 +34,6 @@ export const videoLadderBench: BenchDefinition = {
     try {
       await stack.startWorkers();
       ctx.log(describeWorkerParallelism(stack));
-      const pids = stack.pipeline.workers.map((w) => w.child.pid);
       ctx.log(
         `workers up; clip ${info.width}×${info.height}, ${clipSeconds.toFixed(1)} s, ${clip.body.length} bytes`,
       );
@@ -37,14 +42,12 @@ export const videoLadderBench: BenchDefinition = {
       const fjordCpu: number[] = [];
       const baselineCpu: number[] = [];
       for (let r = 0; r < ctx.runs; r += 1) {
-        const cpuBefore = await cpuSecondsOf(pids);
-        const byProcessBefore = await cpuByProcess(stack);
+        const before = await cpuByProcess(stack);
         const start = performance.now();
         const { id } = await stack.upload(clip.body, `clip-${r}.mp4`, 'video/mp4');
         const readyAt = (await stack.waitReady([id])).get(id)!;
         const seconds = (readyAt - start) / 1000;
-        const cpu = (await cpuSecondsOf(pids)) - cpuBefore;
-        const byProcess = describeCpuSince(byProcessBefore, await cpuByProcess(stack), 1);
+        const { used, total: cpu } = cpuSince(before, await cpuByProcess(stack));
         fjordCpu.push(cpu);
         fjord.push(clipSeconds / seconds);
         const baseCpuBefore = await cpuSecondsOf([]);
@@ -56,7 +59,7 @@ export const videoLadderBench: BenchDefinition = {
           `run ${r + 1}: fjord ${seconds.toFixed(1)} s upload → READY (${(clipSeconds / seconds).toFixed(2)}× ` +
             `realtime, stack CPU incl. ffmpeg ${cpu.toFixed(1)} s); single-decode ffmpeg ` +
             `${base.toFixed(1)} s (${(clipSeconds / base).toFixed(2)}×, CPU ${baseCpu.toFixed(1)} s); load ${os.loadavg()[0]!.toFixed(2)}; ` +
-            `Fjord CPU-s by process: ${byProcess}`,
+            `Fjord CPU-s by process: ${describeCpu(used, 1)}`,
         );
       }
       return [
