@@ -34,7 +34,7 @@ RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
-# ffmpeg for video renditions and posters: only this image carries it.
+# ffmpeg for video renditions, posters and JPEG XL input (libjxl, ADR 0023).
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 # heif-convert decodes phones' HEIC (HEVC) photos, which the prebuilt sharp cannot (docs/adr/0023).

@@ -10,6 +10,7 @@ import {
   createAlphaPngFixture,
   createAnimatedFixture,
   createHeicFixture,
+  createJxlFixture,
   createJpegFixture,
   createMovingGifFixture,
   listExifIfd0Tags,
@@ -150,7 +151,7 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     const reason = (rejected as PromiseRejectedResult).reason as unknown;
     expect(isAppError(reason) && reason.code).toBe('unsupported_type');
     expect((reason as Error).message).toBe(
-      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC and TIFF images and MP4, MOV, WebM and MKV videos.',
+      'contacts.jpg is not a supported image or video: it looks like plain text. Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC, JPEG XL and TIFF images and MP4, MOV, WebM and MKV videos.',
     );
     expect(await p.db.media.count({ where: { originalName: 'contacts.jpg' } })).toBe(0);
 
@@ -201,6 +202,32 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
       const blob = await p.storage.read(r.storageKey);
       expect(blob.includes(Buffer.from('Test Phone'))).toBe(false);
     }
+  });
+
+  it('(c2) a JPEG XL in its container (Exif box first) is sniffed, decoded by ffmpeg, READY and clean', async () => {
+    const jxl = await createJxlFixture({ width: 1200, height: 600, layout: 'jxlp' });
+    const m = await p.ingest.ingestUpload({ ownerId: owner.id, filename: 'scan.jxl', body: jxl });
+    expect(m).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
+    const done = await p.waitForStatus(m.id, ['READY', 'FAILED']);
+    expect(done).toMatchObject({
+      status: 'READY',
+      width: 1200,
+      height: 600,
+      mimeType: 'image/jxl',
+      error: null,
+    });
+    expect(done.thumbhash).toBeTruthy();
+    const renditions = await expectRenditions(m.id, { width: 1200, height: 600 });
+    const thumb = renditions.find((r) => r.name === 'thumb-webp')!;
+    expect(thumb).toMatchObject({ width: 320, height: 160 });
+    // Upright: red on the left of the rendition, as in the source; the container's Exif never copied.
+    const { data } = await sharp(await p.storage.read(thumb.storageKey))
+      .extract({ left: 10, top: 70, width: 1, height: 1 })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(data[0]).toBeGreaterThan(150);
+    for (const r of renditions)
+      expect((await p.storage.read(r.storageKey)).includes(Buffer.from('GPS 59N'))).toBe(false);
   });
 
   it('(d) a long animated GIF also gets an H.264 anim-mp4 rendition; a short one keeps its three', async () => {

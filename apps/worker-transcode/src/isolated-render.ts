@@ -37,7 +37,7 @@ type SerializedError = {
   isPermanent?: unknown;
   details?: unknown;
 };
-/** Everything a variant job decodes: the source (HEIC through heif-convert), the render, the placeholder. */
+/** Everything a variant job decodes: the source (HEIC through heif-convert, JPEG XL through ffmpeg), the render, the placeholder. */
 export type IsolatedRender = { rendered: RenderedImage; placeholder?: ImagePlaceholder };
 type Reply = ({ ok: true } & IsolatedRender) | { ok: false; error: SerializedError };
 
@@ -55,7 +55,7 @@ export const isIsolatedRenderChild = () => process.argv.includes(ISOLATED_RENDER
 
 /** The whole decoding part of an image job, in-process (the normal path) or in the child (a suspect's). */
 export async function renderAll(request: Request): Promise<IsolatedRender> {
-  // HEVC HEIC: decoded by heif-convert in a limited child into an upright, metadata-free PNG (ADR 0023).
+  // HEVC HEIC and JPEG XL: decoded in a limited child into an upright, metadata-free PNG (ADR 0023).
   const input = await prepareImageSource(request.input);
   const { withPlaceholder, ...spec } = request;
   const rendered = await renderImageVariant({ ...spec, input });

@@ -53,7 +53,7 @@ function closeBody(body: UploadBody): void {
 const FIRST_RUN = 1;
 
 const ACCEPTED =
-  'Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC and TIFF images and MP4, MOV, WebM and MKV videos.';
+  'Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC, JPEG XL and TIFF images and MP4, MOV, WebM and MKV videos.';
 
 export function formatMegabytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${Math.round((bytes / 1024 ** 3) * 10) / 10} GB`;

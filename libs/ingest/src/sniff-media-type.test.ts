@@ -19,6 +19,8 @@ describe('sniffMediaType', () => {
     ['AVIF', bytes([0, 0, 0, 0x1c], 'ftypavif', [0, 0, 0, 0], 'mif1'), 'image/avif', 'avif'],
     ['TIFF little-endian', bytes('II', [0x2a, 0]), 'image/tiff', 'tiff'],
     ['TIFF big-endian', bytes('MM', [0, 0x2a]), 'image/tiff', 'tiff'],
+    ['JPEG XL codestream', bytes([0xff, 0x0a, 0xcb, 0x06]), 'image/jxl', 'jxl'],
+    ['JPEG XL container', bytes([0, 0, 0, 0x0c], 'JXL ', [0x0d, 0x0a, 0x87, 0x0a]), 'image/jxl', 'jxl'],
   ])('recognises %s', (_name, head, mime, ext) => {
     expect(sniffMediaType(pad(head))).toEqual({ kind: 'IMAGE', mime, ext });
   });

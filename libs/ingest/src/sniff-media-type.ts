@@ -8,6 +8,7 @@ const startsWith = (head: Uint8Array, bytes: number[], offset = 0) =>
 const ascii = (head: Uint8Array, start: number, end: number) =>
   String.fromCharCode(...head.subarray(start, Math.min(end, head.length)));
 
+const JXL_CONTAINER = [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 /** HEIF stills share the ISO-BMFF box layout with MP4; they are not videos. */
 const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
@@ -77,6 +78,10 @@ export function sniffMediaType(head: Uint8Array): SniffedMediaType | null {
   }
   if (ascii(head, 4, 8) === 'ftyp' && AVIF_BRANDS.has(ascii(head, 8, 12))) {
     return { kind: 'IMAGE', mime: 'image/avif', ext: 'avif' };
+  }
+  // JPEG XL: a bare codestream or the ISO-BMFF container (signature box `JXL `); decoded by ffmpeg (ADR 0023).
+  if (startsWith(head, [0xff, 0x0a]) || startsWith(head, JXL_CONTAINER)) {
+    return { kind: 'IMAGE', mime: 'image/jxl', ext: 'jxl' };
   }
   const heif = sniffHeif(head);
   if (heif) return heif;

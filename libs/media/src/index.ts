@@ -21,13 +21,10 @@ export {
 } from './image-placeholder.service';
 export { renderImageVariant, renderImageVariants, type RenderOptions } from './render-image-variant.service';
 export * from './video';
-export {
-  decodeHeifToPng,
-  isHevcHeif,
-  prepareImageSource,
-  stripPngMetadata,
-  type HeifDecodeOptions,
-} from './heif/decode-heif.service';
+export { decodeHeifToPng, isHevcHeif, type HeifDecodeOptions } from './heif/decode-heif.service';
+export { stripPngMetadata } from './decoder-child';
+export { decodeJxlToPng, isJpegXl, parseJxlSize, readJxlSize } from './jxl/decode-jxl.service';
+export { prepareImageSource, type PrepareImageOptions } from './prepare-image-source';
 export {
   COMPASS_GRAVITIES,
   type CompassGravity,

@@ -27,6 +27,16 @@ function formatMegapixels(pixels: number): string {
   return Number.isInteger(mp) ? String(mp) : mp.toFixed(1);
 }
 
+/** The refusal of an image whose header claims more pixels than the limit. */
+export function pixelLimitError(width: number, height: number, maxInputPixels: number): MediaProcessingError {
+  return new MediaProcessingError(
+    'too_large',
+    `Image is too large: ${width}×${height} pixels exceeds the ${formatMegapixels(maxInputPixels)}-megapixel limit`,
+    true,
+    { details: { width, height, maxInputPixels } },
+  );
+}
+
 /**
  * Reads the header only (no decode) and enforces the accepted formats and the pixel limit, so a
  * decompression bomb (a tiny file claiming 30000×30000 pixels) is refused before anything is decoded.
@@ -75,14 +85,7 @@ export async function readCheckedMetadata(
       { details: { frames, width, height: meta.pageHeight ?? height, maxInputPixels } },
     );
   }
-  if (pixels > maxInputPixels) {
-    throw new MediaProcessingError(
-      'too_large',
-      `Image is too large: ${width}×${height} pixels exceeds the ${formatMegapixels(maxInputPixels)}-megapixel limit`,
-      true,
-      { details: { width, height, maxInputPixels } },
-    );
-  }
+  if (pixels > maxInputPixels) throw pixelLimitError(width, height, maxInputPixels);
   return { ...meta, width, height };
 }
 

@@ -9,10 +9,11 @@ export const IMAGE_TYPES = [
   'image/heic',
   'image/heif',
   'image/tiff',
+  'image/jxl',
 ];
 export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska'];
 export const ACCEPTED_TYPES = [...IMAGE_TYPES, ...VIDEO_TYPES];
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|avif|heic|heif|tiff?)$/i;
+const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|avif|heic|heif|jxl|tiff?)$/i;
 const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|webm|mkv)$/i;
 
 export type UploadLimits = { imageMaxBytes: number; videoMaxBytes: number };
@@ -30,7 +31,7 @@ export function checkFileBeforeUpload(file: File, limits: UploadLimits): string 
   const isVideo = isVideoFile(file);
   const isImage = file.type ? IMAGE_TYPES.includes(file.type) : IMAGE_EXTENSIONS.test(file.name);
   if (!isVideo && !isImage) {
-    return `${file.name} is not a supported image or video (${file.type || 'unknown type'}). Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC and TIFF images and MP4, MOV, WebM and MKV videos.`;
+    return `${file.name} is not a supported image or video (${file.type || 'unknown type'}). Fjord accepts JPEG, PNG, WebP, GIF, AVIF, HEIC, JPEG XL and TIFF images and MP4, MOV, WebM and MKV videos.`;
   }
   if (file.size === 0) return `${file.name} is empty.`;
   const max = isVideo ? limits.videoMaxBytes : limits.imageMaxBytes;

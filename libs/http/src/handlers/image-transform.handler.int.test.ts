@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import sharp from 'sharp';
 import { createApiKey, signImagePath } from '@fjord/auth';
-import { createPhotoLikeJpeg, createJpegFixture, listExifIfd0Tags } from '@fjord/media/testing';
+import {
+  createPhotoLikeJpeg,
+  createJpegFixture,
+  createJxlFixture,
+  listExifIfd0Tags,
+} from '@fjord/media/testing';
 import { transformImage } from '@fjord/media';
 import { createReadyMedia, createTestUser } from '@fjord/testing';
 import { createWebHarness, withContract } from '../test/web-test-harness';
@@ -88,6 +93,15 @@ describe('GET /img/<signature>/<options>/<mediaId>', () => {
     expect(listExifIfd0Tags(meta.exif)).toEqual([]);
     expect(meta.icc).toBeUndefined();
     expect(meta.xmp).toBeUndefined();
+  });
+
+  it('transforms a JPEG XL original (decoded by ffmpeg first), its container Exif never in the output', async () => {
+    const jxlId = await storeImage(await createJxlFixture({ width: 1200, height: 600, layout: 'jxlp' }));
+    const res = await get(signed('w:400,f:webp', jxlId));
+    expect(res.status).toBe(200);
+    const body = await bytesOf(res);
+    expect(await sharp(body).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
+    expect(body.includes(Buffer.from('GPS 59N'))).toBe(false);
   });
 
   it('fits cover, contain and inside to the box, and dpr multiplies it', async () => {
@@ -310,9 +324,7 @@ describe('the transform cache', () => {
     const replicas = [handlerWith(), handlerWith()];
     const url = signed('w:334,f:webp', photoId);
     const before = renders;
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => get(url, {}, replicas[i % 2])),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => get(url, {}, replicas[i % 2])));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
     const bodies = await Promise.all(results.map(bytesOf));
     expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);

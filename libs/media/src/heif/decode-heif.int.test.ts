@@ -9,7 +9,9 @@ import {
   listExifIfd0Tags,
   truncateFixture,
 } from '../testing/fixtures';
-import { decodeHeifToPng, prepareImageSource, stripPngMetadata } from './decode-heif.service';
+import { prepareImageSource } from '../prepare-image-source';
+import { stripPngMetadata } from '../decoder-child';
+import { decodeHeifToPng } from './decode-heif.service';
 
 const THUMB: ImageVariantSpec = { name: 'thumb-webp', format: 'webp', maxWidth: 320, quality: 75 };
 

@@ -151,3 +151,4 @@ export const EXIF_GPS_IFD_TAG = 0x8825;
 export * from './video-fixtures';
 export * from './cmaf-probe';
 export * from './heic-fixtures';
+export * from './jxl-fixtures';

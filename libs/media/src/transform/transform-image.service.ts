@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { MIME_TYPE_BY_FORMAT, type ImageInput, type RenderedImage } from '../image-variant.types';
 import { MediaProcessingError, classifySharpError } from '../media-processing.error';
-import { prepareImageSource } from '../heif/decode-heif.service';
+import { prepareImageSource } from '../prepare-image-source';
 import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from '../read-image-info.service';
 import { encodeImage } from '../render-image-variant.service';
 import type { ImageTransformSpec } from './image-transform.types';
@@ -74,7 +74,7 @@ export async function transformImage({
   maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
   maxOutputPixels,
 }: TransformImageOptions): Promise<RenderedImage> {
-  // An HEVC HEIC original is decoded by heif-convert first (ADR 0023); the render gate bounds these too.
+  // An HEVC HEIC or a JPEG XL original is decoded to PNG first (ADR 0023); the render gate bounds these too.
   const input = await prepareImageSource(original, { maxInputPixels });
   const meta = await readCheckedMetadata(input, { maxInputPixels });
   const source = orientedSize(meta);

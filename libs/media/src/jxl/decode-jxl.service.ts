@@ -1,0 +1,158 @@
+import { open } from 'node:fs/promises';
+import { decodeToPng } from '../decoder-child';
+import type { ImageInput } from '../image-variant.types';
+import { MediaProcessingError } from '../media-processing.error';
+import { DEFAULT_MAX_INPUT_PIXELS, pixelLimitError } from '../read-image-info.service';
+
+export interface JxlDecodeOptions {
+  maxInputPixels?: number;
+  /** Wall-clock limit of the decoder child; killed (SIGKILL) past it. Default 30 s. */
+  timeoutMs?: number;
+  /** Default `ffmpeg` from PATH (Debian's, linked against libjxl). */
+  binary?: string;
+}
+
+const CODESTREAM = [0xff, 0x0a];
+/** The ISO-BMFF container: a 12-byte `JXL ` signature box, then ftyp, then the codestream in jxlc/jxlp. */
+const CONTAINER = [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
+
+const startsWith = (head: Uint8Array, bytes: number[]) =>
+  head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+
+/** A JPEG XL file, bare codestream or container, by its first 12 bytes. */
+export function isJpegXl(head: Uint8Array): boolean {
+  return startsWith(head, CODESTREAM) || startsWith(head, CONTAINER);
+}
+
+/** Reads `length` bytes at `offset` (fewer at the end of the file). */
+type ReadAt = (offset: number, length: number) => Promise<Buffer>;
+
+/** Bytes of codestream the SizeHeader can need: 2 signature bytes, at most 1 + 32 + 3 + 32 bits. */
+const SIZE_HEADER_BYTES = 12;
+/** Boxes (Exif, XML, jumbf…) allowed before the codestream; more is not a file any encoder writes. */
+const MAX_BOXES = 64;
+
+async function codestreamHead(readAt: ReadAt): Promise<Buffer> {
+  const first = await readAt(0, CONTAINER.length);
+  if (startsWith(first, CODESTREAM)) return readAt(0, SIZE_HEADER_BYTES);
+  let at = CONTAINER.length;
+  for (let boxes = 0; boxes < MAX_BOXES; boxes++) {
+    const header = await readAt(at, 16);
+    if (header.length < 8) break;
+    let size = header.readUInt32BE(0);
+    const type = header.toString('latin1', 4, 8);
+    let payload = at + 8;
+    if (size === 1) {
+      if (header.length < 16) break;
+      size = Number(header.readBigUInt64BE(8));
+      payload = at + 16;
+    }
+    // jxlp carries a 4-byte part index before its slice of the codestream; the first part holds the header.
+    if (type === 'jxlc') return readAt(payload, SIZE_HEADER_BYTES);
+    if (type === 'jxlp') return readAt(payload + 4, SIZE_HEADER_BYTES);
+    if (size === 0 || size < payload - at) break; // "to the end" before any codestream, or nonsense
+    at += size;
+  }
+  throw new MediaProcessingError('corrupt', 'The JPEG XL file has no image in it', true);
+}
+
+/** The codestream's bits, least significant first, as ISO/IEC 18181-1 reads them. */
+class BitReader {
+  private bit = 0;
+  constructor(private readonly bytes: Buffer) {}
+  read(count: number): number {
+    let value = 0;
+    for (let i = 0; i < count; i++, this.bit++) {
+      const byte = this.bytes[this.bit >> 3];
+      if (byte === undefined)
+        throw new MediaProcessingError('corrupt', 'The JPEG XL header is truncated', true);
+      value += ((byte >> (this.bit & 7)) & 1) * 2 ** i;
+    }
+    return value;
+  }
+  /** U32(Bits(9), Bits(13), Bits(18), Bits(30)): the distribution SizeHeader uses for a dimension. */
+  dimension(): number {
+    return this.read([9, 13, 18, 30][this.read(2)]!) + 1;
+  }
+}
+
+/** SizeHeader's fixed aspect ratios (xsize = ysize × n / d), by its 3-bit `ratio` field. */
+const RATIOS: ReadonlyArray<readonly [number, number]> = [
+  [1, 1],
+  [12, 10],
+  [4, 3],
+  [3, 2],
+  [16, 9],
+  [5, 4],
+  [2, 1],
+];
+
+/**
+ * The image's width and height from the codestream's SizeHeader — a few bytes, nothing decoded — so the
+ * pixel limit is checked before any decoder sees the file.
+ */
+export function parseJxlSize(codestream: Buffer): { width: number; height: number } {
+  if (!startsWith(codestream, CODESTREAM)) {
+    throw new MediaProcessingError('corrupt', 'The JPEG XL file is corrupt', true);
+  }
+  const bits = new BitReader(codestream.subarray(2));
+  const small = bits.read(1) === 1;
+  const height = small ? (bits.read(5) + 1) * 8 : bits.dimension();
+  const ratio = bits.read(3);
+  if (ratio !== 0) {
+    const [n, d] = RATIOS[ratio - 1]!;
+    return { width: Math.floor((height * n) / d), height };
+  }
+  return { width: small ? (bits.read(5) + 1) * 8 : bits.dimension(), height };
+}
+
+async function withReader<T>(input: ImageInput, use: (readAt: ReadAt) => Promise<T>): Promise<T> {
+  if (typeof input !== 'string') {
+    return use(async (offset, length) => input.subarray(offset, offset + length));
+  }
+  const file = await open(input, 'r');
+  try {
+    return await use(async (offset, length) => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await file.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    });
+  } finally {
+    await file.close();
+  }
+}
+
+/** Width and height of a JPEG XL file, bare or in its container, from its header. */
+export function readJxlSize(input: ImageInput): Promise<{ width: number; height: number }> {
+  return withReader(input, async (readAt) => parseJxlSize(await codestreamHead(readAt)));
+}
+
+/** The first 12 bytes of a file or buffer: enough to tell a JPEG XL. */
+export function readHead(input: ImageInput): Promise<Buffer> {
+  return withReader(input, (readAt) => readAt(0, CONTAINER.length));
+}
+
+/**
+ * Decodes a JPEG XL into a metadata-free PNG. The prebuilt sharp has no libjxl, Debian's ffmpeg has
+ * (ADR 0023), so the same hostile-input shape as HEIC: the SizeHeader checked against the pixel limit first,
+ * then ffmpeg in a limited child (prlimit, an args array, PATH only, `file` protocol only, the demuxer named,
+ * first frame only, `-map_metadata -1`), and the PNG's chunks cut to pixels and colour. libjxl applies the
+ * codestream's orientation while decoding; the container's Exif and XMP boxes are not read.
+ */
+export async function decodeJxlToPng(input: ImageInput, opts: JxlDecodeOptions = {}): Promise<Buffer> {
+  const { maxInputPixels = DEFAULT_MAX_INPUT_PIXELS, timeoutMs = 30_000 } = opts;
+  const { width, height } = await readJxlSize(input);
+  if (width * height > maxInputPixels) throw pixelLimitError(width, height, maxInputPixels);
+  return decodeToPng(input, {
+    what: 'JPEG XL',
+    ext: 'jxl',
+    pixels: width * height,
+    timeoutMs,
+    command: (source, output) => [
+      opts.binary ?? 'ffmpeg',
+      ...['-nostdin', '-hide_banner', '-loglevel', 'error'],
+      ...['-protocol_whitelist', 'file', '-f', 'jpegxl_pipe', '-c:v', 'libjxl', '-i', source],
+      ...['-frames:v', '1', '-map_metadata', '-1', '-c:v', 'png', '-f', 'image2', '-y', output],
+    ],
+  });
+}
