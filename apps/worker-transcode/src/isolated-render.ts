@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import {
   computeImagePlaceholder,
-  prepareImageSource,
+  prepareImageSourceWithMeta,
   renderImageVariant,
   type ImagePlaceholder,
   type ImageVariantSpec,
@@ -56,9 +56,9 @@ export const isIsolatedRenderChild = () => process.argv.includes(ISOLATED_RENDER
 /** The whole decoding part of an image job, in-process (the normal path) or in the child (a suspect's). */
 export async function renderAll(request: Request): Promise<IsolatedRender> {
   // HEVC HEIC and JPEG XL: decoded in a limited child into an upright, metadata-free PNG (ADR 0023).
-  const input = await prepareImageSource(request.input);
+  const { input, meta } = await prepareImageSourceWithMeta(request.input);
   const { withPlaceholder, ...spec } = request;
-  const rendered = await renderImageVariant({ ...spec, input });
+  const rendered = await renderImageVariant({ ...spec, input, meta });
   if (!withPlaceholder) return { rendered };
   // From the variant just rendered (a small decode, not the original's): ADR 0023.
   return { rendered, placeholder: await computeImagePlaceholder(rendered.data) };

@@ -19,6 +19,7 @@ import { createTusUploadServer } from './tus/tus-upload.server';
  */
 export function createWebHttp(services: WebServices) {
   const tus = createTusUploadServer(services);
+  const images = createImageTransformHandler(services);
   const health = createHealthHandlers(services);
   const ready = m('/api/health/ready', () => health.ready());
   return {
@@ -26,7 +27,8 @@ export function createWebHttp(services: WebServices) {
     rest: createRestHandlers(services),
     exportAccount: m('/api/v1/export', createExportHandler(services)),
     files: m('/files/[mediaId]/[name]', createFilesHandler(services)),
-    images: m('/img/[signature]/[options]/[mediaId]', createImageTransformHandler(services)),
+    /** `settled()`: the cache writes behind answers already sent are done. */
+    images: Object.assign(m('/img/[signature]/[options]/[mediaId]', images), { settled: images.settled }),
     stream: m('/stream/[token]/[mediaId]/[...file]', createStreamHandler(services)),
     upload: m('/api/uploads', createStreamUploadHandler(services)),
     health: { ready: () => ready(new Request('http://localhost/api/health/ready')) },

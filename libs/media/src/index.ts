@@ -24,7 +24,11 @@ export * from './video';
 export { decodeHeifToPng, isHevcHeif, type HeifDecodeOptions } from './heif/decode-heif.service';
 export { stripPngMetadata } from './decoder-child';
 export { decodeJxlToPng, isJpegXl, parseJxlSize, readJxlSize } from './jxl/decode-jxl.service';
-export { prepareImageSource, type PrepareImageOptions } from './prepare-image-source';
+export {
+  prepareImageSource,
+  prepareImageSourceWithMeta,
+  type PrepareImageOptions,
+} from './prepare-image-source';
 export {
   COMPASS_GRAVITIES,
   type CompassGravity,

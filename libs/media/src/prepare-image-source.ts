@@ -1,7 +1,7 @@
 import { decodeHeifToPng, isHevcHeif } from './heif/decode-heif.service';
 import type { ImageInput } from './image-variant.types';
 import { decodeJxlToPng, isJpegXl, readHead } from './jxl/decode-jxl.service';
-import { readCheckedMetadata } from './read-image-info.service';
+import { readCheckedMetadata, type CheckedMetadata } from './read-image-info.service';
 
 export interface PrepareImageOptions {
   maxInputPixels?: number;
@@ -19,7 +19,15 @@ export async function prepareImageSource(
   input: ImageInput,
   opts: PrepareImageOptions = {},
 ): Promise<ImageInput> {
-  if (isJpegXl(await readHead(input))) return decodeJxlToPng(input, opts);
+  return (await prepareImageSourceWithMeta(input, opts)).input;
+}
+
+/** prepareImageSource, plus the checked header when the input is read as it is (no second header read). */
+export async function prepareImageSourceWithMeta(
+  input: ImageInput,
+  opts: PrepareImageOptions = {},
+): Promise<{ input: ImageInput; meta?: CheckedMetadata }> {
+  if (isJpegXl(await readHead(input))) return { input: await decodeJxlToPng(input, opts) };
   const meta = await readCheckedMetadata(input, { maxInputPixels: opts.maxInputPixels });
-  return isHevcHeif(meta) ? decodeHeifToPng(input, opts) : input;
+  return isHevcHeif(meta) ? { input: await decodeHeifToPng(input, opts) } : { input, meta };
 }

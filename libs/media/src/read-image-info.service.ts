@@ -27,6 +27,9 @@ function formatMegapixels(pixels: number): string {
   return Number.isInteger(mp) ? String(mp) : mp.toFixed(1);
 }
 
+/** A header that passed readCheckedMetadata: an accepted format, with both sides. */
+export type CheckedMetadata = Metadata & { width: number; height: number };
+
 /** The refusal of an image whose header claims more pixels than the limit. */
 export function pixelLimitError(width: number, height: number, maxInputPixels: number): MediaProcessingError {
   return new MediaProcessingError(
@@ -47,7 +50,7 @@ export async function readCheckedMetadata(
     maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
     maxFrames = DEFAULT_MAX_FRAMES,
   }: { maxInputPixels?: number; maxFrames?: number } = {},
-): Promise<Metadata & { width: number; height: number }> {
+): Promise<CheckedMetadata> {
   let meta: Metadata;
   try {
     // The limit is enforced below, with a better message than libvips gives.

@@ -11,6 +11,7 @@ import {
   isAnimated,
   orientedSize,
   readCheckedMetadata,
+  type CheckedMetadata,
 } from './read-image-info.service';
 
 export interface RenderOptions {
@@ -83,8 +84,14 @@ export async function renderImageVariant({
   variant,
   avifEffort = 2,
   maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
-}: { input: ImageInput; variant: ImageVariantSpec } & RenderOptions): Promise<RenderedImage> {
-  const meta = await readCheckedMetadata(input, { maxInputPixels });
+  meta: checked,
+}: {
+  input: ImageInput;
+  variant: ImageVariantSpec;
+  /** The input's header, when the caller has just checked it (prepareImageSourceWithMeta). */
+  meta?: CheckedMetadata;
+} & RenderOptions): Promise<RenderedImage> {
+  const meta = checked ?? (await readCheckedMetadata(input, { maxInputPixels }));
   try {
     // An animated GIF/WebP stays animated in a WebP variant (every frame, its delays and loop); AVIF and
     // JPEG variants show the first frame. GIF and WebP carry no EXIF orientation to apply.

@@ -37,7 +37,7 @@ async function storeImage(
 function handlerWith(overrides: Partial<Parameters<typeof createImageTransformHandler>[0]['config']> = {}) {
   const config = { ...h.config, ...overrides };
   const handler = createImageTransformHandler({ ...h.services, config, render: countingRender });
-  return Object.assign(withContract(handler), { cache: handler.cache });
+  return Object.assign(withContract(handler), { cache: handler.cache, settled: handler.settled });
 }
 
 function paramsOf(url: string): ImageParams {
@@ -271,6 +271,7 @@ describe('GET /img/<signature>/<options>/<mediaId>', () => {
     const id = await storeImage(await createJpegFixture({ width: 64, height: 64 }));
     const url = signed('w:10,f:webp', id);
     expect((await get(url)).status).toBe(200);
+    await images.settled(); // the cache row is written behind the answer
     const entry = await h.db.imageCacheEntry.findFirstOrThrow({ where: { mediaId: id } });
     await h.services.deleteMedia(id);
     expect((await get(url)).status).toBe(404);
@@ -308,6 +309,17 @@ describe('the transform cache', () => {
     expect(renders).toBe(before + 1);
   });
 
+  it('answers a miss from the fresh render, Range included, before its cache row is written', async () => {
+    const url = signed('w:260,f:webp,q:71', halvesId);
+    const ranged = await get(url, { range: 'bytes=5-14' });
+    expect(ranged.status).toBe(206);
+    const part = await bytesOf(ranged);
+    await images.settled();
+    const full = await bytesOf(await get(url));
+    expect(ranged.headers.get('content-range')).toBe(`bytes 5-14/${full.length}`);
+    expect(part).toEqual(full.subarray(5, 15));
+  });
+
   it('renders concurrent misses for the same URL once', async () => {
     const url = signed('w:333,f:webp', photoId);
     const before = renders;
@@ -330,6 +342,7 @@ describe('the transform cache', () => {
     expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);
     expect(renders).toBe(before + 1);
     // The lease is given back after the store.
+    await Promise.all(replicas.map((r) => r.settled()));
     const leases = await h.services.queues.connection.keys(`${h.config.QUEUE_PREFIX}:img-render:*`);
     expect(leases).toEqual([]);
   });
@@ -343,7 +356,7 @@ describe('the transform cache', () => {
     const urls = ['w:400,f:jpeg,q:80', 'w:400,f:jpeg,q:81', 'w:400,f:jpeg,q:82'].map((o) => signed(o, id));
     for (const url of urls) {
       expect((await get(url, {}, capped)).status).toBe(200);
-      await capped.cache.settled();
+      await capped.settled();
     }
     const left = await h.db.imageCacheEntry.findMany({ orderBy: { createdAt: 'asc' } });
     expect(left).toHaveLength(2);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUuid } from '@fjord/api';
 import { isValidImageSignature } from '@fjord/auth';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
-import { createImageCache, type CachedImage } from '@fjord/ingest';
+import { createImageCache } from '@fjord/ingest';
 import {
   IMAGE_FILE_EXT,
   imageLimitsOf,
@@ -56,6 +57,18 @@ const RENDER_LEASE_MS = 30_000;
 const RENDER_POLL_MS = 100;
 const RENDER_WAIT_MS = 60_000;
 
+/**
+ * Originals up to this size are read into memory for a render: libvips decodes a buffer ~10 % faster than
+ * it reads the same JPEG from a file (docs/performance.md, image-transform); larger ones are read by path.
+ */
+const IN_MEMORY_SOURCE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** What a miss answers with: the rendered bytes themselves, or (rendered by another replica) the stored file. */
+type Served = { mimeType: string; bytes: number } & ({ data: Buffer } | { storageKey: string });
+/** A render's answer now, and its write to the cache, which the answer does not wait for. */
+type Miss = { image: Served | null; stored: Promise<unknown> };
+const STORED = Promise.resolve();
+
 const NOT_FOUND = 'This image does not exist, is not ready, or was deleted.';
 
 /**
@@ -78,43 +91,64 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     queue: config.IMAGE_TRANSFORM_QUEUE,
   });
 
+  /** Writes still running behind answers already sent (tests and shutdown wait on them). */
+  const writes = new Set<Promise<unknown>>();
+
   async function renderOnce(opts: {
     key: string;
-    media: { id: string; storageKey: string };
+    media: { id: string; storageKey: string; sizeBytes: bigint };
     spec: ReturnType<typeof specFor>;
-  }): Promise<CachedImage | null> {
+  }): Promise<Miss> {
     // Another process (or an earlier flight here) may have stored it since the lookup.
     const cached = await cache.find(opts.key);
-    if (cached) return cached;
+    if (cached) return { image: cached, stored: STORED };
+    const local = deps.storage.localPath?.(opts.media.storageKey);
     const input =
-      deps.storage.localPath?.(opts.media.storageKey) ?? (await deps.storage.read(opts.media.storageKey));
-    const rendered = await render({
-      input,
-      spec: opts.spec,
-      avifEffort: config.AVIF_EFFORT,
-      maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
-    }).catch((err: unknown) => {
-      // The source is fine but this output would be too large (only a width on a very tall strip).
-      if (isMediaProcessingError(err) && err.kind === 'too_large')
-        throw new AppError('bad_request', err.message);
-      throw err;
-    });
-    return cache.store({
-      key: opts.key,
-      mediaId: opts.media.id,
-      ext: IMAGE_FILE_EXT[opts.spec.format],
-      mimeType: rendered.mimeType,
-      data: rendered.data,
-    });
+      local && opts.media.sizeBytes > IN_MEMORY_SOURCE_MAX_BYTES
+        ? local
+        : await deps.storage.read(opts.media.storageKey);
+    // A render slot is CPU: held for the render only, not for the storage and database writes after it.
+    const rendered = await gate
+      .limit(() =>
+        render({
+          input,
+          spec: opts.spec,
+          avifEffort: config.AVIF_EFFORT,
+          maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
+        }),
+      )
+      .catch((err: unknown) => {
+        // The source is fine but this output would be too large (only a width on a very tall strip).
+        if (isMediaProcessingError(err) && err.kind === 'too_large')
+          throw new AppError('bad_request', err.message);
+        throw err;
+      });
+    // Write-behind: the answer goes out now; the cache row appears once the blob is stored. A failed
+    // write costs a render next time, never this answer.
+    const stored = cache
+      .store({
+        key: opts.key,
+        mediaId: opts.media.id,
+        ext: IMAGE_FILE_EXT[opts.spec.format],
+        mimeType: rendered.mimeType,
+        data: rendered.data,
+      })
+      .catch((err: unknown) => deps.logger.error({ err }, 'could not store a rendered image in the cache'));
+    writes.add(stored);
+    void stored.finally(() => writes.delete(stored));
+    return {
+      image: { mimeType: rendered.mimeType, bytes: rendered.data.length, data: rendered.data },
+      stored,
+    };
   }
 
   /**
    * Render-once across processes: the replica that takes the key's Redis lease renders (in a slot of its
-   * own gate) and stores; the others poll the cache until the row appears, and take the lease themselves
+   * own gate) and stores, holding the lease until the cache row exists; the others poll the cache until the row appears, and take the lease themselves
    * if it is freed without one (the holder failed or died: the lease runs out). Redis away: render here —
    * the lease saves CPU, the answer does not depend on it.
    */
-  async function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<CachedImage | null> {
+  async function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<Miss> {
     const redis = deps.queues.connection;
     const lockKey = imageRenderLockKey(config.QUEUE_PREFIX, opts.key);
     const owner = randomUUID();
@@ -124,22 +158,27 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
         deps.logger.warn({ err }, 'image render lease unavailable; rendering without it');
         return undefined;
       });
-      if (held === undefined) return gate.limit(() => renderOnce(opts));
+      if (held === undefined) return renderOnce(opts);
       if (held) {
         const renew = setInterval(() => {
           void holdLease(redis, lockKey, owner, RENDER_LEASE_MS).catch(() => undefined);
         }, RENDER_LEASE_MS / 3);
         renew.unref();
-        try {
-          return await gate.limit(() => renderOnce(opts));
-        } finally {
+        const giveBack = async () => {
           clearInterval(renew);
           await releaseLease(redis, lockKey, owner).catch(() => undefined);
-        }
+        };
+        const miss = await renderOnce(opts).catch(async (err: unknown) => {
+          await giveBack();
+          throw err;
+        });
+        // Given back once the row is there (or the write failed), so a waiting replica finds it.
+        const released = miss.stored.then(giveBack);
+        return { image: miss.image, stored: released };
       }
       await sleep(RENDER_POLL_MS);
       const cached = await cache.find(opts.key);
-      if (cached) return cached;
+      if (cached) return { image: cached, stored: STORED };
       if (Date.now() > giveUpAt) {
         throw new AppError('unavailable', 'This image is still being rendered; retry in a moment.', {
           retryAfterSeconds: 1,
@@ -164,7 +203,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     if (!isUuid(params.mediaId)) return jsonError('not_found', NOT_FOUND);
     const media = await deps.db.media.findFirst({
       where: { id: params.mediaId, kind: 'IMAGE', status: 'READY' },
-      select: { id: true, storageKey: true, run: true },
+      select: { id: true, storageKey: true, run: true, sizeBytes: true },
     });
     if (!media) return jsonError('not_found', NOT_FOUND);
 
@@ -185,15 +224,17 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
       headers.set('ETag', etag);
       return new Response(null, { status: 304, headers });
     }
-    const image =
+    const image: Served | null =
       (await cache.find(key)) ??
-      (await gate.flight(key, () => renderAcrossProcesses({ key, media, spec: specFor(resolved, format) })));
+      (await gate.flight(key, () => renderAcrossProcesses({ key, media, spec: specFor(resolved, format) })))
+        .image;
     if (!image) return jsonError('not_found', NOT_FOUND);
     headers.set('Content-Type', image.mimeType);
     return storedFileResponse({
       req,
-      storage: deps.storage,
-      storageKey: image.storageKey,
+      // A fresh render is served from memory, with the same Range/HEAD/ETag handling as a stored one.
+      storage: 'data' in image ? bufferAsStore(image.data) : deps.storage,
+      storageKey: 'storageKey' in image ? image.storageKey : key,
       size: image.bytes,
       etag,
       headers,
@@ -208,6 +249,22 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
         return toErrorResponse(err, deps.logger);
       }
     },
-    { cache, gate },
+    {
+      cache,
+      gate,
+      /** Resolves once every write-behind of a render (and the eviction it started) is done. */
+      settled: async () => {
+        while (writes.size) await Promise.all(writes);
+        await cache.settled();
+      },
+    },
   );
+}
+
+/** One in-memory blob as the read side of a store, for storedFileResponse. */
+function bufferAsStore(data: Buffer): Pick<BlobStore, 'createReadStream'> {
+  return {
+    createReadStream: (_key, range) =>
+      Readable.from([data.subarray(range?.start ?? 0, (range?.end ?? data.length - 1) + 1)]),
+  };
 }

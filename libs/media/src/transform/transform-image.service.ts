@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { MIME_TYPE_BY_FORMAT, type ImageInput, type RenderedImage } from '../image-variant.types';
 import { MediaProcessingError, classifySharpError } from '../media-processing.error';
-import { prepareImageSource } from '../prepare-image-source';
+import { prepareImageSourceWithMeta } from '../prepare-image-source';
 import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from '../read-image-info.service';
 import { encodeImage } from '../render-image-variant.service';
 import type { ImageTransformSpec } from './image-transform.types';
@@ -75,8 +75,9 @@ export async function transformImage({
   maxOutputPixels,
 }: TransformImageOptions): Promise<RenderedImage> {
   // An HEVC HEIC or a JPEG XL original is decoded to PNG first (ADR 0023); the render gate bounds these too.
-  const input = await prepareImageSource(original, { maxInputPixels });
-  const meta = await readCheckedMetadata(input, { maxInputPixels });
+  const prepared = await prepareImageSourceWithMeta(original, { maxInputPixels });
+  const input = prepared.input;
+  const meta = prepared.meta ?? (await readCheckedMetadata(input, { maxInputPixels }));
   const source = orientedSize(meta);
   const planned = outputSizeBound(source, spec);
   if (planned.width * planned.height > maxOutputPixels) {
