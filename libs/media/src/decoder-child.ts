@@ -44,6 +44,17 @@ function runDecoderChild(
       if (code === 0) return resolve();
       // prlimit ran but the decoder is missing or not executable: the machine, not the file.
       if (code === 126 || code === 127) return reject(unavailable(new Error(stderr.trim())));
+      // Out of the address space prlimit allows: the image needs more memory than an upload may take.
+      if (/cannot allocate memory|out of memory|ENOMEM|bad_alloc/i.test(stderr)) {
+        return reject(
+          new MediaProcessingError(
+            'too_large',
+            `The ${what} image needs more memory to decode than an upload may use`,
+            true,
+            { cause: new Error(stderr.trim()) },
+          ),
+        );
+      }
       if (timedOut || signal === 'SIGKILL' || signal === 'SIGXCPU') {
         return reject(
           new MediaProcessingError(

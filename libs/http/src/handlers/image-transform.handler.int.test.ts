@@ -320,6 +320,28 @@ describe('the transform cache', () => {
     expect(part).toEqual(full.subarray(5, 15));
   });
 
+  it('does not serve a render whose media was deleted while it rendered', async () => {
+    const id = await storeImage(await createJpegFixture({ width: 64, height: 64 }));
+    const deleting = createImageTransformHandler({
+      ...h.services,
+      config: h.config,
+      render: async (opts) => {
+        await h.services.deleteMedia(id);
+        return transformImage(opts);
+      },
+    });
+    expect(
+      (
+        await withContract(deleting)(
+          new Request(`http://localhost:3000${signed('w:20,f:webp', id)}`),
+          paramsOf(signed('w:20,f:webp', id)),
+        )
+      ).status,
+    ).toBe(404);
+    await deleting.settled();
+    expect(await h.db.imageCacheEntry.count({ where: { mediaId: id } })).toBe(0);
+  });
+
   it('renders concurrent misses for the same URL once', async () => {
     const url = signed('w:333,f:webp', photoId);
     const before = renders;

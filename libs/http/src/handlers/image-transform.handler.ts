@@ -63,6 +63,9 @@ const RENDER_WAIT_MS = 60_000;
  */
 const IN_MEMORY_SOURCE_MAX_BYTES = 32 * 1024 * 1024;
 
+/** Rendered bytes a process may hold while their cache writes run behind the answers. */
+const MAX_PENDING_WRITE_BYTES = 64 * 1024 * 1024;
+
 /** What a miss answers with: the rendered bytes themselves, or (rendered by another replica) the stored file. */
 type Served = { mimeType: string; bytes: number } & ({ data: Buffer } | { storageKey: string });
 /** A render's answer now, and its write to the cache, which the answer does not wait for. */
@@ -91,8 +94,9 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     queue: config.IMAGE_TRANSFORM_QUEUE,
   });
 
-  /** Writes still running behind answers already sent (tests and shutdown wait on them). */
+  /** Writes still running behind answers already sent (tests wait on them), and the bytes they hold. */
   const writes = new Set<Promise<unknown>>();
+  let pendingBytes = 0;
 
   async function renderOnce(opts: {
     key: string;
@@ -103,15 +107,15 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     const cached = await cache.find(opts.key);
     if (cached) return { image: cached, stored: STORED };
     const local = deps.storage.localPath?.(opts.media.storageKey);
-    const input =
-      local && opts.media.sizeBytes > IN_MEMORY_SOURCE_MAX_BYTES
-        ? local
-        : await deps.storage.read(opts.media.storageKey);
-    // A render slot is CPU: held for the render only, not for the storage and database writes after it.
+    // A render slot is held for reading the original (memory) and the render (CPU), not for the storage
+    // and database writes after it.
     const rendered = await gate
-      .limit(() =>
+      .limit(async () =>
         render({
-          input,
+          input:
+            local && opts.media.sizeBytes > IN_MEMORY_SOURCE_MAX_BYTES
+              ? local
+              : await deps.storage.read(opts.media.storageKey),
           spec: opts.spec,
           avifEffort: config.AVIF_EFFORT,
           maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
@@ -134,8 +138,18 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
         data: rendered.data,
       })
       .catch((err: unknown) => deps.logger.error({ err }, 'could not store a rendered image in the cache'));
+    const size = rendered.data.length;
     writes.add(stored);
-    void stored.finally(() => writes.delete(stored));
+    pendingBytes += size;
+    void stored.finally(() => {
+      writes.delete(stored);
+      pendingBytes -= size;
+    });
+    // Writes slower than renders must not pile up buffers: past the bound, this answer waits for its own.
+    if (pendingBytes > MAX_PENDING_WRITE_BYTES) await stored;
+    // Deleted while it rendered: the erasure has been answered, so this render is not served either.
+    const live = await deps.db.media.count({ where: { id: opts.media.id, status: 'READY' } });
+    if (!live) return { image: null, stored };
     return {
       image: { mimeType: rendered.mimeType, bytes: rendered.data.length, data: rendered.data },
       stored,

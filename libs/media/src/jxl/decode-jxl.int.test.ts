@@ -98,6 +98,38 @@ describe('JPEG XL input (ffmpeg libjxl, ADR 0023)', () => {
     expect(isMediaProcessingError(err) && err.kind).toBe('too_large');
   });
 
+  it('reads the header as libjxl does when a jxlp part splits it, and calls nonsense box sizes corrupt', async () => {
+    const codestream = await createJxlFixture({ width: 1200, height: 600 });
+    const box = (type: string, payload: Buffer) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt32BE(8 + payload.length, 0);
+      header.write(type, 4, 'latin1');
+      return Buffer.concat([header, payload]);
+    };
+    const index = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+    const signature = box('JXL ', Buffer.from([0x0d, 0x0a, 0x87, 0x0a]));
+    const ftyp = box('ftyp', Buffer.from('jxl \0\0\0\0jxl ', 'latin1'));
+    // The first part is the 2-byte signature only: the size is in the next part, after its box header.
+    const split = Buffer.concat([
+      signature,
+      ftyp,
+      box('jxlp', Buffer.concat([index(0), codestream.subarray(0, 2)])),
+      box('jxlp', Buffer.concat([index(0x80000001), codestream.subarray(2)])),
+    ]);
+    expect(await readJxlSize(split)).toEqual({ width: 1200, height: 600 });
+    expect(await sharp(await decodeJxlToPng(split)).metadata()).toMatchObject({ width: 1200, height: 600 });
+    // A 64-bit box size past any file: corrupt (permanent), not a crash that would be retried.
+    const huge = Buffer.concat([
+      signature,
+      ftyp,
+      Buffer.from([0, 0, 0, 1]),
+      Buffer.from('Exif'),
+      Buffer.alloc(8, 0xff),
+    ]);
+    const err = await readJxlSize(huge).catch((e: unknown) => e);
+    expect(isMediaProcessingError(err) && [err.kind, err.isPermanent]).toEqual(['corrupt', true]);
+  });
+
   it('calls a truncated or broken file corrupt (permanent), and a missing decoder the machine’s fault', async () => {
     const jxl = await createJxlFixture({ width: 400, height: 200 });
     const truncated = await decodeJxlToPng(jxl.subarray(0, 200)).catch((e: unknown) => e);

@@ -35,8 +35,12 @@ const MAX_BOXES = 64;
 async function codestreamHead(readAt: ReadAt): Promise<Buffer> {
   const first = await readAt(0, CONTAINER.length);
   if (startsWith(first, CODESTREAM)) return readAt(0, SIZE_HEADER_BYTES);
+  // The codestream as libjxl sees it: a jxlc's payload, or the jxlp payloads joined in file order (a
+  // header may be split across parts, so one part alone could show a size libjxl never decodes).
+  const parts: Buffer[] = [];
+  let have = 0;
   let at = CONTAINER.length;
-  for (let boxes = 0; boxes < MAX_BOXES; boxes++) {
+  for (let boxes = 0; boxes < MAX_BOXES && have < SIZE_HEADER_BYTES; boxes++) {
     const header = await readAt(at, 16);
     if (header.length < 8) break;
     let size = header.readUInt32BE(0);
@@ -47,12 +51,25 @@ async function codestreamHead(readAt: ReadAt): Promise<Buffer> {
       size = Number(header.readBigUInt64BE(8));
       payload = at + 16;
     }
-    // jxlp carries a 4-byte part index before its slice of the codestream; the first part holds the header.
-    if (type === 'jxlc') return readAt(payload, SIZE_HEADER_BYTES);
-    if (type === 'jxlp') return readAt(payload + 4, SIZE_HEADER_BYTES);
-    if (size === 0 || size < payload - at) break; // "to the end" before any codestream, or nonsense
-    at += size;
+    const end = size === 0 ? Number.MAX_SAFE_INTEGER : at + size;
+    if (size !== 0 && (size < payload - at || !Number.isSafeInteger(end))) break; // nonsense sizes
+    if (type === 'jxlc') {
+      if (parts.length) break; // both forms in one file: not a file any encoder writes
+      return readAt(payload, SIZE_HEADER_BYTES);
+    }
+    if (type === 'jxlp') {
+      // A 4-byte part index (high bit: the last part), then this part's slice of the codestream.
+      const slice = await readAt(
+        payload + 4,
+        Math.max(0, Math.min(SIZE_HEADER_BYTES - have, end - payload - 4)),
+      );
+      parts.push(slice);
+      have += slice.length;
+    }
+    if (size === 0) break; // "to the end of the file": nothing after it
+    at = end;
   }
+  if (parts.length) return Buffer.concat(parts); // too short: parseJxlSize says truncated
   throw new MediaProcessingError('corrupt', 'The JPEG XL file has no image in it', true);
 }
 
@@ -151,8 +168,9 @@ export async function decodeJxlToPng(input: ImageInput, opts: JxlDecodeOptions =
     command: (source, output) => [
       opts.binary ?? 'ffmpeg',
       ...['-nostdin', '-hide_banner', '-loglevel', 'error'],
-      ...['-protocol_whitelist', 'file', '-f', 'jpegxl_pipe', '-c:v', 'libjxl', '-i', source],
-      ...['-frames:v', '1', '-map_metadata', '-1', '-c:v', 'png', '-f', 'image2', '-y', output],
+      ...['-protocol_whitelist', 'file', '-f', 'jpegxl_pipe', '-c:v', 'libjxl', '-i', `file:${source}`],
+      ...['-frames:v', '1', '-map_metadata', '-1', '-c:v', 'png', '-f', 'image2', '-update', '1'],
+      ...['-y', `file:${output}`],
     ],
   });
 }
