@@ -33,9 +33,9 @@ RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
-# /img transforms of an HEIC original decode it through heif-convert, of a JPEG XL one through ffmpeg's
-# libjxl (the prebuilt sharp has neither), behind the render gate (ADR 0023).
-RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples ffmpeg \
+# /img transforms of an HEIC original decode it through heif-convert, behind the render gate (ADR 0023).
+# No ffmpeg here (only the transcode image carries it), so /img of a JPEG XL original fails (ADR 0023).
+RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 FJORD_DATA_DIR=/data PORT=3000
 WORKDIR /app
