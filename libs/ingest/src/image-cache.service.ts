@@ -15,6 +15,12 @@ export type ImageCacheDeps = {
 /** A hit refreshes lastAccessAt at most this often: an LRU needs minutes, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 const EVICT_BATCH = 200;
+/**
+ * The cap is checked against a running total: the sum over all rows (every replica's) is re-read after a
+ * write at most this often, or at once when this process's writes since take the total past the cap — not
+ * a SUM over the whole table per miss.
+ */
+const RECOUNT_EVERY_MS = 5_000;
 
 const isForeignKeyViolation = (err: unknown) => (err as { code?: string } | null)?.code === 'P2003';
 
@@ -26,6 +32,9 @@ const isForeignKeyViolation = (err: unknown) => (err as { code?: string } | null
 export function createImageCache(deps: ImageCacheDeps) {
   const { db, storage, logger } = deps;
   let eviction: Promise<void> | undefined;
+  /** The cache's bytes as last counted, plus what this process stored since; and when it was counted. */
+  let total = 0;
+  let countedAt = Number.NEGATIVE_INFINITY;
 
   async function find(key: string): Promise<CachedImage | null> {
     const entry = await db.imageCacheEntry.findUnique({
@@ -33,7 +42,9 @@ export function createImageCache(deps: ImageCacheDeps) {
       select: { storageKey: true, mimeType: true, bytes: true, lastAccessAt: true },
     });
     if (!entry) return null;
-    if (!(await storage.stat(entry.storageKey))) {
+    // Cache blobs are written without fsync (durable: false): after a crash one may be missing or short,
+    // and then it is a miss, never a truncated image.
+    if ((await storage.stat(entry.storageKey))?.size !== entry.bytes) {
       await db.imageCacheEntry.deleteMany({ where: { key } });
       return null;
     }
@@ -54,7 +65,7 @@ export function createImageCache(deps: ImageCacheDeps) {
     data: Buffer;
   }): Promise<CachedImage | null> {
     const storageKey = imageCacheKey(opts.mediaId, opts.key, opts.ext);
-    await storage.put(storageKey, opts.data);
+    await storage.put(storageKey, opts.data, { durable: false });
     const entry = { storageKey, mimeType: opts.mimeType, bytes: opts.data.length };
     try {
       // Another process may have rendered the same key: the same bytes under the same name, one row.
@@ -68,6 +79,8 @@ export function createImageCache(deps: ImageCacheDeps) {
       await storage.delete(storageKey);
       return null;
     }
+    total += entry.bytes;
+    if (total <= deps.maxBytes && Date.now() - countedAt < RECOUNT_EVERY_MS) return entry;
     eviction ??= evict()
       .catch((err: unknown) => logger.error({ err }, 'image cache eviction failed; the next write retries'))
       .finally(() => (eviction = undefined));
@@ -77,7 +90,8 @@ export function createImageCache(deps: ImageCacheDeps) {
   /** Removes least recently used entries until the total fits the cap. */
   async function evict(): Promise<void> {
     for (;;) {
-      const total = (await db.imageCacheEntry.aggregate({ _sum: { bytes: true } }))._sum.bytes ?? 0;
+      countedAt = Date.now();
+      total = (await db.imageCacheEntry.aggregate({ _sum: { bytes: true } }))._sum.bytes ?? 0;
       if (total <= deps.maxBytes) return;
       const oldest = await db.imageCacheEntry.findMany({
         orderBy: { lastAccessAt: 'asc' },
@@ -92,6 +106,7 @@ export function createImageCache(deps: ImageCacheDeps) {
       });
       if (victims.length === 0) return;
       await db.imageCacheEntry.deleteMany({ where: { key: { in: victims.map((v) => v.key) } } });
+      total -= victims.reduce((sum, v) => sum + v.bytes, 0);
       for (const v of victims) await storage.delete(v.storageKey);
     }
   }

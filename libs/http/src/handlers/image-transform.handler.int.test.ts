@@ -1,3 +1,4 @@
+import { truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The test inspects the outputs' pixels and metadata; the handler itself renders through @fjord/media.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -320,6 +321,50 @@ describe('the transform cache', () => {
     expect(part).toEqual(full.subarray(5, 15));
   });
 
+  it('answers a repeat from memory while its cache write is still running, without a second render', async () => {
+    let release!: () => void;
+    const writeHeld = new Promise<void>((resolve) => (release = resolve));
+    const storage = {
+      ...h.services.storage,
+      put: async (...args: Parameters<typeof h.services.storage.put>) => {
+        await writeHeld;
+        return h.services.storage.put(...args);
+      },
+    };
+    const slow = createImageTransformHandler({
+      ...h.services,
+      storage,
+      config: h.config,
+      render: countingRender,
+    });
+    const slowWrites = withContract(slow);
+    const url = signed('w:261,f:webp,q:72', halvesId);
+    const before = renders;
+    const first = await bytesOf(await get(url, {}, slowWrites));
+    // Before the fix the repeat waited on the render lease until the row existed, i.e. until `release`.
+    const repeat = await Promise.race([
+      get(url, {}, slowWrites).then(bytesOf),
+      new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 3_000)),
+    ]);
+    release();
+    await slow.settled();
+    expect(repeat).toEqual(first);
+    expect(renders).toBe(before + 1);
+  });
+
+  it('treats a cache blob shorter than its row (written without fsync, cut by a crash) as a miss', async () => {
+    const id = await storeImage(await createJpegFixture({ width: 300, height: 200 }));
+    const url = signed('w:120,f:webp', id);
+    const before = renders;
+    const whole = await bytesOf(await get(url));
+    await images.settled();
+    const entry = await h.db.imageCacheEntry.findFirstOrThrow({ where: { mediaId: id } });
+    await truncate(h.services.storage.localPath!(entry.storageKey), 10);
+    expect(await bytesOf(await get(url))).toEqual(whole);
+    expect(renders).toBe(before + 2);
+    await images.settled();
+  });
+
   it('does not serve a render whose media was deleted while it rendered', async () => {
     const id = await storeImage(await createJpegFixture({ width: 64, height: 64 }));
     const deleting = createImageTransformHandler({
@@ -390,6 +435,26 @@ describe('the transform cache', () => {
     expect(renders).toBe(before);
     await get(urls[0]!, {}, capped);
     expect(renders).toBe(before + 1);
+  });
+
+  it('keeps the cap across replicas: each counts the rows of every replica, not only its own writes', async () => {
+    const id = await storeImage(await createPhotoLikeJpeg({ width: 800, height: 600 }));
+    const probe = await bytesOf(await get(signed('w:400,f:jpeg,q:70', id)));
+    const cap = Math.floor(probe.length * 2.5);
+    const [a, b] = [handlerWith({ IMAGE_CACHE_MAX_BYTES: cap }), handlerWith({ IMAGE_CACHE_MAX_BYTES: cap })];
+    await h.db.imageCacheEntry.deleteMany({});
+    for (const [replica, q] of [
+      [a, 70],
+      [a, 71],
+      [b, 72],
+      [a, 73],
+    ] as const) {
+      expect((await get(signed(`w:400,f:jpeg,q:${q}`, id), {}, replica)).status).toBe(200);
+      await replica.settled();
+      const total = (await h.db.imageCacheEntry.aggregate({ _sum: { bytes: true } }))._sum.bytes ?? 0;
+      expect(total).toBeLessThanOrEqual(cap);
+    }
+    expect(await h.db.imageCacheEntry.count()).toBe(2);
   });
 
   it('answers 503 with Retry-After when every render slot and queue place is taken', async () => {

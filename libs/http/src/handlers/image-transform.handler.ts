@@ -97,6 +97,9 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
   /** Writes still running behind answers already sent (tests wait on them), and the bytes they hold. */
   const writes = new Set<Promise<unknown>>();
   let pendingBytes = 0;
+  /** Renders whose cache write is still running, by key: a request in that window is answered from memory
+   * instead of waiting on the render lease until the row exists. */
+  const unstored = new Map<string, Served>();
 
   async function renderOnce(opts: {
     key: string;
@@ -139,10 +142,13 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
       })
       .catch((err: unknown) => deps.logger.error({ err }, 'could not store a rendered image in the cache'));
     const size = rendered.data.length;
+    const served: Served = { mimeType: rendered.mimeType, bytes: size, data: rendered.data };
     writes.add(stored);
+    unstored.set(opts.key, served);
     pendingBytes += size;
     void stored.finally(() => {
       writes.delete(stored);
+      if (unstored.get(opts.key) === served) unstored.delete(opts.key);
       pendingBytes -= size;
     });
     // Writes slower than renders must not pile up buffers: past the bound, this answer waits for its own.
@@ -150,10 +156,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     // Deleted while it rendered: the erasure has been answered, so this render is not served either.
     const live = await deps.db.media.count({ where: { id: opts.media.id, status: 'READY' } });
     if (!live) return { image: null, stored };
-    return {
-      image: { mimeType: rendered.mimeType, bytes: rendered.data.length, data: rendered.data },
-      stored,
-    };
+    return { image: served, stored };
   }
 
   /**
@@ -239,6 +242,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
       return new Response(null, { status: 304, headers });
     }
     const image: Served | null =
+      unstored.get(key) ??
       (await cache.find(key)) ??
       (await gate.flight(key, () => renderAcrossProcesses({ key, media, spec: specFor(resolved, format) })))
         .image;
