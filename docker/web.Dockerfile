@@ -33,9 +33,9 @@ RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
-# /img transforms of an HEIC original decode it through heif-convert, behind the render gate (ADR 0023).
-# No ffmpeg here (only the transcode image carries it), so /img of a JPEG XL original fails (ADR 0023).
-RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples \
+# /img transforms of an HEIC or a JPEG XL original decode it through heif-convert or djxl, behind the
+# render gate, when the transcode worker's kept decode is not in the cache (ADR 0023).
+RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples libjxl-tools \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 FJORD_DATA_DIR=/data PORT=3000
 WORKDIR /app

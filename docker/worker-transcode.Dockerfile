@@ -34,11 +34,12 @@ RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
-# ffmpeg for video renditions, posters and JPEG XL input (libjxl, ADR 0023).
+# ffmpeg for video renditions, posters and animated GIFs' MP4.
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \
  && rm -rf /var/lib/apt/lists/*
-# heif-convert decodes phones' HEIC (HEVC) photos, which the prebuilt sharp cannot (docs/adr/0023).
-RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples \
+# heif-convert decodes phones' HEIC (HEVC) photos and djxl JPEG XL, which the prebuilt sharp cannot
+# (docs/adr/0023).
+RUN apt-get update && apt-get install -y --no-install-recommends libheif-examples libjxl-tools \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production FJORD_DATA_DIR=/data HEALTH_PORT=9100
 WORKDIR /app

@@ -250,80 +250,42 @@ async function ensureRedis(url) {
   say('redis', await startLocalRedis(url));
 }
 
-// ---------- Chromium ----------
-
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) {
-    say('chromium', 'found /usr/bin/chromium');
-    return;
-  }
-  aptInstall(['chromium']);
-  if (!existsSync('/usr/bin/chromium'))
-    throw new Error('chromium was installed but /usr/bin/chromium is missing');
-  say('chromium', 'installed /usr/bin/chromium');
-}
-
-// ---------- ffmpeg ----------
-
-/** worker-transcode shells out to Debian's ffmpeg/ffprobe for video (docs/architecture.md). */
-function ensureFfmpeg() {
-  if (whichSync('ffmpeg') && whichSync('ffprobe')) {
-    say('ffmpeg', `found ${whichSync('ffmpeg')}`);
-    return;
-  }
-  aptInstall(['ffmpeg']);
-  if (!whichSync('ffmpeg') || !whichSync('ffprobe'))
-    throw new Error('ffmpeg was installed but ffmpeg/ffprobe are not on PATH');
-  say('ffmpeg', 'installed ffmpeg and ffprobe');
-}
-
-// ---------- promtool ----------
+// ---------- Debian tools ----------
 
 /**
- * The metrics and alert-rule tests validate with Debian's promtool (tests/observability); the package
- * is `prometheus`, which ships it.
+ * The Debian packages Fjord runs or tests with, each told present by the programs it ships (a name on
+ * PATH, or an absolute path where the caller runs it by path). Whatever is missing is installed in one
+ * apt-get run.
  */
-function ensurePromtool() {
-  if (whichSync('promtool')) {
-    say('promtool', `found ${whichSync('promtool')}`);
-    return;
+const DEBIAN_TOOLS = {
+  // worker-transcode shells out to ffmpeg/ffprobe for video (docs/architecture.md).
+  ffmpeg: { pkg: 'ffmpeg', bins: ['ffmpeg', 'ffprobe'] },
+  // The metrics and alert-rule tests validate with promtool (tests/observability).
+  promtool: { pkg: 'prometheus', bins: ['promtool'] },
+  // The zero-egress test (tests/egress) records every connect() with strace, which libs/testing runs by path.
+  strace: { pkg: 'strace', bins: ['/usr/bin/strace'] },
+  // HEIC decode (the prebuilt sharp has no HEVC decoder: docs/adr/0023); the tests make HEIC with heif-enc.
+  libheif: { pkg: 'libheif-examples', bins: ['heif-convert', 'heif-enc'] },
+  // JPEG XL decode (the prebuilt sharp has no libjxl: docs/adr/0023); the tests make oriented JXL with cjxl.
+  libjxl: { pkg: 'libjxl-tools', bins: ['djxl', 'cjxl'] },
+  // Playwright drives Debian's Chromium (`npx playwright install` would download one).
+  chromium: { pkg: 'chromium', bins: ['/usr/bin/chromium'] },
+};
+
+const locate = (bin) => (bin.startsWith('/') ? (existsSync(bin) ? bin : null) : whichSync(bin));
+
+function ensureDebianTools(names) {
+  const missing = names.filter((name) => !DEBIAN_TOOLS[name].bins.every(locate));
+  for (const name of names.filter((n) => !missing.includes(n)))
+    say(name, `found ${locate(DEBIAN_TOOLS[name].bins[0])}`);
+  if (missing.length === 0) return;
+  aptInstall(missing.map((name) => DEBIAN_TOOLS[name].pkg));
+  for (const name of missing) {
+    const { pkg, bins } = DEBIAN_TOOLS[name];
+    const absent = bins.filter((bin) => !locate(bin));
+    if (absent.length) throw new Error(`${pkg} was installed but ${absent.join(', ')} cannot be found`);
+    say(name, `installed ${bins.join(' and ')}`);
   }
-  aptInstall(['prometheus']);
-  if (!whichSync('promtool')) throw new Error('prometheus was installed but promtool is not on PATH');
-  say('promtool', 'installed promtool');
-}
-
-// ---------- strace ----------
-
-/**
- * The zero-egress test (tests/egress) records every connect() of web and the workers with Debian's
- * strace; /usr/bin/strace is checked by path, as libs/testing's connect-trace runs it by path.
- */
-function ensureStrace() {
-  if (existsSync('/usr/bin/strace')) {
-    say('strace', 'found /usr/bin/strace');
-    return;
-  }
-  aptInstall(['strace']);
-  if (!existsSync('/usr/bin/strace')) throw new Error('strace was installed but /usr/bin/strace is missing');
-  say('strace', 'installed /usr/bin/strace');
-}
-
-// ---------- libheif tools ----------
-
-/**
- * HEIC/HEIF photos are decoded through Debian's `heif-convert` (the prebuilt sharp has no HEVC decoder:
- * docs/adr/0023); the tests make their HEIC files with `heif-enc`. Both ship in `libheif-examples`.
- */
-function ensureHeifTools() {
-  if (whichSync('heif-convert') && whichSync('heif-enc')) {
-    say('libheif', `found ${whichSync('heif-convert')}`);
-    return;
-  }
-  aptInstall(['libheif-examples']);
-  if (!whichSync('heif-convert') || !whichSync('heif-enc'))
-    throw new Error('libheif-examples was installed but heif-convert/heif-enc are not on PATH');
-  say('libheif', 'installed heif-convert and heif-enc');
 }
 
 // ---------- ImageMagick (bench only) ----------
@@ -376,11 +338,14 @@ export async function ensureServices({ needChromium = false } = {}) {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
   await Promise.all([ensurePostgres(databaseUrl), ensureRedis(redisUrl)]);
-  ensureFfmpeg();
-  ensurePromtool();
-  ensureStrace();
-  ensureHeifTools();
-  if (needChromium) ensureChromium();
+  ensureDebianTools([
+    'ffmpeg',
+    'promtool',
+    'strace',
+    'libheif',
+    'libjxl',
+    ...(needChromium ? ['chromium'] : []),
+  ]);
   return { databaseUrl, redisUrl };
 }
 

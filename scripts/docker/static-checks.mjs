@@ -80,8 +80,14 @@ export function checkImageConventions(root) {
     if (!/^USER\s+node\s*$/m.test(text)) problems.push(`${name}: no USER node (runs as root)`);
     if (!text.includes('ENTRYPOINT ["tini", "--"]')) problems.push(`${name}: no tini init process`);
     if (name !== 'cli' && !/^HEALTHCHECK /m.test(text)) problems.push(`${name}: no HEALTHCHECK`);
-    if (name !== 'worker-transcode' && /ffmpeg/.test(text.replace(/^#.*$/gm, ''))) {
+    const instructions = text.replace(/^#.*$/gm, '');
+    if (name !== 'worker-transcode' && /ffmpeg/.test(instructions)) {
       problems.push(`${name}: installs ffmpeg (only the transcode image may)`);
+    }
+    // Both render images: the decoders for what the prebuilt sharp cannot read (HEIC, JPEG XL; ADR 0023).
+    for (const pkg of ['libheif-examples', 'libjxl-tools']) {
+      if (['web', 'worker-transcode'].includes(name) && !instructions.includes(pkg))
+        problems.push(`${name}: does not install ${pkg} (its renders decode with it)`);
     }
   }
   return problems;

@@ -24,6 +24,11 @@ import { startPipeline, type Pipeline } from './pipeline-harness';
 describe('image pipeline (ingest → transcode → finalize → notify, real workers)', () => {
   let p: Pipeline;
   let owner: { id: string; email: string };
+  /** The PNG an HEIC's or JPEG XL's decode was kept as, an entry of the /img cache (ADR 0023). */
+  const keptDecodeOf = async (mediaId: string) => {
+    const entry = await p.db.imageCacheEntry.findUniqueOrThrow({ where: { key: `decoded-${mediaId}` } });
+    return p.storage.read(entry.storageKey);
+  };
 
   beforeAll(async () => {
     p = await startPipeline('image-pipeline');
@@ -202,9 +207,13 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
       const blob = await p.storage.read(r.storageKey);
       expect(blob.includes(Buffer.from('Test Phone'))).toBe(false);
     }
+    // The decode is kept for /img and later renders (ADR 0023): upright, and as clean as the renditions.
+    const kept = await keptDecodeOf(m.id);
+    expect(await sharp(kept).metadata()).toMatchObject({ format: 'png', width: 600, height: 1200 });
+    expect(kept.includes(Buffer.from('Test Phone'))).toBe(false);
   });
 
-  it('(c2) a JPEG XL in its container (Exif box first) is sniffed, decoded by ffmpeg, READY and clean', async () => {
+  it('(c2) a JPEG XL in its container (Exif box first) is sniffed, decoded by djxl, READY and clean', async () => {
     const jxl = await createJxlFixture({ width: 1200, height: 600, layout: 'jxlp' });
     const m = await p.ingest.ingestUpload({ ownerId: owner.id, filename: 'scan.jxl', body: jxl });
     expect(m).toMatchObject({ kind: 'IMAGE', status: 'QUEUED' });
@@ -228,6 +237,9 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
     expect(data[0]).toBeGreaterThan(150);
     for (const r of renditions)
       expect((await p.storage.read(r.storageKey)).includes(Buffer.from('GPS 59N'))).toBe(false);
+    const kept = await keptDecodeOf(m.id);
+    expect(await sharp(kept).metadata()).toMatchObject({ format: 'png', width: 1200, height: 600 });
+    expect(kept.includes(Buffer.from('GPS 59N'))).toBe(false);
   });
 
   it('(d) a long animated GIF also gets an H.264 anim-mp4 rendition; a short one keeps its three', async () => {

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import {
   computeImagePlaceholder,
   prepareImageSourceWithMeta,
+  type DecodedSource,
   renderImageVariant,
   type ImagePlaceholder,
   type ImageVariantSpec,
@@ -37,7 +38,7 @@ type SerializedError = {
   isPermanent?: unknown;
   details?: unknown;
 };
-/** Everything a variant job decodes: the source (HEIC through heif-convert, JPEG XL through ffmpeg), the render, the placeholder. */
+/** Everything a variant job decodes: the source (HEIC through heif-convert, JPEG XL through djxl), the render, the placeholder. */
 export type IsolatedRender = { rendered: RenderedImage; placeholder?: ImagePlaceholder };
 type Reply = ({ ok: true } & IsolatedRender) | { ok: false; error: SerializedError };
 
@@ -54,9 +55,10 @@ export const spawnSelf: SpawnRenderChild = () =>
 export const isIsolatedRenderChild = () => process.argv.includes(ISOLATED_RENDER_FLAG);
 
 /** The whole decoding part of an image job, in-process (the normal path) or in the child (a suspect's). */
-export async function renderAll(request: Request): Promise<IsolatedRender> {
-  // HEVC HEIC and JPEG XL: decoded in a limited child into an upright, metadata-free PNG (ADR 0023).
-  const { input, meta } = await prepareImageSourceWithMeta(request.input);
+export async function renderAll(request: Request, decoded?: DecodedSource): Promise<IsolatedRender> {
+  // HEVC HEIC and JPEG XL: decoded in a limited child into an upright, metadata-free PNG, or that PNG read
+  // where an earlier job kept it (ADR 0023). The isolated child decodes afresh: a suspect keeps nothing.
+  const { input, meta } = await prepareImageSourceWithMeta(request.input, { decoded });
   const { withPlaceholder, ...spec } = request;
   const rendered = await renderImageVariant({ ...spec, input, meta });
   if (!withPlaceholder) return { rendered };

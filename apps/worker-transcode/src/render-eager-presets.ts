@@ -7,6 +7,7 @@ import {
   resolveImageOptions,
   specFor,
   transformImage,
+  type DecodedSource,
   type ImageInput,
   type ImageLimits,
   type ResolvedImageOptions,
@@ -15,7 +16,7 @@ import type { QueueLogger } from '@fjord/queue';
 
 export type EagerPresetDeps = {
   db: DbClient;
-  cache: Pick<ImageCache, 'find' | 'store'>;
+  cache: Pick<ImageCache, 'find' | 'store' | 'decodedSource'>;
   logger: QueueLogger;
   /** The /img size and pixel limits: an eager render is refused exactly where a URL would be. */
   limits: ImageLimits;
@@ -34,6 +35,8 @@ export async function renderEagerPresets(
     run: number;
     presets: { name: string; options: string }[];
     input: ImageInput;
+    /** The original's kept decode, when it is an HEIC or a JPEG XL (ADR 0023): one decode for every preset. */
+    decoded?: DecodedSource;
   },
 ): Promise<{ stored: number; failed: number; cached: number }> {
   const { mediaId, run } = job;
@@ -67,6 +70,7 @@ export async function renderEagerPresets(
           spec: specFor(resolved, format),
           avifEffort: deps.avifEffort,
           maxOutputPixels: deps.limits.maxPixels,
+          decoded: job.decoded,
         });
         const entry = await deps.cache.store({
           key,

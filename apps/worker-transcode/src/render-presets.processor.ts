@@ -41,7 +41,13 @@ export function createRenderPresetsProcessor(deps: RenderPresetsProcessorDeps) {
     const input = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
     const { stored, failed, cached } = await renderEagerPresets(
       { db, logger, avifEffort: deps.avifEffort, ...deps.eager },
-      { mediaId, run, presets, input },
+      {
+        mediaId,
+        run,
+        presets,
+        input,
+        decoded: deps.eager.cache.decodedSource(mediaId),
+      },
     );
     const names = presets.map((p) => p.name).join(',');
     await appendJobLog(

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { DbClient } from '@fjord/db';
-import { renderAnimatedMp4 } from '@fjord/media';
+import { renderAnimatedMp4, type DecodedSource } from '@fjord/media';
 import {
   ANIMATED_MP4_ALONGSIDE,
   ANIMATED_MP4_RENDITION,
@@ -109,6 +109,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
     data: TranscodeJobData;
     job: Job;
     input: ImageInput;
+    decoded: DecodedSource;
     isSuspect: boolean;
     log: Record<string, unknown>;
   }) {
@@ -124,7 +125,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
     const startedAt = Date.now();
     const { stored, failed } = await renderEagerPresets(
       { db, logger, avifEffort: deps.avifEffort, ...deps.eager },
-      { mediaId: data.mediaId, run: data.run, presets, input: opts.input },
+      { mediaId: data.mediaId, run: data.run, presets, input: opts.input, decoded: opts.decoded },
     );
     await appendJobLog(
       job,
@@ -149,6 +150,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       const startedAt = Date.now();
       const original = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
       const withPlaceholder = variant.name === PLACEHOLDER_VARIANT;
+      const decoded = deps.eager.cache.decodedSource(mediaId);
       const request = { input: original, variant, avifEffort: deps.avifEffort, withPlaceholder };
       // Its workers died under it before: the file may be what kills them (docs/adr/0025-stalled-jobs.md).
       // Then every decode of the job (HEIC preparation, render, placeholder) runs in the child.
@@ -163,7 +165,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
             spawnChild: deps.spawnRenderChild,
             onCrash: (how) => logger.warn({ ...log, how }, 'isolated render crashed'),
           })
-        : await renderAll(request);
+        : await renderAll(request, decoded);
 
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;
@@ -183,7 +185,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
         logger.info({ ...log, variant: mp4.variant, bytes: mp4.bytes }, 'animated MP4 rendered');
       }
       if (data.eagerPresets?.length) {
-        await warmEagerPresets({ data, job, input: original, isSuspect, log });
+        await warmEagerPresets({ data, job, input: original, decoded, isSuspect, log });
       }
       await publish({ mediaId, type: 'variant-done', variant: variant.name });
       return {

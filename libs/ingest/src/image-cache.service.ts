@@ -6,7 +6,7 @@ export type CachedImage = { storageKey: string; mimeType: string; bytes: number 
 
 export type ImageCacheDeps = {
   db: DbClient;
-  storage: Pick<BlobStore, 'put' | 'stat' | 'delete'>;
+  storage: Pick<BlobStore, 'put' | 'stat' | 'delete' | 'read'>;
   /** Total bytes kept; past it the least recently used entries are removed after a write. */
   maxBytes: number;
   logger: Pick<Logger, 'warn' | 'error'>;
@@ -111,7 +111,49 @@ export function createImageCache(deps: ImageCacheDeps) {
     }
   }
 
-  return { find, store, evict, settled: () => eviction ?? Promise.resolve() };
+  /** Decodes running in this process, by media: the variant jobs of one upload start together. */
+  const decoding = new Map<string, Promise<Buffer>>();
+
+  /**
+   * One media's kept decode (ADR 0023): the upright, metadata-free PNG heif-convert or ffmpeg made of an
+   * HEVC HEIC or a JPEG XL, as an entry of this cache (`decoded-<id>`, img-cache/<id>/decoded-<id>.png).
+   * Variant jobs, eager presets and /img misses read it instead of decoding again (10–12× cheaper for a
+   * 12 MP photo, docs/performance.md), and jobs of one process that want it at once share one decode. It
+   * counts in the cap and is evicted like a render — ~2 bytes per pixel, more than the upload it came
+   * from, so it must not be kept outside the cap. A failed read or write costs a decode.
+   */
+  function decodedSource(mediaId: string) {
+    const key = `decoded-${mediaId}`;
+    const kept = async (): Promise<Buffer | null> => {
+      try {
+        const entry = await find(key);
+        return entry ? await storage.read(entry.storageKey) : null;
+      } catch (err) {
+        logger.warn({ err, mediaId }, 'could not read the kept decode; decoding again');
+        return null;
+      }
+    };
+    const keepOrDecode = async (decode: () => Promise<Buffer>): Promise<Buffer> => {
+      const found = await kept();
+      if (found) return found;
+      const png = await decode();
+      await store({ key, mediaId, ext: 'png', mimeType: 'image/png', data: png }).catch((err: unknown) =>
+        logger.warn({ err, mediaId }, 'could not keep the decoded image; the next render decodes again'),
+      );
+      return png;
+    };
+    return {
+      decodeOnce(decode: () => Promise<Buffer>): Promise<Buffer> {
+        const running = decoding.get(key);
+        if (running) return running;
+        const started = keepOrDecode(decode).finally(() => decoding.delete(key));
+        decoding.set(key, started);
+        return started;
+      },
+    };
+  }
+
+  return { find, store, evict, decodedSource, settled: () => eviction ?? Promise.resolve() };
 }
 
 export type ImageCache = ReturnType<typeof createImageCache>;

@@ -79,7 +79,7 @@ export function sniffMediaType(head: Uint8Array): SniffedMediaType | null {
   if (ascii(head, 4, 8) === 'ftyp' && AVIF_BRANDS.has(ascii(head, 8, 12))) {
     return { kind: 'IMAGE', mime: 'image/avif', ext: 'avif' };
   }
-  // JPEG XL: a bare codestream or the ISO-BMFF container (signature box `JXL `); decoded by ffmpeg (ADR 0023).
+  // JPEG XL: a bare codestream or the ISO-BMFF container (signature box `JXL `); decoded by djxl (ADR 0023).
   if (startsWith(head, [0xff, 0x0a]) || startsWith(head, JXL_CONTAINER)) {
     return { kind: 'IMAGE', mime: 'image/jxl', ext: 'jxl' };
   }

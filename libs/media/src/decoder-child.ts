@@ -6,7 +6,7 @@ import type { ImageInput } from './image-variant.types';
 import { MediaProcessingError } from './media-processing.error';
 
 /**
- * Runs an external still-image decoder (heif-convert, ffmpeg for JPEG XL) as hostile-input code: an args
+ * Runs an external still-image decoder (heif-convert, djxl) as hostile-input code: an args
  * array (no shell), a fixed PATH and nothing else in the environment, its own cwd, SIGKILL past the
  * timeout. `what` names the format in the sentences a person reads ("The HEIC image could not be decoded").
  * A missing tool is the machine's fault (retryable); a failed decode is the file's; a timeout is too_large.

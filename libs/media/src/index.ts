@@ -27,6 +27,7 @@ export { decodeJxlToPng, isJpegXl, parseJxlSize, readJxlSize } from './jxl/decod
 export {
   prepareImageSource,
   prepareImageSourceWithMeta,
+  type DecodedSource,
   type PrepareImageOptions,
 } from './prepare-image-source';
 export {

@@ -96,13 +96,30 @@ describe('GET /img/<signature>/<options>/<mediaId>', () => {
     expect(meta.xmp).toBeUndefined();
   });
 
-  it('transforms a JPEG XL original (decoded by ffmpeg first), its container Exif never in the output', async () => {
+  it('transforms a JPEG XL original (decoded by djxl first), its container Exif never in the output', async () => {
     const jxlId = await storeImage(await createJxlFixture({ width: 1200, height: 600, layout: 'jxlp' }));
     const res = await get(signed('w:400,f:webp', jxlId));
     expect(res.status).toBe(200);
     const body = await bytesOf(res);
     expect(await sharp(body).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
     expect(body.includes(Buffer.from('GPS 59N'))).toBe(false);
+    // The decode was kept, and the next miss renders from it instead of running djxl again. Swapped for a
+    // red PNG of the same size here, so the next render shows where it came from.
+    const { storageKey: key } = await h.db.imageCacheEntry.findUniqueOrThrow({
+      where: { key: `decoded-${jxlId}` },
+    });
+    expect(await sharp(await h.services.storage.read(key)).metadata()).toMatchObject({
+      format: 'png',
+      width: 1200,
+      height: 600,
+    });
+    const red = { width: 1200, height: 600, channels: 3 as const, background: '#f00' };
+    const redPng = await sharp({ create: red }).png().toBuffer();
+    await h.services.storage.put(key, redPng);
+    await h.db.imageCacheEntry.update({ where: { key: `decoded-${jxlId}` }, data: { bytes: redPng.length } });
+    const next = await bytesOf(await get(signed('w:300,f:png', jxlId)));
+    const { data } = await sharp(next).raw().toBuffer({ resolveWithObject: true });
+    expect([data[0], data[1], data[2]]).toEqual([255, 0, 0]);
   });
 
   it('fits cover, contain and inside to the box, and dpr multiplies it', async () => {

@@ -122,6 +122,8 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
           spec: opts.spec,
           avifEffort: config.AVIF_EFFORT,
           maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
+          // An HEIC's or JPEG XL's decode, kept by the transcode worker or an earlier miss (ADR 0023).
+          decoded: cache.decodedSource(opts.media.id),
         }),
       )
       .catch((err: unknown) => {

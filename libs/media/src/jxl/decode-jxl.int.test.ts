@@ -37,7 +37,7 @@ function sizeHeaderOnly(fields: [value: number, bits: number][]): Buffer {
   return bytes;
 }
 
-describe('JPEG XL input (ffmpeg libjxl, ADR 0023)', () => {
+describe('JPEG XL input (djxl, libjxl, ADR 0023)', () => {
   it('reads width and height from the SizeHeader of every layout, as the decoder sees them', async () => {
     for (const [width, height] of [
       [64, 48], // small header (multiples of 8) and a fixed 4:3 ratio
@@ -73,10 +73,28 @@ describe('JPEG XL input (ffmpeg libjxl, ADR 0023)', () => {
     expect(right![3]).toBe(0); // the see-through half stays see-through
   });
 
+  it('applies the orientation the codestream header carries (EXIF 6: turned a quarter clockwise)', async () => {
+    const jxl = await createJxlFixture({ width: 400, height: 200, orientation: 6 });
+    expect(await readJxlSize(jxl)).toEqual({ width: 400, height: 200 }); // as stored
+    const png = await decodeJxlToPng(jxl);
+    expect(await sharp(png).metadata()).toMatchObject({ width: 200, height: 400 }); // as shown
+    // The stored left (red) half is the top once turned; the blue one the bottom.
+    const [top, bottom] = await Promise.all([patch(png, 95, 50), patch(png, 95, 340)]);
+    expect(top![0]).toBeGreaterThan(150);
+    expect(bottom![2]).toBeGreaterThan(150);
+    // A variant of it is upright too, and carries no orientation tag to apply twice.
+    const variant = await renderImageVariant({
+      input: await prepareImageSource(jxl),
+      variant: { name: 'v', format: 'jpeg', quality: 80, maxWidth: 100 },
+    });
+    expect(variant).toMatchObject({ width: 100, height: 200 });
+    expect((await sharp(variant.data).metadata()).orientation).toBeUndefined();
+  });
+
   it('refuses a header over the pixel limit before any decoder runs', async () => {
     const jxl = await createJxlFixture({ width: 1200, height: 600 });
     // A missing binary would fail as "not available": the limit must answer first.
-    const err = await decodeJxlToPng(jxl, { maxInputPixels: 100_000, binary: '/nonexistent/ffmpeg' }).catch(
+    const err = await decodeJxlToPng(jxl, { maxInputPixels: 100_000, binary: '/nonexistent/djxl' }).catch(
       (e: unknown) => e,
     );
     expect(isMediaProcessingError(err) && err.kind).toBe('too_large');
@@ -140,7 +158,7 @@ describe('JPEG XL input (ffmpeg libjxl, ADR 0023)', () => {
     expect((truncated as Error).message).toBe('The JPEG XL image could not be decoded');
     const headerOnly = await readJxlSize(Buffer.from([0xff, 0x0a])).catch((e: unknown) => e);
     expect(isMediaProcessingError(headerOnly) && headerOnly.kind).toBe('corrupt');
-    const missing = await decodeJxlToPng(jxl, { binary: '/nonexistent/ffmpeg' }).catch((e: unknown) => e);
+    const missing = await decodeJxlToPng(jxl, { binary: '/nonexistent/djxl' }).catch((e: unknown) => e);
     expect(isMediaProcessingError(missing) && [missing.kind, missing.isPermanent]).toEqual([
       'unknown',
       false,

@@ -8,7 +8,7 @@ export interface JxlDecodeOptions {
   maxInputPixels?: number;
   /** Wall-clock limit of the decoder child; killed (SIGKILL) past it. Default 30 s. */
   timeoutMs?: number;
-  /** Default `ffmpeg` from PATH (Debian's, linked against libjxl). */
+  /** Default `djxl` from PATH (Debian's libjxl-tools, the reference decoder). */
   binary?: string;
 }
 
@@ -150,11 +150,11 @@ export function readHead(input: ImageInput): Promise<Buffer> {
 }
 
 /**
- * Decodes a JPEG XL into a metadata-free PNG. The prebuilt sharp has no libjxl, Debian's ffmpeg has
- * (ADR 0023), so the same hostile-input shape as HEIC: the SizeHeader checked against the pixel limit first,
- * then ffmpeg in a limited child (prlimit, an args array, PATH only, `file` protocol only, the demuxer named,
- * first frame only, `-map_metadata -1`), and the PNG's chunks cut to pixels and colour. libjxl applies the
- * codestream's orientation while decoding; the container's Exif and XMP boxes are not read.
+ * Decodes a JPEG XL into a metadata-free PNG. The prebuilt sharp has no libjxl; Debian's libjxl-tools has
+ * `djxl` (ADR 0023), so the same hostile-input shape as HEIC: the SizeHeader checked against the pixel limit
+ * first, then djxl in a limited child (prlimit, an args array, PATH only), and the PNG's chunks cut to
+ * pixels and colour — which also leaves only the first frame of an animation (its APNG chunks go). libjxl
+ * applies the codestream's orientation while decoding; the container's Exif and XMP boxes are not read.
  */
 export async function decodeJxlToPng(input: ImageInput, opts: JxlDecodeOptions = {}): Promise<Buffer> {
   const { maxInputPixels = DEFAULT_MAX_INPUT_PIXELS, timeoutMs = 30_000 } = opts;
@@ -165,12 +165,6 @@ export async function decodeJxlToPng(input: ImageInput, opts: JxlDecodeOptions =
     ext: 'jxl',
     pixels: width * height,
     timeoutMs,
-    command: (source, output) => [
-      opts.binary ?? 'ffmpeg',
-      ...['-nostdin', '-hide_banner', '-loglevel', 'error'],
-      ...['-protocol_whitelist', 'file', '-f', 'jpegxl_pipe', '-c:v', 'libjxl', '-i', `file:${source}`],
-      ...['-frames:v', '1', '-map_metadata', '-1', '-c:v', 'png', '-f', 'image2', '-update', '1'],
-      ...['-y', `file:${output}`],
-    ],
+    command: (source, output) => [opts.binary ?? 'djxl', source, output, '--quiet'],
   });
 }

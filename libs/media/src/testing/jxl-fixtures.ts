@@ -17,6 +17,12 @@ export interface JxlFixtureOptions {
    * `jxlp`: the container with an Exif box first and the stream split over two jxlp boxes.
    */
   layout?: 'codestream' | 'jxlc' | 'jxlp';
+  /**
+   * An EXIF orientation (1–8) written into the codestream's own orientation field: the image is encoded by
+   * Debian's `cjxl` from a JPEG that carries the tag, which libjxl moves into the header (ffmpeg's encoder
+   * cannot write one). cjxl's layout then, whatever `layout` says.
+   */
+  orientation?: number;
 }
 
 /**
@@ -29,6 +35,7 @@ export async function createJxlFixture({
   height = 600,
   hasAlpha = false,
   layout = 'codestream',
+  orientation,
 }: JxlFixtureOptions = {}): Promise<Buffer> {
   const channels = hasAlpha ? 4 : 3;
   const half = (r: number, b: number, alpha: number) =>
@@ -48,8 +55,15 @@ export async function createJxlFixture({
     .toBuffer();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fjord-jxl-fixture-'));
   try {
-    await writeFile(path.join(dir, 'in.png'), png);
     const out = path.join(dir, 'out.jxl');
+    if (orientation) {
+      const jpeg = await sharp(png).jpeg({ quality: 95 }).withMetadata({ orientation }).toBuffer();
+      await writeFile(path.join(dir, 'in.jpg'), jpeg);
+      // -j 0: encode the pixels (not a lossless JPEG recompression), so the header holds the orientation.
+      await run('cjxl', [path.join(dir, 'in.jpg'), out, '-j', '0', '--quiet'], { timeout: 60_000 });
+      return await readFile(out);
+    }
+    await writeFile(path.join(dir, 'in.png'), png);
     await run(
       'ffmpeg',
       ['-loglevel', 'error', '-i', path.join(dir, 'in.png'), '-c:v', 'libjxl', '-f', 'image2', out],

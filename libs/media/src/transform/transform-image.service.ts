@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { MIME_TYPE_BY_FORMAT, type ImageInput, type RenderedImage } from '../image-variant.types';
 import { MediaProcessingError, classifySharpError } from '../media-processing.error';
-import { prepareImageSourceWithMeta } from '../prepare-image-source';
+import { prepareImageSourceWithMeta, type DecodedSource } from '../prepare-image-source';
 import { DEFAULT_MAX_INPUT_PIXELS, orientedSize, readCheckedMetadata } from '../read-image-info.service';
 import { encodeImage } from '../render-image-variant.service';
 import type { ImageTransformSpec } from './image-transform.types';
@@ -13,6 +13,8 @@ export type TransformImageOptions = {
   maxInputPixels?: number;
   /** Refuses a transform whose output would be larger (e.g. only a width on a 1:50 strip). */
   maxOutputPixels: number;
+  /** An HEIC's or JPEG XL's kept decode (decodedSourceIn). */
+  decoded?: DecodedSource;
 };
 
 type Size = { width: number; height: number };
@@ -73,9 +75,11 @@ export async function transformImage({
   avifEffort = 2,
   maxInputPixels = DEFAULT_MAX_INPUT_PIXELS,
   maxOutputPixels,
+  decoded,
 }: TransformImageOptions): Promise<RenderedImage> {
-  // An HEVC HEIC or a JPEG XL original is decoded to PNG first (ADR 0023); the render gate bounds these too.
-  const prepared = await prepareImageSourceWithMeta(original, { maxInputPixels });
+  // An HEVC HEIC or a JPEG XL original is decoded to PNG first, or its kept decode read (ADR 0023); the
+  // render gate bounds these too.
+  const prepared = await prepareImageSourceWithMeta(original, { maxInputPixels, decoded });
   const input = prepared.input;
   const meta = prepared.meta ?? (await readCheckedMetadata(input, { maxInputPixels }));
   const source = orientedSize(meta);
