@@ -65,7 +65,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('SIGTERM', async () => {
   server.close();
-  web.close();
+  await web.close();
   const { transcode, db, email } = services.queues;
   for (const q of [transcode, db, email]) await q.obliterate({ force: true }).catch(() => undefined);
   await closeWebServices(services);

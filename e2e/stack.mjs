@@ -73,6 +73,9 @@ const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
     FJORD_ADMIN_PASSWORD: 'e2e-admin-password-123',
     SMTP_URL: '',
     LOG_LEVEL: 'warn',
+    // One eager preset, as a site with a thumbnail grid would set: every image flow renders it into the
+    // /img cache, and the console's bulk reprocess offers its cache-only mode (admin-bulk-reprocess.spec).
+    IMAGE_EAGER_PRESETS: 'thumb',
   },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -53,3 +53,55 @@ test('an admin previews a preset’s bulk reprocess with the real count, starts 
     await expect(images).toHaveText(String(count), { timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
 });
+
+/**
+ * An eager preset (the stack sets IMAGE_EAGER_PRESETS=thumb) can be brought up to date in the /img cache
+ * alone: one job per image and no flows, so the media keep their renditions, run and status.
+ */
+test('an admin re-renders an eager preset into the image cache only, one job per image, no flows', async ({
+  page,
+}) => {
+  await signInAsAdmin(page);
+  const id = await uploadFile(page, {
+    name: 'eager.png',
+    mimeType: 'image/png',
+    buffer: await makePng(640, 480),
+  });
+  await page.goto(`/admin/media?q=${id}`);
+  await expect(page.locator(`tr[data-media-id="${id}"]`)).toContainText('Ready', { timeout: 60_000 });
+
+  await page.goto('/admin/reprocess');
+  await page.getByLabel('Preset').selectOption('thumb');
+  const cacheOnly = page.getByLabel('Eager renders only (the image cache, no flows)');
+  await cacheOnly.check();
+  const images = page.getByTestId('preview-images');
+  await expect(images).toHaveText(/^[1-9]\d*$/);
+  const count = Number(await images.textContent());
+  await expect(page.getByTestId('preview-jobs')).toHaveText(String(count));
+  // A preset that is not eager has no cache renders of its own to redo: no such mode is offered.
+  await page.getByLabel('Preset').selectOption('card');
+  await expect(cacheOnly).toHaveCount(0);
+  await page.getByLabel('Preset').selectOption('thumb');
+  await page.getByLabel('Eager renders only (the image cache, no flows)').check();
+  await expect(page.getByTestId('preview-jobs')).toHaveText(String(count));
+
+  await page.getByRole('button', { name: 'Start reprocess', exact: true }).click();
+  await expect(page.getByRole('group')).toContainText(
+    `Render preset thumb of ${count} images into the image cache (${count} jobs)?`,
+  );
+  await page.getByRole('button', { name: 'Yes, start reprocess' }).click();
+  await expect(page.getByRole('status')).toContainText(`Started: ${count} images to queue`);
+
+  await page.goto('/admin/audit');
+  const done = page
+    .getByRole('row')
+    .filter({ hasText: 'preset thumb' })
+    .filter({ has: page.getByRole('cell', { name: 'media.bulk-reprocess-done', exact: true }) })
+    .first();
+  await expect(done).toContainText(`"queued":${count}`, { timeout: 60_000 });
+  await expect(done).toContainText('"mode":"eager"');
+
+  // No new flow: the media is still READY on its first run.
+  await page.goto(`/admin/media?q=${id}`);
+  await expect(page.locator(`tr[data-media-id="${id}"]`)).toContainText('Ready');
+});

@@ -32,49 +32,39 @@ export async function makePng(width = 640, height = 480): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A short real video (testsrc + sine, H.264/AAC MP4) made by Debian's ffmpeg. */
-export async function makeMp4(seconds = 3, width = 640, height = 360): Promise<Buffer> {
+/** Runs Debian's ffmpeg with `args` and an output file of type `ext` last; answers that file's bytes. */
+async function ffmpegFile(ext: string, args: string[]): Promise<Buffer> {
   const { execFile } = await import('node:child_process');
   const { mkdtemp, readFile, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
-  const dir = await mkdtemp(path.join(tmpdir(), 'fjord-e2e-video-'));
-  const file = path.join(dir, 'clip.mp4');
+  const dir = await mkdtemp(path.join(tmpdir(), 'fjord-e2e-ffmpeg-'));
+  const file = path.join(dir, `out.${ext}`);
   try {
     await new Promise<void>((resolve, reject) =>
-      execFile(
-        'ffmpeg',
-        [
-          ...[
-            '-v',
-            'error',
-            '-y',
-            '-f',
-            'lavfi',
-            '-i',
-            `testsrc=size=${width}x${height}:rate=25:duration=${seconds}`,
-          ],
-          ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`],
-          ...[
-            '-c:v',
-            'libx264',
-            '-preset',
-            'ultrafast',
-            '-pix_fmt',
-            'yuv420p',
-            '-c:a',
-            'aac',
-            '-shortest',
-            file,
-          ],
-        ],
-        (err) => (err ? reject(err) : resolve()),
-      ),
+      execFile('ffmpeg', ['-v', 'error', '-y', ...args, file], (err) => (err ? reject(err) : resolve())),
     );
     return await readFile(file);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A short real video (testsrc + sine, H.264/AAC MP4) made by Debian's ffmpeg. */
+export function makeMp4(seconds = 3, width = 640, height = 360): Promise<Buffer> {
+  return ffmpegFile('mp4', [
+    ...['-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=25:duration=${seconds}`],
+    ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+  ]);
+}
+
+/** A looping animated GIF of moving test pictures, `frames` at 25 fps, made by Debian's ffmpeg. */
+export function makeAnimatedGif(frames = 48, width = 320, height = 180): Promise<Buffer> {
+  return ffmpegFile('gif', [
+    ...['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25:duration=${(frames / 25).toFixed(2)}`],
+    ...['-vf', 'split[a][b];[a]palettegen[p];[b][p]paletteuse', '-loop', '0', '-f', 'gif'],
+  ]);
 }
 
 /** Presses play on a `<video>` (muted, as autoplay policy wants) and waits until the playhead passes `seconds`. */

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { makeJpeg, makePng, signUp } from './fixtures';
+import { makeAnimatedGif, makeJpeg, makePng, signUp } from './fixtures';
 
 test('a new user uploads two images and watches them become ready', async ({ page }, testInfo) => {
   await signUp(page, testInfo);
@@ -57,4 +57,38 @@ test('a text file named .jpg is refused with a message a person understands', as
     /not a supported image/i,
   );
   await expect(uploads.filter({ hasText: 'good.png' })).toContainText(/ready/i, { timeout: 60_000 });
+});
+
+/**
+ * A long animated GIF (≥ ANIMATED_MP4_MIN_FRAMES) also gets an H.264 `anim-mp4` (ADR 0023), and its media
+ * page plays that instead of the GIF's animated WebP: muted, looping, on its own, in Chromium.
+ */
+test('a long animated GIF plays on its page as a muted, looping video', async ({ page }, testInfo) => {
+  await signUp(page, testInfo);
+  await page.goto('/upload');
+  await page
+    .locator('input[type="file"]')
+    .setInputFiles([{ name: 'loop.gif', mimeType: 'image/gif', buffer: await makeAnimatedGif(48) }]);
+  const upload = page
+    .getByRole('list', { name: 'Uploads' })
+    .getByRole('listitem')
+    .filter({ hasText: 'loop.gif' });
+  await expect(upload).toContainText(/ready/i, { timeout: 60_000 });
+
+  await page.goto('/media');
+  await page.locator('main img').first().click();
+  await expect(page.getByRole('table').getByRole('row').filter({ hasText: 'anim-mp4' })).toHaveCount(1);
+  const video = page.locator('video.media-picture');
+  await expect(video).toHaveAttribute('src', /^\/files\/[^/]+\/anim-mp4(\?|$)/);
+  // Playing by itself: decoded (it has a picture), muted as autoplay needs, looping, the playhead moving.
+  await expect
+    .poll(() =>
+      video.evaluate((v: HTMLVideoElement) => ({
+        playing: !v.paused && v.currentTime > 0.2,
+        muted: v.muted,
+        loop: v.loop,
+        size: [v.videoWidth, v.videoHeight],
+      })),
+    )
+    .toEqual({ playing: true, muted: true, loop: true, size: [320, 180] });
 });

@@ -67,6 +67,9 @@ export function checkCmdPointsAtBuildOutput(root) {
   return problems;
 }
 
+/** The images that render images (sharp, and the external decoders of ADR 0023). */
+export const RENDER_IMAGES = ['web', 'worker-transcode'];
+
 /** Non-root, an init process, a health check (services) and the base images users expect. */
 export function checkImageConventions(root) {
   const problems = [];
@@ -86,7 +89,7 @@ export function checkImageConventions(root) {
     }
     // Both render images: the decoders for what the prebuilt sharp cannot read (HEIC, JPEG XL; ADR 0023).
     for (const pkg of ['libheif-examples', 'libjxl-tools']) {
-      if (['web', 'worker-transcode'].includes(name) && !instructions.includes(pkg))
+      if (RENDER_IMAGES.includes(name) && !instructions.includes(pkg))
         problems.push(`${name}: does not install ${pkg} (its renders decode with it)`);
     }
   }

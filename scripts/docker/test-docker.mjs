@@ -12,7 +12,9 @@
 // Prints the time of each phase and a last line `docker: N passed, N failed`.
 //   --static   stop after the static checks     DOCKER_TEST_VERBOSE=1   stream build output
 //   --only observability   compose config, engine, images, then phase 4 only
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBaseImages } from './base-images.mjs';
@@ -59,6 +61,21 @@ async function phase(name, fn) {
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const indent = (text) => text.replace(/^/gm, '      ');
 
+/** A small real JPEG XL (cjxl) or HEIC (heif-enc), made on this machine (scripts/services.mjs has the tools). */
+async function decoderSample(ext) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fjord-docker-decode-'));
+  try {
+    const png = path.join(dir, 'in.png');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', png]);
+    const out = path.join(dir, `out.${ext}`);
+    if (ext === 'jxl') execFileSync('cjxl', [png, out, '--quiet']);
+    else execFileSync('heif-enc', ['-o', out, png]);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Each image's CMD target exists and runs as node; every package a bundle imports is installed. */
 function imageContents(images) {
   return phase('image contents', async () => {
@@ -70,6 +87,23 @@ function imageContents(images) {
         const user = sh('docker', ['run', '--rm', '--entrypoint', 'sh', `fjord/${name}`, '-c', script]);
         return user.trim() === 'node' ? [] : [`runs as ${user.trim()}`];
       });
+      if (staticChecks.RENDER_IMAGES.includes(name)) {
+        // The decoders for what the prebuilt sharp cannot read (ADR 0023), run in the image on real files.
+        for (const [ext, decode] of [
+          ['jxl', 'djxl /tmp/in.jxl /tmp/out.png --quiet'],
+          ['heic', 'heif-convert /tmp/in.heic /tmp/out.png >/dev/null'],
+        ]) {
+          await check(
+            `fjord/${name}: decodes a ${ext === 'jxl' ? 'JPEG XL' : 'HEIC'} (${decode.split(' ')[0]})`,
+            async () => {
+              const script = `cat > /tmp/in.${ext} && ${decode} && test -s /tmp/out.png && echo decoded`;
+              const args = ['run', '--rm', '-i', '--entrypoint', 'sh', `fjord/${name}`, '-c', script];
+              const out = sh('docker', args, { input: await decoderSample(ext) });
+              return out.trim() === 'decoded' ? [] : [`said: ${out.trim()}`];
+            },
+          );
+        }
+      }
       if (target.kind !== 'node-app') continue;
       await check(`fjord/${name}: every package its bundle imports is installed`, () => {
         const args = ['run', '--rm', '-i', '-w', '/app', '--entrypoint', 'node', `fjord/${name}`];

@@ -60,7 +60,7 @@ describe('Postgres unreachable: REST, tus and tRPC answer 503 + Retry-After; wor
   afterAll(async () => {
     await worker?.close();
     await workerDb?.$disconnect();
-    http?.close();
+    await http?.close();
     if (services) await closeWebServices(services);
     await proxy?.close();
     await h?.close();

@@ -26,7 +26,9 @@ describe('image pipeline (ingest → transcode → finalize → notify, real wor
   let owner: { id: string; email: string };
   /** The PNG an HEIC's or JPEG XL's decode was kept as, an entry of the /img cache (ADR 0023). */
   const keptDecodeOf = async (mediaId: string) => {
-    const entry = await p.db.imageCacheEntry.findUniqueOrThrow({ where: { key: `decoded-${mediaId}` } });
+    const entry = await p.db.imageCacheEntry.findFirstOrThrow({
+      where: { key: { startsWith: `decoded-${mediaId}-r` } },
+    });
     return p.storage.read(entry.storageKey);
   };
 

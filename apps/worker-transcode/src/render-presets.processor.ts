@@ -46,7 +46,8 @@ export function createRenderPresetsProcessor(deps: RenderPresetsProcessorDeps) {
         run,
         presets,
         input,
-        decoded: deps.eager.cache.decodedSource(mediaId),
+        // A bulk run touches old media once: it reads a kept decode but keeps none (docs/adr/0023).
+        decoded: deps.eager.cache.decodedSource(mediaId, run, { keep: false }),
       },
     );
     const names = presets.map((p) => p.name).join(',');

@@ -150,7 +150,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
       const startedAt = Date.now();
       const original = storage.localPath?.(media.storageKey) ?? (await storage.read(media.storageKey));
       const withPlaceholder = variant.name === PLACEHOLDER_VARIANT;
-      const decoded = deps.eager.cache.decodedSource(mediaId);
+      const decoded = deps.eager.cache.decodedSource(mediaId, data.run);
       const request = { input: original, variant, avifEffort: deps.avifEffort, withPlaceholder };
       // Its workers died under it before: the file may be what kills them (docs/adr/0025-stalled-jobs.md).
       // Then every decode of the job (HEIC preparation, render, placeholder) runs in the child.

@@ -1,5 +1,5 @@
 export { closeWebServices, createWebServices, getServices, peekServices, type WebServices } from './services';
-export { createWebHttp, getWebHttp, type WebHttp } from './web-http';
+export { createWebHttp, getWebHttp, peekWebHttp, type WebHttp } from './web-http';
 export type { FileParams } from './handlers/files.handler';
 export type { StreamParams } from './stream/stream.handler';
 export {

@@ -36,8 +36,18 @@ export function createWebHttp(services: WebServices) {
     tus: m('/api/tus/[[...path]]', tus.handle),
     /** Not measured itself: a scrape every 15 s would be most of the histogram. */
     metrics: createMetricsHandler(services),
-    /** Stops the tus sweep; the services are closed by whoever created them. */
-    close: tus.close,
+    /**
+     * On shutdown: stops the tus sweep and waits for the /img cache writes behind answers already sent (a
+     * lost one costs a render later, so at most `waitMs`). The services are closed by whoever made them.
+     */
+    close: async ({ waitMs = 5_000 }: { waitMs?: number } = {}) => {
+      tus.close();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        images.settled(),
+        new Promise((resolve) => (timer = setTimeout(resolve, waitMs).unref())),
+      ]).finally(() => clearTimeout(timer));
+    },
   };
 }
 
@@ -45,6 +55,11 @@ export type WebHttp = ReturnType<typeof createWebHttp>;
 
 // On globalThis, like the services, so `next dev` reloading a route module does not build them again.
 const holder = globalThis as typeof globalThis & { __fjordWebHttp?: WebHttp };
+
+/** The process's handlers if a request has built them, for shutdown; never builds them. */
+export function peekWebHttp(): WebHttp | undefined {
+  return holder.__fjordWebHttp;
+}
 
 /** The process's handlers, built on the first request from getServices() (never at import). */
 export function getWebHttp(): WebHttp {

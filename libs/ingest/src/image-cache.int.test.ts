@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@fjord/errors';
 import { createLocalBlobStore } from '@fjord/storage';
 import { createReadyMedia, createTestDatabase, createTestUser, type TestDatabase } from '@fjord/testing';
 import { createImageCache } from './image-cache.service';
@@ -18,47 +19,103 @@ afterAll(async () => {
 });
 
 const logger = { warn: () => undefined, error: () => undefined };
+const MiB = 1024 * 1024;
+
+async function newMedia(mimeType = 'image/jxl') {
+  const { id: ownerId } = await createTestUser(database.db);
+  return (await createReadyMedia(database.db, { ownerId, mimeType })).id;
+}
+
+/** A decoder that counts its runs and answers a PNG-stand-in naming its media, after `ms`. */
+function decoderFor(mediaId: string, ms = 50) {
+  let runs = 0;
+  const decode = async () => {
+    runs += 1;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return Buffer.from(`png of ${mediaId}`);
+  };
+  return Object.defineProperty(decode, 'count', { get: () => runs }) as typeof decode & { count: number };
+}
 
 describe('the kept decode of an HEIC / JPEG XL (decodedSource)', () => {
-  it('decodes once for callers that ask together, keeps it as a cache entry, and reads it after', async () => {
+  it('decodes once for callers that ask together, keeps it as a cache entry of its run, and reads it after', async () => {
     const storage = createLocalBlobStore({ rootDir: dir });
-    const cache = createImageCache({ db: database.db, storage, maxBytes: 1024 * 1024, logger });
-    const { id: ownerId } = await createTestUser(database.db);
-    const media = await createReadyMedia(database.db, { ownerId, mimeType: 'image/jxl' });
-    let decodes = 0;
-    const decode = async () => {
-      decodes += 1;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return Buffer.from(`png of ${media.id}`);
-    };
+    const cache = createImageCache({ db: database.db, storage, maxBytes: MiB, logger });
+    const id = await newMedia();
+    const decode = decoderFor(id);
     // Three variant jobs of one upload, in one worker process.
-    const together = await Promise.all([1, 2, 3].map(() => cache.decodedSource(media.id).decodeOnce(decode)));
-    expect(together.map(String)).toEqual(Array(3).fill(`png of ${media.id}`));
-    expect(decodes).toBe(1);
-    const entry = await database.db.imageCacheEntry.findUniqueOrThrow({
-      where: { key: `decoded-${media.id}` },
-    });
-    expect(entry).toMatchObject({ mediaId: media.id, mimeType: 'image/png', bytes: together[0]!.length });
+    const together = await Promise.all([1, 2, 3].map(() => cache.decodedSource(id, 1).decodeOnce(decode)));
+    expect(together.map(String)).toEqual(Array(3).fill(`png of ${id}`));
+    expect(decode.count).toBe(1);
+    const entry = await database.db.imageCacheEntry.findUniqueOrThrow({ where: { key: `decoded-${id}-r1` } });
+    expect(entry).toMatchObject({ mediaId: id, mimeType: 'image/png', bytes: together[0]!.length });
     // Another process (a second cache over the same rows and files): read, not decoded.
-    const other = createImageCache({ db: database.db, storage, maxBytes: 1024 * 1024, logger });
-    expect(String(await other.decodedSource(media.id).decodeOnce(decode))).toBe(`png of ${media.id}`);
-    expect(decodes).toBe(1);
+    const other = createImageCache({ db: database.db, storage, maxBytes: MiB, logger });
+    expect(String(await other.decodedSource(id, 1).decodeOnce(decode))).toBe(`png of ${id}`);
+    expect(decode.count).toBe(1);
+    // A reprocess (run 2) decodes afresh: a new decoder may decode differently.
+    await other.decodedSource(id, 2).decodeOnce(decode);
+    expect(decode.count).toBe(2);
     // Gone (evicted, or cut short by a crash): decoded again, never a failed render.
     await storage.delete(entry.storageKey);
-    expect(String(await other.decodedSource(media.id).decodeOnce(decode))).toBe(`png of ${media.id}`);
-    expect(decodes).toBe(2);
+    expect(String(await other.decodedSource(id, 1).decodeOnce(decode))).toBe(`png of ${id}`);
+    expect(decode.count).toBe(3);
+  });
+
+  it('never shares one media’s decode with another, even when both run at once', async () => {
+    const cache = createImageCache({
+      db: database.db,
+      storage: createLocalBlobStore({ rootDir: dir }),
+      maxBytes: MiB,
+      logger,
+    });
+    const [a, b] = [await newMedia(), await newMedia()];
+    const [decodeA, decodeB] = [decoderFor(a), decoderFor(b)];
+    const [pa, pb] = await Promise.all([
+      cache.decodedSource(a, 1).decodeOnce(decodeA),
+      cache.decodedSource(b, 1).decodeOnce(decodeB),
+    ]);
+    expect([String(pa), String(pb)]).toEqual([`png of ${a}`, `png of ${b}`]);
+    expect([decodeA.count, decodeB.count]).toEqual([1, 1]);
+    expect(String(await cache.decodedSource(b, 1).decodeOnce(decodeA))).toBe(`png of ${b}`); // read, b's own
+  });
+
+  it('decodes when the kept file cannot be read, and keeps nothing for a bulk job or past an eighth of the cap', async () => {
+    const base = createLocalBlobStore({ rootDir: dir });
+    const id = await newMedia('image/heic');
+    const decode = decoderFor(id, 0);
+    const writer = createImageCache({ db: database.db, storage: base, maxBytes: MiB, logger });
+    await writer.decodedSource(id, 1).decodeOnce(decode);
+    // The storage fails reads (a disk error): the render decodes instead of failing.
+    const failingReads = {
+      ...base,
+      read: () => Promise.reject(new AppError('unavailable', 'disk read error')),
+    };
+    const reader = createImageCache({ db: database.db, storage: failingReads, maxBytes: MiB, logger });
+    expect(String(await reader.decodedSource(id, 1).decodeOnce(decode))).toBe(`png of ${id}`);
+    expect(decode.count).toBe(2);
+
+    const keyed = (run: number) => ({ where: { key: `decoded-${id}-r${run}` } });
+    await writer.decodedSource(id, 7, { keep: false }).decodeOnce(decode);
+    expect(await database.db.imageCacheEntry.count(keyed(7))).toBe(0);
+    const tiny = createImageCache({ db: database.db, storage: base, maxBytes: 8 * 10, logger }); // 10-byte room
+    await tiny.decodedSource(id, 8).decodeOnce(decode);
+    expect(await database.db.imageCacheEntry.count(keyed(8))).toBe(0);
   });
 
   it('shares a failed decode with the callers that waited for it, and tries afresh next time', async () => {
-    const storage = createLocalBlobStore({ rootDir: dir });
-    const cache = createImageCache({ db: database.db, storage, maxBytes: 1024 * 1024, logger });
-    const { id: ownerId } = await createTestUser(database.db);
-    const media = await createReadyMedia(database.db, { ownerId, mimeType: 'image/heic' });
+    const cache = createImageCache({
+      db: database.db,
+      storage: createLocalBlobStore({ rootDir: dir }),
+      maxBytes: MiB,
+      logger,
+    });
+    const id = await newMedia('image/heic');
     const failing = () => Promise.reject(new Error('The HEIC image could not be decoded'));
     const results = await Promise.allSettled(
-      [1, 2].map(() => cache.decodedSource(media.id).decodeOnce(failing)),
+      [1, 2].map(() => cache.decodedSource(id, 1).decodeOnce(failing)),
     );
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(String(await cache.decodedSource(media.id).decodeOnce(async () => Buffer.from('ok')))).toBe('ok');
+    expect(String(await cache.decodedSource(id, 1).decodeOnce(async () => Buffer.from('ok')))).toBe('ok');
   });
 });

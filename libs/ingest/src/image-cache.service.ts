@@ -35,6 +35,8 @@ export function createImageCache(deps: ImageCacheDeps) {
   /** The cache's bytes as last counted, plus what this process stored since; and when it was counted. */
   let total = 0;
   let countedAt = Number.NEGATIVE_INFINITY;
+  /** Every byte this process has stored: what a count running meanwhile may not have seen. */
+  let stored = 0;
 
   async function find(key: string): Promise<CachedImage | null> {
     const entry = await db.imageCacheEntry.findUnique({
@@ -42,10 +44,11 @@ export function createImageCache(deps: ImageCacheDeps) {
       select: { storageKey: true, mimeType: true, bytes: true, lastAccessAt: true },
     });
     if (!entry) return null;
-    // Cache blobs are written without fsync (durable: false): after a crash one may be missing or short,
-    // and then it is a miss, never a truncated image.
+    // Missing, or not the bytes the row recorded (cut short, or replaced by hand): a miss, never a
+    // truncated image; the blob goes with its row.
     if ((await storage.stat(entry.storageKey))?.size !== entry.bytes) {
       await db.imageCacheEntry.deleteMany({ where: { key } });
+      await storage.delete(entry.storageKey);
       return null;
     }
     if (Date.now() - entry.lastAccessAt.getTime() > TOUCH_EVERY_MS) {
@@ -65,7 +68,7 @@ export function createImageCache(deps: ImageCacheDeps) {
     data: Buffer;
   }): Promise<CachedImage | null> {
     const storageKey = imageCacheKey(opts.mediaId, opts.key, opts.ext);
-    await storage.put(storageKey, opts.data, { durable: false });
+    await storage.put(storageKey, opts.data);
     const entry = { storageKey, mimeType: opts.mimeType, bytes: opts.data.length };
     try {
       // Another process may have rendered the same key: the same bytes under the same name, one row.
@@ -80,6 +83,7 @@ export function createImageCache(deps: ImageCacheDeps) {
       return null;
     }
     total += entry.bytes;
+    stored += entry.bytes;
     if (total <= deps.maxBytes && Date.now() - countedAt < RECOUNT_EVERY_MS) return entry;
     eviction ??= evict()
       .catch((err: unknown) => logger.error({ err }, 'image cache eviction failed; the next write retries'))
@@ -91,7 +95,10 @@ export function createImageCache(deps: ImageCacheDeps) {
   async function evict(): Promise<void> {
     for (;;) {
       countedAt = Date.now();
-      total = (await db.imageCacheEntry.aggregate({ _sum: { bytes: true } }))._sum.bytes ?? 0;
+      const storedBefore = stored;
+      const sum = (await db.imageCacheEntry.aggregate({ _sum: { bytes: true } }))._sum.bytes ?? 0;
+      total = sum + (stored - storedBefore); // a store that finished during the count is not lost
+
       if (total <= deps.maxBytes) return;
       const oldest = await db.imageCacheEntry.findMany({
         orderBy: { lastAccessAt: 'asc' },
@@ -111,19 +118,25 @@ export function createImageCache(deps: ImageCacheDeps) {
     }
   }
 
-  /** Decodes running in this process, by media: the variant jobs of one upload start together. */
+  /** Decodes running in this process, by key: the variant jobs of one upload start together. */
   const decoding = new Map<string, Promise<Buffer>>();
 
   /**
-   * One media's kept decode (ADR 0023): the upright, metadata-free PNG heif-convert or ffmpeg made of an
-   * HEVC HEIC or a JPEG XL, as an entry of this cache (`decoded-<id>`, img-cache/<id>/decoded-<id>.png).
-   * Variant jobs, eager presets and /img misses read it instead of decoding again (10–12× cheaper for a
-   * 12 MP photo, docs/performance.md), and jobs of one process that want it at once share one decode. It
-   * counts in the cap and is evicted like a render — ~2 bytes per pixel, more than the upload it came
-   * from, so it must not be kept outside the cap. A failed read or write costs a decode.
+   * One media's kept decode (ADR 0023): the upright, metadata-free PNG heif-convert or djxl made of an HEVC
+   * HEIC or a JPEG XL, as an entry of this cache (`decoded-<id>-r<run>`, under img-cache/<id>/; per run, so a
+   * reprocess after a decoder upgrade decodes again). Variant jobs, eager presets and /img misses read it
+   * instead of decoding again (5–11× cheaper for a 12 MP photo, docs/performance.md "Kept decode"), and callers in one
+   * process that want it at once share one decode. It counts in the cap and is evicted like a render:
+   * ~2 bytes per pixel, more than the upload it came from, so it is never kept outside the cap, nor when it
+   * alone would take more than an eighth of it. `keep: false` (a bulk job touching old media once) reads a
+   * kept one but keeps none. A failed read or write costs a decode.
    */
-  function decodedSource(mediaId: string) {
-    const key = `decoded-${mediaId}`;
+  function decodedSource(
+    mediaId: string,
+    run: number | string | undefined,
+    { keep = true }: { keep?: boolean } = {},
+  ) {
+    const key = `decoded-${mediaId}-r${run ?? 0}`;
     const kept = async (): Promise<Buffer | null> => {
       try {
         const entry = await find(key);
@@ -137,9 +150,11 @@ export function createImageCache(deps: ImageCacheDeps) {
       const found = await kept();
       if (found) return found;
       const png = await decode();
-      await store({ key, mediaId, ext: 'png', mimeType: 'image/png', data: png }).catch((err: unknown) =>
-        logger.warn({ err, mediaId }, 'could not keep the decoded image; the next render decodes again'),
-      );
+      if (keep && png.length <= deps.maxBytes / 8) {
+        await store({ key, mediaId, ext: 'png', mimeType: 'image/png', data: png }).catch((err: unknown) =>
+          logger.warn({ err, mediaId }, 'could not keep the decoded image; the next render decodes again'),
+        );
+      }
       return png;
     };
     return {

@@ -55,6 +55,16 @@ function runDecoderChild(
           ),
         );
       }
+      // Past the file-size limit prlimit sets from the header's pixels: more output than the image can be.
+      if (signal === 'SIGXFSZ') {
+        return reject(
+          new MediaProcessingError(
+            'too_large',
+            `The ${what} image decodes to more data than its size allows`,
+            true,
+          ),
+        );
+      }
       if (timedOut || signal === 'SIGKILL' || signal === 'SIGXCPU') {
         return reject(
           new MediaProcessingError(

@@ -23,7 +23,14 @@ export { renderImageVariant, renderImageVariants, type RenderOptions } from './r
 export * from './video';
 export { decodeHeifToPng, isHevcHeif, type HeifDecodeOptions } from './heif/decode-heif.service';
 export { stripPngMetadata } from './decoder-child';
-export { decodeJxlToPng, isJpegXl, parseJxlSize, readJxlSize } from './jxl/decode-jxl.service';
+export {
+  decodeJxlToPng,
+  isJpegXl,
+  parseJxlHeader,
+  parseJxlSize,
+  readJxlHeader,
+  readJxlSize,
+} from './jxl/decode-jxl.service';
 export {
   prepareImageSource,
   prepareImageSourceWithMeta,

@@ -5,11 +5,6 @@ export type BlobSource = Buffer | Readable | AsyncIterable<Uint8Array>;
 export interface PutOptions {
   /** Abort with AppError('too_large') once more than this many bytes arrive. */
   maxBytes?: number;
-  /**
-   * false: derived data that can be made again (the image cache) — the local driver skips the fsyncs, so a
-   * crash may leave the file short or missing (callers check the size they recorded). Default true.
-   */
-  durable?: boolean;
 }
 
 export interface PutResult {

@@ -81,11 +81,11 @@ export function createLocalBlobStore({ rootDir }: { rootDir: string }): BlobStor
         await writer.write(chunk);
       }
       await writer.end();
-      if (opts.durable !== false) await handle.sync();
+      await handle.sync();
       await handle.close();
       isClosed = true;
       await fs.rename(temp, target);
-      if (opts.durable !== false) await syncDirectory(dir);
+      await syncDirectory(dir);
       return { bytes, sha256: hash.digest('hex') };
     } catch (err) {
       // Whatever stopped the write (a client gone, too large, a full disk), the partial file goes first.

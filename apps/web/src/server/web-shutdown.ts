@@ -1,4 +1,4 @@
-import { closeOnSignal, closeWebServices, peekServices } from '@fjord/http';
+import { closeOnSignal, closeWebServices, peekServices, peekWebHttp } from '@fjord/http';
 import { stopTracing } from '@fjord/observability';
 
 /** SIGTERM/SIGINT close the services this process opened (if it opened any) once Next has drained. */
@@ -8,6 +8,8 @@ export function registerWebShutdown(): void {
     // eslint-disable-next-line no-restricted-properties -- Next's own switch, read the way Next reads it
     isNextHandlingSignals: !process.env.NEXT_MANUAL_SIG_HANDLE,
     close: async () => {
+      // The /img cache writes behind answers already sent go first: they need Postgres and storage.
+      await peekWebHttp()?.close();
       const services = peekServices();
       if (services) {
         services.logger.info({}, 'shutting down: closing Postgres and Redis connections');

@@ -13,6 +13,7 @@ import {
 import { transformImage } from '@fjord/media';
 import { createReadyMedia, createTestUser } from '@fjord/testing';
 import { createWebHarness, withContract } from '../test/web-test-harness';
+import { createWebHttp } from '../web-http';
 import { createImageTransformHandler, type ImageParams } from './image-transform.handler';
 
 let h: Awaited<ReturnType<typeof createWebHarness>>;
@@ -105,8 +106,8 @@ describe('GET /img/<signature>/<options>/<mediaId>', () => {
     expect(body.includes(Buffer.from('GPS 59N'))).toBe(false);
     // The decode was kept, and the next miss renders from it instead of running djxl again. Swapped for a
     // red PNG of the same size here, so the next render shows where it came from.
-    const { storageKey: key } = await h.db.imageCacheEntry.findUniqueOrThrow({
-      where: { key: `decoded-${jxlId}` },
+    const { storageKey: key } = await h.db.imageCacheEntry.findFirstOrThrow({
+      where: { key: { startsWith: `decoded-${jxlId}-r` } },
     });
     expect(await sharp(await h.services.storage.read(key)).metadata()).toMatchObject({
       format: 'png',
@@ -116,7 +117,10 @@ describe('GET /img/<signature>/<options>/<mediaId>', () => {
     const red = { width: 1200, height: 600, channels: 3 as const, background: '#f00' };
     const redPng = await sharp({ create: red }).png().toBuffer();
     await h.services.storage.put(key, redPng);
-    await h.db.imageCacheEntry.update({ where: { key: `decoded-${jxlId}` }, data: { bytes: redPng.length } });
+    await h.db.imageCacheEntry.updateMany({
+      where: { key: { startsWith: `decoded-${jxlId}-r` } },
+      data: { bytes: redPng.length },
+    });
     const next = await bytesOf(await get(signed('w:300,f:png', jxlId)));
     const { data } = await sharp(next).raw().toBuffer({ resolveWithObject: true });
     expect([data[0], data[1], data[2]]).toEqual([255, 0, 0]);
@@ -369,7 +373,37 @@ describe('the transform cache', () => {
     expect(renders).toBe(before + 1);
   });
 
-  it('treats a cache blob shorter than its row (written without fsync, cut by a crash) as a miss', async () => {
+  it('waits on shutdown for the cache writes behind answers already sent, for a bounded time', async () => {
+    let release!: () => void;
+    const writeHeld = new Promise<void>((resolve) => (release = resolve));
+    const storage = {
+      ...h.services.storage,
+      put: async (...args: Parameters<typeof h.services.storage.put>) => {
+        await writeHeld;
+        return h.services.storage.put(...args);
+      },
+    };
+    const http = createWebHttp({ ...h.services, storage });
+    const entries = () => h.db.imageCacheEntry.count({ where: { mediaId: halvesId } });
+    const before = await entries();
+    const url = signed('w:262,f:webp,q:73', halvesId);
+    expect((await http.images(new Request(`http://localhost:3000${url}`), paramsOf(url))).status).toBe(200);
+    // Bounded: a write that never ends does not hold the process.
+    const started = Date.now();
+    await http.close({ waitMs: 200 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // Unbounded enough: closing waits for the write, and the row is there once it returns.
+    let closed = false;
+    const closing = http.close({ waitMs: 30_000 }).then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(false);
+    expect(await entries()).toBe(before);
+    release();
+    await closing;
+    expect(await entries()).toBe(before + 1);
+  });
+
+  it('treats a cache blob that is not the size its row says (cut short) as a miss', async () => {
     const id = await storeImage(await createJpegFixture({ width: 300, height: 200 }));
     const url = signed('w:120,f:webp', id);
     const before = renders;
@@ -454,7 +488,7 @@ describe('the transform cache', () => {
     expect(renders).toBe(before + 1);
   });
 
-  it('keeps the cap across replicas: each counts the rows of every replica, not only its own writes', async () => {
+  it('keeps the cap across replicas: a recount sees the rows of every replica, not only its own writes', async () => {
     const id = await storeImage(await createPhotoLikeJpeg({ width: 800, height: 600 }));
     const probe = await bytesOf(await get(signed('w:400,f:jpeg,q:70', id)));
     const cap = Math.floor(probe.length * 2.5);

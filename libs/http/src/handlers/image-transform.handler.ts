@@ -103,7 +103,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
 
   async function renderOnce(opts: {
     key: string;
-    media: { id: string; storageKey: string; sizeBytes: bigint };
+    media: { id: string; storageKey: string; sizeBytes: bigint; run: number };
     spec: ReturnType<typeof specFor>;
   }): Promise<Miss> {
     // Another process (or an earlier flight here) may have stored it since the lookup.
@@ -123,7 +123,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
           avifEffort: config.AVIF_EFFORT,
           maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
           // An HEIC's or JPEG XL's decode, kept by the transcode worker or an earlier miss (ADR 0023).
-          decoded: cache.decodedSource(opts.media.id),
+          decoded: cache.decodedSource(opts.media.id, opts.media.run),
         }),
       )
       .catch((err: unknown) => {

@@ -1,10 +1,17 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isMediaProcessingError } from '../media-processing.error';
 import { prepareImageSource } from '../prepare-image-source';
 import { renderImageVariant } from '../render-image-variant.service';
-import { createJpegFixture, createJxlFixture } from '../testing/fixtures';
-import { decodeJxlToPng, isJpegXl, parseJxlSize, readJxlSize } from './decode-jxl.service';
+import { createJpegFixture, createJxlFixture, createMovingGifFixture } from '../testing/fixtures';
+import { decodeJxlToPng, isJpegXl, parseJxlSize, readJxlHeader, readJxlSize } from './decode-jxl.service';
+
+const run = promisify(execFile);
 
 /** Mean RGBA of a 10×10 patch of the decoded image at (left, top). */
 async function patch(input: Buffer, left: number, top: number): Promise<number[]> {
@@ -89,6 +96,30 @@ describe('JPEG XL input (djxl, libjxl, ADR 0023)', () => {
     });
     expect(variant).toMatchObject({ width: 100, height: 200 });
     expect((await sharp(variant.data).metadata()).orientation).toBeUndefined();
+  });
+
+  it('refuses an animated JPEG XL from its header, and reads stills (plain and oriented) as stills', async () => {
+    const gif = await createMovingGifFixture({ width: 160, height: 90, frames: 12 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fjord-jxl-anim-'));
+    try {
+      await writeFile(path.join(dir, 'in.gif'), gif);
+      await run('cjxl', [path.join(dir, 'in.gif'), path.join(dir, 'out.jxl'), '--quiet']);
+      const animation = await readFile(path.join(dir, 'out.jxl'));
+      expect(await readJxlHeader(animation)).toEqual({ width: 160, height: 90, animated: true });
+      const err = await decodeJxlToPng(animation).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'unsupported', isPermanent: true });
+      expect((err as Error).message).toMatch(
+        /Animated JPEG XL is not supported; upload the animation as a GIF/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    for (const still of [
+      await createJxlFixture({ width: 400, height: 200 }),
+      await createJxlFixture({ width: 400, height: 200, orientation: 6 }), // extra fields present
+    ]) {
+      expect(await readJxlHeader(still)).toEqual({ width: 400, height: 200, animated: false });
+    }
   });
 
   it('refuses a header over the pixel limit before any decoder runs', async () => {

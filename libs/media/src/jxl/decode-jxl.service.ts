@@ -27,8 +27,12 @@ export function isJpegXl(head: Uint8Array): boolean {
 /** Reads `length` bytes at `offset` (fewer at the end of the file). */
 type ReadAt = (offset: number, length: number) => Promise<Buffer>;
 
-/** Bytes of codestream the SizeHeader can need: 2 signature bytes, at most 1 + 32 + 3 + 32 bits. */
-const SIZE_HEADER_BYTES = 12;
+/**
+ * Bytes of codestream the header fields read here can need: 2 signature bytes, the SizeHeader (≤ 68 bits),
+ * then ImageMetadata up to its animation flag — 6 bits, an intrinsic SizeHeader (≤ 69), a PreviewHeader
+ * (≤ 33) and the flag: 28 bytes at most.
+ */
+const SIZE_HEADER_BYTES = 32;
 /** Boxes (Exif, XML, jumbf…) allowed before the codestream; more is not a file any encoder writes. */
 const MAX_BOXES = 64;
 
@@ -104,15 +108,7 @@ const RATIOS: ReadonlyArray<readonly [number, number]> = [
   [2, 1],
 ];
 
-/**
- * The image's width and height from the codestream's SizeHeader — a few bytes, nothing decoded — so the
- * pixel limit is checked before any decoder sees the file.
- */
-export function parseJxlSize(codestream: Buffer): { width: number; height: number } {
-  if (!startsWith(codestream, CODESTREAM)) {
-    throw new MediaProcessingError('corrupt', 'The JPEG XL file is corrupt', true);
-  }
-  const bits = new BitReader(codestream.subarray(2));
+function readSizeHeader(bits: BitReader): { width: number; height: number } {
   const small = bits.read(1) === 1;
   const height = small ? (bits.read(5) + 1) * 8 : bits.dimension();
   const ratio = bits.read(3);
@@ -121,6 +117,44 @@ export function parseJxlSize(codestream: Buffer): { width: number; height: numbe
     return { width: Math.floor((height * n) / d), height };
   }
   return { width: small ? (bits.read(5) + 1) * 8 : bits.dimension(), height };
+}
+
+/** PreviewHeader: skipped, only its length matters (U32 selectors, then 0/5/9 or 6/8/10/12 bits). */
+function skipPreviewHeader(bits: BitReader): void {
+  const div8 = bits.read(1) === 1;
+  const side = () => bits.read((div8 ? [0, 0, 5, 9] : [6, 8, 10, 12])[bits.read(2)]!);
+  side();
+  if (bits.read(3) === 0) side();
+}
+
+function codestreamBits(codestream: Buffer): BitReader {
+  if (!startsWith(codestream, CODESTREAM)) {
+    throw new MediaProcessingError('corrupt', 'The JPEG XL file is corrupt', true);
+  }
+  return new BitReader(codestream.subarray(2));
+}
+
+/**
+ * The image's width and height from the codestream's SizeHeader — a few bytes, nothing decoded — so the
+ * pixel limit is checked before any decoder sees the file.
+ */
+export function parseJxlSize(codestream: Buffer): { width: number; height: number } {
+  return readSizeHeader(codestreamBits(codestream));
+}
+
+/**
+ * SizeHeader, then ImageMetadata as far as `have_animation` (ISO/IEC 18181-1: all_default, extra_fields,
+ * orientation, intrinsic size, preview): whether the file is an animation, told before anything decodes it.
+ */
+export function parseJxlHeader(codestream: Buffer): { width: number; height: number; animated: boolean } {
+  const bits = codestreamBits(codestream);
+  const size = readSizeHeader(bits);
+  const allDefault = bits.read(1) === 1;
+  if (allDefault || bits.read(1) === 0) return { ...size, animated: false }; // no extra fields
+  bits.read(3); // orientation
+  if (bits.read(1) === 1) readSizeHeader(bits); // intrinsic size
+  if (bits.read(1) === 1) skipPreviewHeader(bits);
+  return { ...size, animated: bits.read(1) === 1 };
 }
 
 async function withReader<T>(input: ImageInput, use: (readAt: ReadAt) => Promise<T>): Promise<T> {
@@ -144,6 +178,11 @@ export function readJxlSize(input: ImageInput): Promise<{ width: number; height:
   return withReader(input, async (readAt) => parseJxlSize(await codestreamHead(readAt)));
 }
 
+/** readJxlSize, and whether the file is an animation. */
+export function readJxlHeader(input: ImageInput): Promise<ReturnType<typeof parseJxlHeader>> {
+  return withReader(input, async (readAt) => parseJxlHeader(await codestreamHead(readAt)));
+}
+
 /** The first 12 bytes of a file or buffer: enough to tell a JPEG XL. */
 export function readHead(input: ImageInput): Promise<Buffer> {
   return withReader(input, (readAt) => readAt(0, CONTAINER.length));
@@ -153,13 +192,21 @@ export function readHead(input: ImageInput): Promise<Buffer> {
  * Decodes a JPEG XL into a metadata-free PNG. The prebuilt sharp has no libjxl; Debian's libjxl-tools has
  * `djxl` (ADR 0023), so the same hostile-input shape as HEIC: the SizeHeader checked against the pixel limit
  * first, then djxl in a limited child (prlimit, an args array, PATH only), and the PNG's chunks cut to
- * pixels and colour — which also leaves only the first frame of an animation (its APNG chunks go). libjxl
+ * pixels and colour. An animation is refused from its header (djxl would decode every frame). libjxl
  * applies the codestream's orientation while decoding; the container's Exif and XMP boxes are not read.
  */
 export async function decodeJxlToPng(input: ImageInput, opts: JxlDecodeOptions = {}): Promise<Buffer> {
   const { maxInputPixels = DEFAULT_MAX_INPUT_PIXELS, timeoutMs = 30_000 } = opts;
   const { width, height } = await readJxlSize(input);
   if (width * height > maxInputPixels) throw pixelLimitError(width, height, maxInputPixels);
+  // djxl has no "first frame only": it would write every frame (into the file-size limit, as a failure).
+  if ((await readJxlHeader(input)).animated) {
+    throw new MediaProcessingError(
+      'unsupported',
+      'Animated JPEG XL is not supported; upload the animation as a GIF, an animated WebP or a video',
+      true,
+    );
+  }
   return decodeToPng(input, {
     what: 'JPEG XL',
     ext: 'jxl',
