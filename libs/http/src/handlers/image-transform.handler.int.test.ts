@@ -48,6 +48,20 @@ function paramsOf(url: string): ImageParams {
   return { signature: match[1]!, options: decodeURIComponent(match[2]!), mediaId: match[3]! };
 }
 
+/** The harness's storage, its writes held until `release()`: a cache write-behind that has not finished. */
+function storageWithHeldWrites() {
+  let release!: () => void;
+  const writeHeld = new Promise<void>((resolve) => (release = resolve));
+  const storage = {
+    ...h.services.storage,
+    put: async (...args: Parameters<typeof h.services.storage.put>) => {
+      await writeHeld;
+      return h.services.storage.put(...args);
+    },
+  };
+  return { storage, release };
+}
+
 let images: ReturnType<typeof handlerWith>;
 function get(path: string, headers: Record<string, string> = {}, handler = images, method = 'GET') {
   return handler(new Request(`http://localhost:3000${path}`, { headers, method }), paramsOf(path));
@@ -343,15 +357,7 @@ describe('the transform cache', () => {
   });
 
   it('answers a repeat from memory while its cache write is still running, without a second render', async () => {
-    let release!: () => void;
-    const writeHeld = new Promise<void>((resolve) => (release = resolve));
-    const storage = {
-      ...h.services.storage,
-      put: async (...args: Parameters<typeof h.services.storage.put>) => {
-        await writeHeld;
-        return h.services.storage.put(...args);
-      },
-    };
+    const { storage, release } = storageWithHeldWrites();
     const slow = createImageTransformHandler({
       ...h.services,
       storage,
@@ -374,15 +380,7 @@ describe('the transform cache', () => {
   });
 
   it('waits on shutdown for the cache writes behind answers already sent, for a bounded time', async () => {
-    let release!: () => void;
-    const writeHeld = new Promise<void>((resolve) => (release = resolve));
-    const storage = {
-      ...h.services.storage,
-      put: async (...args: Parameters<typeof h.services.storage.put>) => {
-        await writeHeld;
-        return h.services.storage.put(...args);
-      },
-    };
+    const { storage, release } = storageWithHeldWrites();
     const http = createWebHttp({ ...h.services, storage });
     const entries = () => h.db.imageCacheEntry.count({ where: { mediaId: halvesId } });
     const before = await entries();
