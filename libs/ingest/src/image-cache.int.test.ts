@@ -119,3 +119,54 @@ describe('the kept decode of an HEIC / JPEG XL (decodedSource)', () => {
     expect(String(await cache.decodedSource(id, 1).decodeOnce(async () => Buffer.from('ok')))).toBe('ok');
   });
 });
+
+describe('find', () => {
+  it('answers a repeat from what this process stored or found, and sees another replica’s eviction at once', async () => {
+    const storage = createLocalBlobStore({ rootDir: dir });
+    let rowReads = 0;
+    // The same client, its entry lookups counted.
+    const db = new Proxy(database.db, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (prop !== 'imageCacheEntry') return value;
+        const entries = value as typeof database.db.imageCacheEntry;
+        return new Proxy(entries, {
+          get(t, p, r) {
+            if (p === 'findUnique') rowReads += 1;
+            return Reflect.get(t, p, r) as unknown;
+          },
+        });
+      },
+    });
+    const storeWebp = (
+      cache: ReturnType<typeof createImageCache>,
+      key: string,
+      mediaId: string,
+      data: Buffer,
+    ) => cache.store({ key, mediaId, ext: 'webp', mimeType: 'image/webp', data });
+    const here = createImageCache({ db, storage, maxBytes: MiB, logger });
+    const elsewhere = createImageCache({ db: database.db, storage, maxBytes: 1, logger });
+    const id = await newMedia('image/jpeg');
+    const stored = await storeWebp(here, `k-${id}`, id, Buffer.alloc(100, 1));
+    expect(await here.find(`k-${id}`)).toEqual(stored);
+    expect(await here.find(`k-${id}`)).toEqual(stored);
+    expect(rowReads).toBe(0);
+    // Another process's cache (over the cap) evicts it, row and blob: a miss here, without a stale answer.
+    await storeWebp(elsewhere, `k2-${id}`, id, Buffer.alloc(10, 2));
+    await elsewhere.settled();
+    expect(await database.db.imageCacheEntry.count({ where: { key: `k-${id}` } })).toBe(0);
+    expect(await here.find(`k-${id}`)).toBeNull();
+    expect(rowReads).toBe(1);
+    // Found through its row by a process that did not store it, then known there too.
+    const other = createImageCache({ db, storage, maxBytes: MiB, logger });
+    const again = await storeWebp(here, `k3-${id}`, id, Buffer.alloc(50, 3));
+    expect(await other.find(`k3-${id}`)).toEqual(again);
+    expect(await other.find(`k3-${id}`)).toEqual(again);
+    expect(rowReads).toBe(2);
+    // Its blob rewritten with other bytes (a re-render of another size): the row decides again.
+    await storage.put(again!.storageKey, Buffer.alloc(60, 4));
+    await database.db.imageCacheEntry.update({ where: { key: `k3-${id}` }, data: { bytes: 60 } });
+    expect(await other.find(`k3-${id}`)).toMatchObject({ bytes: 60 });
+    expect(rowReads).toBe(3);
+  });
+});

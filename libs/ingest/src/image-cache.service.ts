@@ -22,6 +22,14 @@ const EVICT_BATCH = 200;
  */
 const RECOUNT_EVERY_MS = 5_000;
 
+/**
+ * Entries this process has found or stored, by key, so a repeat hit needs no row lookup: the stat every hit
+ * does anyway proves the blob is still there with the recorded size (an eviction by any replica removes it),
+ * and the media row the handler reads first proves the media may still be shown. Bounded, least recently
+ * used first out.
+ */
+const KNOWN_MAX = 10_000;
+
 const isForeignKeyViolation = (err: unknown) => (err as { code?: string } | null)?.code === 'P2003';
 
 /**
@@ -37,8 +45,34 @@ export function createImageCache(deps: ImageCacheDeps) {
   let countedAt = Number.NEGATIVE_INFINITY;
   /** Every byte this process has stored: what a count running meanwhile may not have seen. */
   let stored = 0;
+  /** Found or stored here, and when this process last refreshed the row's lastAccessAt. */
+  const known = new Map<string, { image: CachedImage; touchedAt: number }>();
+
+  function remember(key: string, image: CachedImage, touchedAt: number) {
+    known.delete(key);
+    known.set(key, { image, touchedAt });
+    if (known.size > KNOWN_MAX) known.delete(known.keys().next().value!);
+  }
+
+  /** Refreshes the LRU position at most every TOUCH_EVERY_MS; a row gone meanwhile is forgotten here too. */
+  function touch(key: string, image: CachedImage) {
+    remember(key, image, Date.now());
+    void db.imageCacheEntry
+      .updateMany({ where: { key }, data: { lastAccessAt: new Date() } })
+      .then(({ count }) => count === 0 && known.delete(key))
+      .catch((err: unknown) => logger.warn({ err }, 'could not refresh an image cache entry'));
+  }
 
   async function find(key: string): Promise<CachedImage | null> {
+    const seen = known.get(key);
+    if (seen) {
+      if ((await storage.stat(seen.image.storageKey))?.size === seen.image.bytes) {
+        if (Date.now() - seen.touchedAt > TOUCH_EVERY_MS) touch(key, seen.image);
+        else remember(key, seen.image, seen.touchedAt);
+        return seen.image;
+      }
+      known.delete(key); // evicted (or replaced) since: what the row says now decides
+    }
     const entry = await db.imageCacheEntry.findUnique({
       where: { key },
       select: { storageKey: true, mimeType: true, bytes: true, lastAccessAt: true },
@@ -51,12 +85,10 @@ export function createImageCache(deps: ImageCacheDeps) {
       await storage.delete(entry.storageKey);
       return null;
     }
-    if (Date.now() - entry.lastAccessAt.getTime() > TOUCH_EVERY_MS) {
-      void db.imageCacheEntry
-        .updateMany({ where: { key }, data: { lastAccessAt: new Date() } })
-        .catch((err: unknown) => logger.warn({ err }, 'could not refresh an image cache entry'));
-    }
-    return { storageKey: entry.storageKey, mimeType: entry.mimeType, bytes: entry.bytes };
+    const image = { storageKey: entry.storageKey, mimeType: entry.mimeType, bytes: entry.bytes };
+    if (Date.now() - entry.lastAccessAt.getTime() > TOUCH_EVERY_MS) touch(key, image);
+    else remember(key, image, entry.lastAccessAt.getTime());
+    return image;
   }
 
   /** null: the media was deleted meanwhile (the row could not reference it); nothing is left behind. */
@@ -82,6 +114,7 @@ export function createImageCache(deps: ImageCacheDeps) {
       await storage.delete(storageKey);
       return null;
     }
+    remember(opts.key, entry, Date.now());
     total += entry.bytes;
     stored += entry.bytes;
     if (total <= deps.maxBytes && Date.now() - countedAt < RECOUNT_EVERY_MS) return entry;
@@ -112,6 +145,7 @@ export function createImageCache(deps: ImageCacheDeps) {
         return true;
       });
       if (victims.length === 0) return;
+      for (const v of victims) known.delete(v.key);
       await db.imageCacheEntry.deleteMany({ where: { key: { in: victims.map((v) => v.key) } } });
       total -= victims.reduce((sum, v) => sum + v.bytes, 0);
       for (const v of victims) await storage.delete(v.storageKey);

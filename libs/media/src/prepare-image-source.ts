@@ -1,5 +1,6 @@
 import { decodeHeifToPng, isHevcHeif } from './heif/decode-heif.service';
 import type { ImageInput } from './image-variant.types';
+import { isMediaProcessingError } from './media-processing.error';
 import { decodeJxlToPng, isJpegXl, readHead } from './jxl/decode-jxl.service';
 import { readCheckedMetadata, type CheckedMetadata } from './read-image-info.service';
 
@@ -22,7 +23,7 @@ export interface PrepareImageOptions {
 /**
  * The input every sharp pipeline reads: the file itself, or — for the formats the prebuilt sharp cannot
  * decode (ADR 0023) — an upright, metadata-free PNG from an external decoder in a limited child: JPEG XL
- * (told by its magic bytes, as sharp cannot even read its header) through djxl, an HEVC HEIC through
+ * (told by its magic bytes once sharp cannot read its header) through djxl, an HEVC HEIC through
  * heif-convert (told by sharp's header read).
  */
 export async function prepareImageSource(
@@ -37,9 +38,15 @@ export async function prepareImageSourceWithMeta(
   input: ImageInput,
   opts: PrepareImageOptions = {},
 ): Promise<{ input: ImageInput; meta?: CheckedMetadata }> {
-  if (isJpegXl(await readHead(input)))
-    return { input: await decodedOnce(() => decodeJxlToPng(input, opts), opts) };
-  const meta = await readCheckedMetadata(input, { maxInputPixels: opts.maxInputPixels });
+  // The header read first: for every format sharp reads, the magic bytes are not looked at separately.
+  const meta = await readCheckedMetadata(input, { maxInputPixels: opts.maxInputPixels }).catch(
+    async (err: unknown) => {
+      if (isMediaProcessingError(err) && err.kind === 'unsupported' && isJpegXl(await readHead(input)))
+        return null;
+      throw err;
+    },
+  );
+  if (!meta) return { input: await decodedOnce(() => decodeJxlToPng(input, opts), opts) };
   if (!isHevcHeif(meta)) return { input, meta };
   return { input: await decodedOnce(() => decodeHeifToPng(input, opts), opts) };
 }

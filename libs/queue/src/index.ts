@@ -64,7 +64,7 @@ export {
   type HostStats,
 } from './host-stats.service';
 export { startQueueSampler, type QueueSampler } from './queue-sampler';
-export { holdLease, releaseLease } from './redis-lease';
+export { claimLease, finishLease, holdLease, releaseLease } from './redis-lease';
 export { jobRunMs, jobWaitMs } from './job-timing';
 export { UnrecoverableError, type Job } from 'bullmq';
 export * from './admin';

@@ -457,10 +457,47 @@ describe('the transform cache', () => {
     const bodies = await Promise.all(results.map(bytesOf));
     expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);
     expect(renders).toBe(before + 1);
-    // The lease is given back after the store.
+    // After the store the lease is marked done (no holder), so a late claim looks the row up instead.
     await Promise.all(replicas.map((r) => r.settled()));
-    const leases = await h.services.queues.connection.keys(`${h.config.QUEUE_PREFIX}:img-render:*`);
-    expect(leases).toEqual([]);
+    const redis = h.services.queues.connection;
+    const leases = await redis.keys(`${h.config.QUEUE_PREFIX}:img-render:*`);
+    expect(leases.length).toBeGreaterThan(0);
+    expect(new Set(await redis.mget(...leases))).toEqual(new Set(['done']));
+  });
+
+  it('renders past a done mark whose row is gone (evicted since), and looks the row up behind one that has it', async () => {
+    const redis = h.services.queues.connection;
+    const [url, options] = ['w:335,f:webp', 'w:336,f:webp'].map((o) => signed(o, photoId));
+    const lockOf = async (path: string) => {
+      const before = new Set(await redis.keys(`${h.config.QUEUE_PREFIX}:img-render:*`));
+      const replica = handlerWith();
+      expect((await get(path, {}, replica)).status).toBe(200);
+      await replica.settled();
+      return (await redis.keys(`${h.config.QUEUE_PREFIX}:img-render:*`)).find((k) => !before.has(k))!;
+    };
+    // Rendered once, then its row and blob removed as an eviction does: the mark stays, the next render
+    // must still happen (on a replica that never saw it).
+    const lock = await lockOf(url!);
+    expect(await redis.get(lock)).toBe('done');
+    const entry = await h.db.imageCacheEntry.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    await h.db.imageCacheEntry.delete({ where: { key: entry.key } });
+    await h.services.storage.delete(entry.storageKey);
+    const before = renders;
+    const fresh = handlerWith();
+    expect((await get(url!, {}, fresh)).status).toBe(200);
+    expect(renders).toBe(before + 1);
+    await fresh.settled();
+    expect(await h.db.imageCacheEntry.count({ where: { key: entry.key } })).toBe(1);
+    // A done mark with its row: a claim behind a lookup that missed (simulated by a replica whose lookup is
+    // made to miss once) finds the row and renders nothing.
+    await lockOf(options!);
+    const late = handlerWith();
+    const find = late.cache.find;
+    let missed = false;
+    late.cache.find = async (key: string) => (missed ? find(key) : ((missed = true), null));
+    const rendersBefore = renders;
+    expect((await get(options!, {}, late)).status).toBe(200);
+    expect(renders).toBe(rendersBefore);
   });
 
   it('evicts the least recently used entries past the size cap', async () => {

@@ -18,7 +18,7 @@ import {
   transformImage,
 } from '@fjord/media';
 import type { Logger } from '@fjord/observability';
-import { holdLease, imageRenderLockKey, releaseLease } from '@fjord/queue';
+import { claimLease, finishLease, holdLease, imageRenderLockKey, releaseLease } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import { matchesIfNoneMatch } from '../byte-range';
 import { jsonError, toErrorResponse } from '../http-error';
@@ -53,15 +53,12 @@ export type ImageParams = { signature: string; options: string; mediaId: string 
 
 /** The render lease: renewed every third of it while the holder renders, so only a dead holder loses it. */
 const RENDER_LEASE_MS = 30_000;
+/** How long a finished render's lease says `done`: a lookup that missed just before the row existed
+ * learns it exists on its claim, so the first claim needs no second lookup. */
+const RENDER_DONE_MS = 60_000;
 /** A replica waiting for another's render looks for the cache row this often, and gives up after. */
 const RENDER_POLL_MS = 100;
 const RENDER_WAIT_MS = 60_000;
-
-/**
- * Originals up to this size are read into memory for a render: libvips decodes a buffer ~10 % faster than
- * it reads the same JPEG from a file (docs/performance.md, image-transform); larger ones are read by path.
- */
-const IN_MEMORY_SOURCE_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Rendered bytes a process may hold while their cache writes run behind the answers. */
 const MAX_PENDING_WRITE_BYTES = 64 * 1024 * 1024;
@@ -101,24 +98,23 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
    * instead of waiting on the render lease until the row exists. */
   const unstored = new Map<string, Served>();
 
+  const isLive = async (id: string) => (await deps.db.media.count({ where: { id, status: 'READY' } })) > 0;
+
   async function renderOnce(opts: {
     key: string;
-    media: { id: string; storageKey: string; sizeBytes: bigint; run: number };
+    media: { id: string; storageKey: string; run: number };
     spec: ReturnType<typeof specFor>;
   }): Promise<Miss> {
-    // Another process (or an earlier flight here) may have stored it since the lookup.
-    const cached = await cache.find(opts.key);
-    if (cached) return { image: cached, stored: STORED };
+    // libvips reads a local original by path: the same CPU as decoding it from a buffer, without a fresh
+    // buffer of the whole file per render — those made V8 run a full GC every few misses (docs/performance.md,
+    // image-transform "the source by path").
     const local = deps.storage.localPath?.(opts.media.storageKey);
     // A render slot is held for reading the original (memory) and the render (CPU), not for the storage
     // and database writes after it.
     const rendered = await gate
       .limit(async () =>
         render({
-          input:
-            local && opts.media.sizeBytes > IN_MEMORY_SOURCE_MAX_BYTES
-              ? local
-              : await deps.storage.read(opts.media.storageKey),
+          input: local ?? (await deps.storage.read(opts.media.storageKey)),
           spec: opts.spec,
           avifEffort: config.AVIF_EFFORT,
           maxOutputPixels: config.IMAGE_TRANSFORM_MAX_PIXELS,
@@ -126,10 +122,12 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
           decoded: cache.decodedSource(opts.media.id, opts.media.run),
         }),
       )
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         // The source is fine but this output would be too large (only a width on a very tall strip).
         if (isMediaProcessingError(err) && err.kind === 'too_large')
           throw new AppError('bad_request', err.message);
+        // Deleted while it rendered (its original went with it): gone, not a server error.
+        if (!(await isLive(opts.media.id))) throw new AppError('not_found', NOT_FOUND);
         throw err;
       });
     // Write-behind: the answer goes out now; the cache row appears once the blob is stored. A failed
@@ -156,48 +154,55 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     // Writes slower than renders must not pile up buffers: past the bound, this answer waits for its own.
     if (pendingBytes > MAX_PENDING_WRITE_BYTES) await stored;
     // Deleted while it rendered: the erasure has been answered, so this render is not served either.
-    const live = await deps.db.media.count({ where: { id: opts.media.id, status: 'READY' } });
-    if (!live) return { image: null, stored };
+    if (!(await isLive(opts.media.id))) return { image: null, stored };
     return { image: served, stored };
   }
 
   /**
-   * Render-once across processes: the replica that takes the key's Redis lease renders (in a slot of its
-   * own gate) and stores, holding the lease until the cache row exists; the others poll the cache until the row appears, and take the lease themselves
-   * if it is freed without one (the holder failed or died: the lease runs out). Redis away: render here —
-   * the lease saves CPU, the answer does not depend on it.
+   * Render-once across processes: the replica that claims the key's Redis lease renders (in a slot of its
+   * own gate) and stores, holding the lease until the cache row exists and then marking it done; the others
+   * poll the cache until the row appears, and claim the lease themselves if it is freed without one (the
+   * holder failed or died: the lease runs out). A claim that finds it done looks the row up again (it was
+   * stored between this request's lookup and its claim); gone again (evicted), it claims past the mark.
+   * Redis away: render here — the lease saves CPU, the answer does not depend on it.
    */
   async function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<Miss> {
     const redis = deps.queues.connection;
     const lockKey = imageRenderLockKey(config.QUEUE_PREFIX, opts.key);
     const owner = randomUUID();
     const giveUpAt = Date.now() + RENDER_WAIT_MS;
+    let takeDone = false;
     for (;;) {
-      const held = await holdLease(redis, lockKey, owner, RENDER_LEASE_MS).catch((err: unknown) => {
-        deps.logger.warn({ err }, 'image render lease unavailable; rendering without it');
-        return undefined;
-      });
-      if (held === undefined) return renderOnce(opts);
-      if (held) {
+      const claim = await claimLease(redis, lockKey, owner, RENDER_LEASE_MS, { takeDone }).catch(
+        (err: unknown) => {
+          deps.logger.warn({ err }, 'image render lease unavailable; rendering without it');
+          return undefined;
+        },
+      );
+      if (claim === undefined) return renderOnce(opts);
+      if (claim === 'held') {
         const renew = setInterval(() => {
           void holdLease(redis, lockKey, owner, RENDER_LEASE_MS).catch(() => undefined);
         }, RENDER_LEASE_MS / 3);
         renew.unref();
-        const giveBack = async () => {
+        const giveBack = async (stored: unknown) => {
           clearInterval(renew);
-          await releaseLease(redis, lockKey, owner).catch(() => undefined);
+          await (
+            stored ? finishLease(redis, lockKey, owner, RENDER_DONE_MS) : releaseLease(redis, lockKey, owner)
+          ).catch(() => undefined);
         };
         const miss = await renderOnce(opts).catch(async (err: unknown) => {
-          await giveBack();
+          await giveBack(null);
           throw err;
         });
-        // Given back once the row is there (or the write failed), so a waiting replica finds it.
+        // Marked done once the row is there (given back if the write failed), so a waiting replica finds it.
         const released = miss.stored.then(giveBack);
         return { image: miss.image, stored: released };
       }
-      await sleep(RENDER_POLL_MS);
+      if (claim === 'busy') await sleep(RENDER_POLL_MS);
       const cached = await cache.find(opts.key);
       if (cached) return { image: cached, stored: STORED };
+      if (claim === 'done') takeDone = true;
       if (Date.now() > giveUpAt) {
         throw new AppError('unavailable', 'This image is still being rendered; retry in a moment.', {
           retryAfterSeconds: 1,
@@ -222,7 +227,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     if (!isUuid(params.mediaId)) return jsonError('not_found', NOT_FOUND);
     const media = await deps.db.media.findFirst({
       where: { id: params.mediaId, kind: 'IMAGE', status: 'READY' },
-      select: { id: true, storageKey: true, run: true, sizeBytes: true },
+      select: { id: true, storageKey: true, run: true },
     });
     if (!media) return jsonError('not_found', NOT_FOUND);
 
