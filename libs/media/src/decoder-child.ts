@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { childCpuMs, starvedChildError } from './child-cpu';
 import type { ImageInput } from './image-variant.types';
 import { MediaProcessingError } from './media-processing.error';
 
@@ -9,7 +10,8 @@ import { MediaProcessingError } from './media-processing.error';
  * Runs an external still-image decoder (heif-convert, djxl) as hostile-input code: an args
  * array (no shell), a fixed PATH and nothing else in the environment, its own cwd, SIGKILL past the
  * timeout. `what` names the format in the sentences a person reads ("The HEIC image could not be decoded").
- * A missing tool is the machine's fault (retryable); a failed decode is the file's; a timeout is too_large.
+ * A missing tool is the machine's fault (retryable); a failed decode is the file's; past the timeout, the
+ * child's CPU time tells a costly image (too_large) from a busy machine (retried; starvedChildError).
  */
 function runDecoderChild(
   binary: string,
@@ -28,8 +30,10 @@ function runDecoderChild(
     child.stdout.resume(); // nothing is expected, but never let a full pipe block the child
     let stderr = '';
     let timedOut = false;
+    let cpuMsAtTimeout = 0;
     const timer = setTimeout(() => {
       timedOut = true;
+      cpuMsAtTimeout = childCpuMs(child.pid);
       child.kill('SIGKILL');
     }, timeoutMs);
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -65,6 +69,14 @@ function runDecoderChild(
           ),
         );
       }
+      const starved =
+        timedOut &&
+        starvedChildError({
+          cpuMs: cpuMsAtTimeout,
+          timeoutMs,
+          sentence: `This worker was too busy to decode the ${what} image within ${Math.round(timeoutMs / 1000)} s; it will be retried`,
+        });
+      if (starved) return reject(starved);
       if (timedOut || signal === 'SIGKILL' || signal === 'SIGXCPU') {
         return reject(
           new MediaProcessingError(

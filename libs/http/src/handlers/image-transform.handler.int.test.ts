@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createApiKey, signImagePath } from '@fjord/auth';
 import {
+  createHeicFixture,
   createPhotoLikeJpeg,
   createJpegFixture,
   createJxlFixture,
   listExifIfd0Tags,
 } from '@fjord/media/testing';
-import { transformImage } from '@fjord/media';
+import { decodeHeifToPng, transformImage } from '@fjord/media';
 import { createReadyMedia, createTestUser } from '@fjord/testing';
 import { createWebHarness, withContract } from '../test/web-test-harness';
 import { createWebHttp } from '../web-http';
@@ -561,6 +562,29 @@ describe('the transform cache', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     release();
     expect((await first).status).toBe(200);
+  });
+  it('answers 503 with Retry-After when a decoder was starved of CPU, and renders on the next request', async () => {
+    // A real heif-convert under its real limits, killed at 1 ms before it could compute: a busy machine.
+    const heic = await createHeicFixture({ width: 400, height: 200 });
+    let starved = true;
+    const busy = createImageTransformHandler({
+      ...h.services,
+      config: h.config,
+      render: async (opts) => {
+        if (starved) {
+          starved = false;
+          await decodeHeifToPng(heic, { timeoutMs: 1 });
+        }
+        return transformImage(opts);
+      },
+    });
+    const url = signed('w:113,f:webp', photoId);
+    const refused = await withContract(busy)(new Request(`http://localhost:3000${url}`), paramsOf(url));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect((await refused.json()).error.message).toMatch(/retry in a moment/);
+    expect((await get(url, {}, busy)).status).toBe(200);
+    await busy.settled();
   });
 });
 

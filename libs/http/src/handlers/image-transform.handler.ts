@@ -5,7 +5,7 @@ import { isUuid } from '@fjord/api';
 import { isValidImageSignature } from '@fjord/auth';
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
-import { AppError } from '@fjord/errors';
+import { AppError, isInfrastructureError } from '@fjord/errors';
 import { createImageCache } from '@fjord/ingest';
 import {
   IMAGE_FILE_EXT,
@@ -126,6 +126,12 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
         // The source is fine but this output would be too large (only a width on a very tall strip).
         if (isMediaProcessingError(err) && err.kind === 'too_large')
           throw new AppError('bad_request', err.message);
+        // A decoder starved of CPU on a busy machine: come back, the image is fine.
+        if (isMediaProcessingError(err) && isInfrastructureError(err)) {
+          throw new AppError('unavailable', 'This image cannot be rendered right now; retry in a moment.', {
+            retryAfterSeconds: 2,
+          });
+        }
         // Deleted while it rendered (its original went with it): gone, not a server error.
         if (!(await isLive(opts.media.id))) throw new AppError('not_found', NOT_FOUND);
         throw err;

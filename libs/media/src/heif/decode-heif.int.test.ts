@@ -89,10 +89,13 @@ describe('decodeHeifToPng (real heif-enc / heif-convert)', () => {
     });
   });
 
-  it('kills a decode that runs past its time limit', async () => {
+  it('kills a decode that runs past its time limit, and retries it when it had no time to compute', async () => {
+    // 1 ms: killed before heif-convert could use its share of the CPU — the machine's fault, not the file's
+    // (decoder-child.int.test.ts tests the computing side).
     await expect(decodeHeifToPng(phone, { timeoutMs: 1 })).rejects.toMatchObject({
-      kind: 'too_large',
-      message: expect.stringMatching(/took longer than 0 s/),
+      kind: 'unknown',
+      isPermanent: false,
+      message: expect.stringMatching(/too busy to decode the HEIC image/),
     });
   });
 

@@ -148,9 +148,27 @@ describe('video processing with ffmpeg', () => {
     await expect(
       runFfmpeg({ args: slow(timedOut), durationMs: 600_000, timeoutMs: 400 }),
     ).rejects.toMatchObject({
-      message: expect.stringMatching(/took longer than/),
+      // Idle in real time, it had no CPU to speak of: the machine's fault, retried as infrastructure.
+      message: 'This worker was too busy to process the video within 0 s; it will be retried',
+      isPermanent: false,
+      cause: { code: 'unavailable' },
     });
     expect(isRunning(timedOut)).toBe(false);
+    // An encode that computed for the time it was given: too large, not retried.
+    await expect(
+      runFfmpeg({
+        args: [
+          ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-t', '600'],
+          ...['-c:v', 'libx264', '-preset', 'medium', '-threads', '2', '-f', 'null', '-'],
+        ],
+        durationMs: 600_000,
+        timeoutMs: 2000,
+      }),
+    ).rejects.toMatchObject({
+      kind: 'too_large',
+      isPermanent: true,
+      message: expect.stringMatching(/took longer than 2 s/),
+    });
 
     const aborted = `fjord-abort-${randomBytes(4).toString('hex')}`;
     const controller = new AbortController();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { storageFullError } from '@fjord/errors';
+import { childCpuMs, starvedChildError } from '../child-cpu';
 import { MediaProcessingError } from '../media-processing.error';
 
 export type RunFfmpegOptions = {
@@ -49,8 +50,10 @@ export function runFfmpeg(opts: RunFfmpegOptions): Promise<void> {
     });
     let stderr = '';
     let reason: 'timeout' | 'aborted' | undefined;
+    let cpuMsAtTimeout = 0;
     let lastReported = -1;
     const kill = (why: 'timeout' | 'aborted') => {
+      if (why === 'timeout' && !reason) cpuMsAtTimeout = childCpuMs(child.pid);
       reason ??= why;
       child.kill('SIGKILL');
     };
@@ -86,6 +89,12 @@ export function runFfmpeg(opts: RunFfmpegOptions): Promise<void> {
       if (reason === 'aborted')
         return reject(new FfmpegAbortedError('ffmpeg was stopped: the job was cancelled'));
       if (reason === 'timeout') {
+        const starved = starvedChildError({
+          cpuMs: cpuMsAtTimeout,
+          timeoutMs,
+          sentence: `This worker was too busy to process the video within ${Math.round(timeoutMs / 1000)} s; it will be retried`,
+        });
+        if (starved) return reject(starved);
         return reject(
           new MediaProcessingError(
             'too_large',

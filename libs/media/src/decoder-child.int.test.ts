@@ -1,0 +1,52 @@
+import { isInfrastructureError } from '@fjord/errors';
+import { describe, expect, it } from 'vitest';
+import { childCpuMs } from './child-cpu';
+import { decodeToPng } from './decoder-child';
+import { isMediaProcessingError } from './media-processing.error';
+
+/** decodeToPng with `argv` as the decoder (real processes under the same prlimit as heif-convert/djxl). */
+const decodeWith = (argv: string[], timeoutMs: number) =>
+  decodeToPng(Buffer.from('not read'), {
+    what: 'TEST',
+    ext: 'bin',
+    pixels: 1_000_000,
+    timeoutMs,
+    command: () => argv,
+  }).catch((err: unknown) => err);
+
+describe('a decoder child past its time limit', () => {
+  it('is retried when it was waiting, not computing (a busy machine is not a bad file)', async () => {
+    const err = await decodeWith(['sleep', '5'], 400);
+    expect(isMediaProcessingError(err)).toBe(true);
+    expect(err).toMatchObject({ kind: 'unknown', isPermanent: false });
+    expect((err as Error).message).toMatch(
+      /too busy to decode the TEST image within 0 s; it will be retried/,
+    );
+  });
+
+  it('is too large when it computed for the time it was given', async () => {
+    // A two-thread encoder that never finishes in time: its CPU time (every thread) passes half the limit.
+    const err = await decodeWith(
+      [
+        'ffmpeg',
+        ...['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30'],
+        ...['-t', '600', '-c:v', 'libx264', '-preset', 'medium', '-threads', '2', '-f', 'null', '-'],
+      ],
+      2000,
+    );
+    expect(err).toMatchObject({ kind: 'too_large', isPermanent: true });
+    expect(isInfrastructureError(err)).toBe(false);
+    expect((err as Error).message).toMatch(/Decoding the TEST image took longer than 2 s/);
+  });
+});
+
+describe('childCpuMs', () => {
+  it('reads a live process’s CPU time and answers 0 for one that is gone', () => {
+    const before = childCpuMs(process.pid);
+    const until = Date.now() + 100;
+    while (Date.now() < until); // burn ~100 ms of this process's CPU
+    expect(childCpuMs(process.pid)).toBeGreaterThanOrEqual(before + 50);
+    expect(childCpuMs(2 ** 22 + 1)).toBe(0);
+    expect(childCpuMs(undefined)).toBe(0);
+  });
+});
