@@ -5,7 +5,9 @@ import { configureSharp, imageLimitsOf } from '@fjord/media';
 import { createLogger, startTracing } from '@fjord/observability';
 import {
   QueueName,
+  closeRedis,
   createMediaEventPublisher,
+  createRedis,
   createMediaEventSubscriber,
   observeTranscodeJob,
   runWorker,
@@ -52,8 +54,16 @@ async function startWorker() {
     timeoutMs: config.VIDEO_TIMEOUT_MS,
     tempDir: config.transcodeTempDir,
   };
+  // The decode lease's connection: replicas share one HEIC/JPEG XL decode per media (ADR 0023).
+  const leaseRedis = createRedis(config, 'producer', logger);
   const eager = {
-    cache: createImageCache({ db, storage, maxBytes: config.IMAGE_CACHE_MAX_BYTES, logger }),
+    cache: createImageCache({
+      db,
+      storage,
+      maxBytes: config.IMAGE_CACHE_MAX_BYTES,
+      logger,
+      leases: { redis: leaseRedis, prefix: config.QUEUE_PREFIX },
+    }),
     limits: imageLimitsOf(config),
   };
   const image = createTranscodeProcessor({
@@ -102,6 +112,7 @@ async function startWorker() {
     onClose: async () => {
       await subscriber.close();
       await events.close();
+      await closeRedis(leaseRedis);
       await db.$disconnect();
       await tracing.shutdown();
     },

@@ -3,8 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@fjord/errors';
+import { closeRedis, createRedis } from '@fjord/queue';
 import { createLocalBlobStore } from '@fjord/storage';
-import { createReadyMedia, createTestDatabase, createTestUser, type TestDatabase } from '@fjord/testing';
+import {
+  createReadyMedia,
+  createTestDatabase,
+  createTestUser,
+  uniquePrefix,
+  type TestDatabase,
+} from '@fjord/testing';
 import { createImageCache } from './image-cache.service';
 
 let database: TestDatabase;
@@ -60,6 +67,41 @@ describe('the kept decode of an HEIC / JPEG XL (decodedSource)', () => {
     await storage.delete(entry.storageKey);
     expect(String(await other.decodedSource(id, 1).decodeOnce(decode))).toBe(`png of ${id}`);
     expect(decode.count).toBe(3);
+  });
+
+  it('shares one decode between replicas through a Redis lease, and decodes afresh when the holder fails', async () => {
+    const storage = createLocalBlobStore({ rootDir: dir });
+    const redis = createRedis({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, 'producer');
+    try {
+      const leases = { redis, prefix: uniquePrefix('decode-lease') };
+      const [one, two] = [1, 2].map(() =>
+        createImageCache({ db: database.db, storage, maxBytes: MiB, logger, leases }),
+      );
+      const id = await newMedia('image/heic');
+      const decode = decoderFor(id, 300);
+      // Two worker replicas, each with a variant job of the same upload: one heif-convert, not two.
+      const both = await Promise.all([one!, two!].map((c) => c.decodedSource(id, 1).decodeOnce(decode)));
+      expect(both.map(String)).toEqual([`png of ${id}`, `png of ${id}`]);
+      expect(decode.count).toBe(1);
+      // The holder's decode fails: its lease is freed, and the waiting replica decodes itself.
+      const other = await newMedia('image/heic');
+      let attempts = 0;
+      const failsFirst = async () => {
+        attempts += 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (attempts === 1) throw new Error('heif-convert crashed');
+        return Buffer.from(`png of ${other}`);
+      };
+      const outcomes = await Promise.allSettled(
+        [one!, two!].map((c) => c.decodedSource(other, 1).decodeOnce(failsFirst)),
+      );
+      expect(outcomes.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const ok = outcomes.find((r): r is PromiseFulfilledResult<Buffer> => r.status === 'fulfilled');
+      expect(String(ok?.value)).toBe(`png of ${other}`);
+      expect(attempts).toBe(2);
+    } finally {
+      await closeRedis(redis);
+    }
   });
 
   it('never shares one media’s decode with another, even when both run at once', async () => {

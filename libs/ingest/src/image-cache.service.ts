@@ -1,5 +1,6 @@
 import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
+import { imageRenderLockKey, onceAcrossProcesses, type LeaseRedis, type Produced } from '@fjord/queue';
 import { imageCacheKey, type BlobStore } from '@fjord/storage';
 
 export type CachedImage = { storageKey: string; mimeType: string; bytes: number };
@@ -10,7 +11,13 @@ export type ImageCacheDeps = {
   /** Total bytes kept; past it the least recently used entries are removed after a write. */
   maxBytes: number;
   logger: Pick<Logger, 'warn' | 'error'>;
+  /** Redis, so replicas that want one media's decode at once share one (without: one per process). */
+  leases?: { redis: LeaseRedis; prefix: string };
 };
+
+/** A replica waiting for another's decode looks for the kept entry this often, and decodes itself after. */
+const DECODE_POLL_MS = 250;
+const DECODE_WAIT_MS = 120_000;
 
 /** A hit refreshes lastAccessAt at most this often: an LRU needs minutes, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
@@ -159,8 +166,9 @@ export function createImageCache(deps: ImageCacheDeps) {
    * One media's kept decode (ADR 0023): the upright, metadata-free PNG heif-convert or djxl made of an HEVC
    * HEIC or a JPEG XL, as an entry of this cache (`decoded-<id>-r<run>`, under img-cache/<id>/; per run, so a
    * reprocess after a decoder upgrade decodes again). Variant jobs, eager presets and /img misses read it
-   * instead of decoding again (5–11× cheaper for a 12 MP photo, docs/performance.md "Kept decode"), and callers in one
-   * process that want it at once share one decode. It counts in the cap and is evicted like a render:
+   * instead of decoding again (5–11× cheaper for a 12 MP photo, docs/performance.md "Kept decode"), and callers
+   * that want it at once share one decode: in one process by a single flight, across replicas (with `leases`)
+   * by a Redis lease, the others reading the kept entry once it is stored. It counts in the cap and is evicted like a render:
    * ~2 bytes per pixel, more than the upload it came from, so it is never kept outside the cap, nor when it
    * alone would take more than an eighth of it. `keep: false` (a bulk job touching old media once) reads a
    * kept one but keeps none. A failed read or write costs a decode.
@@ -180,16 +188,38 @@ export function createImageCache(deps: ImageCacheDeps) {
         return null;
       }
     };
+    const decodeAndKeep = async (decode: () => Promise<Buffer>): Promise<Produced<Buffer>> => {
+      const png = await decode();
+      if (!keep || png.length > deps.maxBytes / 8) return { value: png, stored: Promise.resolve(false) };
+      const stored = store({ key, mediaId, ext: 'png', mimeType: 'image/png', data: png }).then(
+        Boolean,
+        (err: unknown) => {
+          logger.warn({ err, mediaId }, 'could not keep the decoded image; the next render decodes again');
+          return false;
+        },
+      );
+      return { value: png, stored };
+    };
     const keepOrDecode = async (decode: () => Promise<Buffer>): Promise<Buffer> => {
       const found = await kept();
       if (found) return found;
-      const png = await decode();
-      if (keep && png.length <= deps.maxBytes / 8) {
-        await store({ key, mediaId, ext: 'png', mimeType: 'image/png', data: png }).catch((err: unknown) =>
-          logger.warn({ err, mediaId }, 'could not keep the decoded image; the next render decodes again'),
-        );
-      }
-      return png;
+      // A decode that is not kept (bulk jobs) would only make other replicas wait for nothing.
+      const leases = keep ? deps.leases : undefined;
+      const made = leases
+        ? await onceAcrossProcesses({
+            redis: leases.redis,
+            lockKey: imageRenderLockKey(leases.prefix, key),
+            lookup: kept,
+            produce: () => decodeAndKeep(decode),
+            waitedTooLong: () => decodeAndKeep(decode),
+            onLeaseUnavailable: (err) =>
+              logger.warn({ err, mediaId }, 'decode lease unavailable; decoding without it'),
+            pollMs: DECODE_POLL_MS,
+            waitMs: DECODE_WAIT_MS,
+          })
+        : await decodeAndKeep(decode);
+      await made.stored;
+      return made.value;
     };
     return {
       decodeOnce(decode: () => Promise<Buffer>): Promise<Buffer> {

@@ -64,7 +64,13 @@ export {
   type HostStats,
 } from './host-stats.service';
 export { startQueueSampler, type QueueSampler } from './queue-sampler';
-export { claimLease, finishLease, holdLease, releaseLease } from './redis-lease';
+export { holdLease, releaseLease } from './redis-lease';
+export {
+  onceAcrossProcesses,
+  type LeaseRedis,
+  type OnceAcrossProcessesOptions,
+  type Produced,
+} from './once-across-processes';
 export { jobRunMs, jobWaitMs } from './job-timing';
 export { UnrecoverableError, type Job } from 'bullmq';
 export * from './admin';

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isUuid } from '@fjord/api';
 import { isValidImageSignature } from '@fjord/auth';
 import type { Config } from '@fjord/config';
@@ -18,7 +16,7 @@ import {
   transformImage,
 } from '@fjord/media';
 import type { Logger } from '@fjord/observability';
-import { claimLease, finishLease, holdLease, imageRenderLockKey, releaseLease } from '@fjord/queue';
+import { imageRenderLockKey, onceAcrossProcesses, type LeaseRedis, type Produced } from '@fjord/queue';
 import type { BlobStore } from '@fjord/storage';
 import { matchesIfNoneMatch } from '../byte-range';
 import { jsonError, toErrorResponse } from '../http-error';
@@ -44,7 +42,7 @@ export type ImageTransformDeps = {
   urlSigningSecret: string;
   logger: Pick<Logger, 'warn' | 'error'>;
   /** Redis, for the render lease that makes concurrent misses of one key render once across replicas. */
-  queues: { connection: Parameters<typeof holdLease>[0] };
+  queues: { connection: LeaseRedis };
   /** The renderer (tests wrap the real one to count renders). */
   render?: typeof transformImage;
   now?: () => Date;
@@ -65,9 +63,9 @@ const MAX_PENDING_WRITE_BYTES = 64 * 1024 * 1024;
 
 /** What a miss answers with: the rendered bytes themselves, or (rendered by another replica) the stored file. */
 type Served = { mimeType: string; bytes: number } & ({ data: Buffer } | { storageKey: string });
-/** A render's answer now, and its write to the cache, which the answer does not wait for. */
-type Miss = { image: Served | null; stored: Promise<unknown> };
-const STORED = Promise.resolve();
+/** A render's answer now (null: deleted meanwhile), and its write to the cache, which the answer does not
+ * wait for (true once the row exists). */
+type Miss = Produced<Served | null>;
 
 const NOT_FOUND = 'This image does not exist, is not ready, or was deleted.';
 
@@ -85,6 +83,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     storage: deps.storage,
     maxBytes: config.IMAGE_CACHE_MAX_BYTES,
     logger: deps.logger,
+    leases: { redis: deps.queues.connection, prefix: config.QUEUE_PREFIX },
   });
   const gate = createRenderGate({
     concurrency: config.imageTransformConcurrency,
@@ -146,7 +145,10 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
         mimeType: rendered.mimeType,
         data: rendered.data,
       })
-      .catch((err: unknown) => deps.logger.error({ err }, 'could not store a rendered image in the cache'));
+      .then(Boolean, (err: unknown) => {
+        deps.logger.error({ err }, 'could not store a rendered image in the cache');
+        return false;
+      });
     const size = rendered.data.length;
     const served: Served = { mimeType: rendered.mimeType, bytes: size, data: rendered.data };
     writes.add(stored);
@@ -160,61 +162,32 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     // Writes slower than renders must not pile up buffers: past the bound, this answer waits for its own.
     if (pendingBytes > MAX_PENDING_WRITE_BYTES) await stored;
     // Deleted while it rendered: the erasure has been answered, so this render is not served either.
-    if (!(await isLive(opts.media.id))) return { image: null, stored };
-    return { image: served, stored };
+    if (!(await isLive(opts.media.id))) return { value: null, stored };
+    return { value: served, stored };
   }
 
   /**
-   * Render-once across processes: the replica that claims the key's Redis lease renders (in a slot of its
-   * own gate) and stores, holding the lease until the cache row exists and then marking it done; the others
-   * poll the cache until the row appears, and claim the lease themselves if it is freed without one (the
-   * holder failed or died: the lease runs out). A claim that finds it done looks the row up again (it was
-   * stored between this request's lookup and its claim); gone again (evicted), it claims past the mark.
-   * Redis away: render here — the lease saves CPU, the answer does not depend on it.
+   * Render-once across processes (onceAcrossProcesses): the replica that claims the key's Redis lease renders
+   * in a slot of its own gate and stores, the others poll the cache row; after RENDER_WAIT_MS, 503.
    */
-  async function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<Miss> {
-    const redis = deps.queues.connection;
-    const lockKey = imageRenderLockKey(config.QUEUE_PREFIX, opts.key);
-    const owner = randomUUID();
-    const giveUpAt = Date.now() + RENDER_WAIT_MS;
-    let takeDone = false;
-    for (;;) {
-      const claim = await claimLease(redis, lockKey, owner, RENDER_LEASE_MS, { takeDone }).catch(
-        (err: unknown) => {
-          deps.logger.warn({ err }, 'image render lease unavailable; rendering without it');
-          return undefined;
-        },
-      );
-      if (claim === undefined) return renderOnce(opts);
-      if (claim === 'held') {
-        const renew = setInterval(() => {
-          void holdLease(redis, lockKey, owner, RENDER_LEASE_MS).catch(() => undefined);
-        }, RENDER_LEASE_MS / 3);
-        renew.unref();
-        const giveBack = async (stored: unknown) => {
-          clearInterval(renew);
-          await (
-            stored ? finishLease(redis, lockKey, owner, RENDER_DONE_MS) : releaseLease(redis, lockKey, owner)
-          ).catch(() => undefined);
-        };
-        const miss = await renderOnce(opts).catch(async (err: unknown) => {
-          await giveBack(null);
-          throw err;
-        });
-        // Marked done once the row is there (given back if the write failed), so a waiting replica finds it.
-        const released = miss.stored.then(giveBack);
-        return { image: miss.image, stored: released };
-      }
-      if (claim === 'busy') await sleep(RENDER_POLL_MS);
-      const cached = await cache.find(opts.key);
-      if (cached) return { image: cached, stored: STORED };
-      if (claim === 'done') takeDone = true;
-      if (Date.now() > giveUpAt) {
+  function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<Miss> {
+    return onceAcrossProcesses<Served | null>({
+      redis: deps.queues.connection,
+      lockKey: imageRenderLockKey(config.QUEUE_PREFIX, opts.key),
+      lookup: () => cache.find(opts.key),
+      produce: () => renderOnce(opts),
+      waitedTooLong: () => {
         throw new AppError('unavailable', 'This image is still being rendered; retry in a moment.', {
           retryAfterSeconds: 1,
         });
-      }
-    }
+      },
+      onLeaseUnavailable: (err) =>
+        deps.logger.warn({ err }, 'image render lease unavailable; rendering without it'),
+      leaseMs: RENDER_LEASE_MS,
+      doneMs: RENDER_DONE_MS,
+      pollMs: RENDER_POLL_MS,
+      waitMs: RENDER_WAIT_MS,
+    });
   }
 
   async function handle(req: Request, params: ImageParams): Promise<Response> {
@@ -258,7 +231,7 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
       unstored.get(key) ??
       (await cache.find(key)) ??
       (await gate.flight(key, () => renderAcrossProcesses({ key, media, spec: specFor(resolved, format) })))
-        .image;
+        .value;
     if (!image) return jsonError('not_found', NOT_FOUND);
     headers.set('Content-Type', image.mimeType);
     return storedFileResponse({
