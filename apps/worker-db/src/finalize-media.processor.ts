@@ -8,6 +8,7 @@ import {
   handleJob,
   renditionsOfResult,
   runGuardOf,
+  safePublish,
   TranscodeJobResultSchema,
   type MediaEventPublisher,
   type QueueLogger,
@@ -40,7 +41,8 @@ export function describeFailures(reasons: string[]): string {
  * those no row points at (a reprocess writes under new keys: docs/adr/0003-admin-console.md).
  */
 export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
-  const { db, events, logger } = deps;
+  const { db, logger } = deps;
+  const publish = safePublish(deps.events, logger);
   const emitWebhook = deps.emitWebhook ?? (async () => undefined);
 
   /** Best effort: a file left behind costs disk, not correctness, and goes with the media's deletion. */
@@ -121,7 +123,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
       );
       await appendJobLog(job, `media marked FAILED: ${error}`);
       logger.warn({ mediaId, requestId, error, failures: failures.length }, 'media failed');
-      await events.publish({ mediaId, type: 'failed' }).catch(() => undefined);
+      await publish({ mediaId, type: 'failed' });
       await emitWebhook({ event: 'media.failed', mediaId });
       return { mediaId, status: 'FAILED', error };
     }
@@ -210,7 +212,7 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
       `media READY with ${rendered.length} renditions${deletedFiles ? `; ${deletedFiles} old files deleted` : ''}`,
     );
     logger.info({ mediaId, requestId, renditions: results.length }, 'media ready');
-    await events.publish({ mediaId, type: 'ready' }).catch(() => undefined);
+    await publish({ mediaId, type: 'ready' });
     await emitWebhook({ event: 'media.ready', mediaId });
     return { mediaId, status: 'READY' };
   });

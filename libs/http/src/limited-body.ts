@@ -12,19 +12,18 @@ export function multipartTooLarge(maxBytes: number): AppError {
   );
 }
 
-/** Refuses at once when Content-Length already says the body is too big. */
-function assertContentLengthWithin(req: Request, maxBytes: number): void {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw multipartTooLarge(maxBytes);
-}
-
 /**
- * A copy of `req` whose body errors past the limit, so a parser can never read an unbounded
- * chunked upload (Content-Length can be absent or wrong).
+ * The body of a size-limited multipart request as a Node stream, for a streamed parser: refused at once when
+ * Content-Length already says it is too big, and erroring with too_large past the limit when it does not
+ * (Content-Length can be absent or wrong, and a chunked upload has none).
  */
-function withBodyLimit(req: Request, maxBytes: number): Request {
-  if (!req.body) return req;
+export function readableLimitedBody(req: Request, maxBytes: number): Readable {
   const limit = maxBytes + MULTIPART_OVERHEAD_BYTES;
+  if (Number(req.headers.get('content-length') ?? '0') > limit) throw multipartTooLarge(maxBytes);
+  const contentType = req.headers.get('content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith('multipart/form-data') || !req.body) {
+    throw new AppError('bad_request', 'Send the file as multipart/form-data in a field named "file".');
+  }
   let seen = 0;
   const limited = req.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -35,28 +34,7 @@ function withBodyLimit(req: Request, maxBytes: number): Request {
       },
     }),
   );
-  return new Request(req.url, {
-    method: req.method,
-    headers: req.headers,
-    body: limited,
-    duplex: 'half',
-  } as RequestInit);
-}
-
-/**
- * The body of a size-limited multipart request as a Node stream, for a streamed parser: errors with
- * too_large past the limit (Content-Length can be absent or wrong).
- */
-export function readableLimitedBody(req: Request, maxBytes: number): Readable {
-  assertContentLengthWithin(req, maxBytes);
-  const contentType = req.headers.get('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    throw new AppError('bad_request', 'Send the file as multipart/form-data in a field named "file".');
-  }
-  const { body } = withBodyLimit(req, maxBytes);
-  if (!body)
-    throw new AppError('bad_request', 'Send the file as multipart/form-data in a field named "file".');
-  return Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
+  return Readable.fromWeb(limited as NodeReadableStream<Uint8Array>);
 }
 
 /** A small raw body (captions), read whole but never past `maxBytes`: too_large as soon as it is over. */

@@ -65,6 +65,8 @@ export function createRestApi(deps: RestApiDeps) {
       res = toErrorResponse(err, deps.logger);
     }
     for (const [name, value] of Object.entries(extraHeaders)) res.headers.set(name, value);
+    // What an API key is answered is its own: no shared cache keeps it, unless a handler says otherwise.
+    if (!res.headers.has('cache-control')) res.headers.set('Cache-Control', 'no-store');
     return res;
   }
 }

@@ -56,7 +56,6 @@ export {
 } from './job-failure';
 export { handleShutdownSignals } from './shutdown';
 export { startHealthServer, type HealthServer } from './health-server';
-export type { WorkerStats } from './run-worker';
 export {
   listHostStats,
   startHostSampling,

@@ -37,11 +37,6 @@ export type RunWorkerOptions<R> = {
    * rejects or answers false, within the probe's 1 s bound like the Redis check.
    */
   isDependencyReady?: () => Promise<boolean>;
-  /**
-   * Sample the host (/proc) and compete for the queue-depth sampler lease (queue-sampler.ts); defaults
-   * to whether there is a health port to export them on (one per process is enough).
-   */
-  samplesMetrics?: boolean;
   /** Exit the process on SIGTERM/SIGINT after a graceful close (true for entrypoints, false in tests). */
   handleSignals?: boolean;
   /** Called when a close starts, before waiting for active jobs (e.g. to stop long child processes). */
@@ -50,14 +45,7 @@ export type RunWorkerOptions<R> = {
   onClose?: () => Promise<void>;
 };
 
-export type WorkerStats = { completed: number; failed: number; active: number };
-
-export type RunningWorker = {
-  worker: Worker;
-  stats(): WorkerStats;
-  healthPort: number | undefined;
-  close(): Promise<void>;
-};
+export type RunningWorker = { worker: Worker; close(): Promise<void> };
 
 /**
  * A long-lived BullMQ worker with the production habits built in: short, renewed locks so a killed
@@ -66,7 +54,6 @@ export type RunningWorker = {
  */
 export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWorker> {
   const { queueName, config, logger } = opts;
-  const stats: WorkerStats = { completed: 0, failed: 0, active: 0 };
   const connection = createRedis(config, 'worker', logger);
   const durability = watchBrokerDurability(connection, logger);
   const lockDuration = config.WORKER_LOCK_DURATION_MS;
@@ -83,18 +70,10 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
   const worker = new Worker(
     queueName,
     async (job: Job, token?: string) => {
-      stats.active++;
       active.inc({ queue: queueName });
       try {
-        const result = await runJob(job, token);
-        stats.completed++;
-        return result;
-      } catch (err) {
-        // A job waiting out an infrastructure fault is delayed, not failed.
-        if ((err as Error | undefined)?.name !== 'DelayedError') stats.failed++;
-        throw err;
+        return await runJob(job, token);
       } finally {
-        stats.active--;
         active.dec({ queue: queueName });
       }
     },
@@ -157,7 +136,8 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
     });
   }
 
-  const samples = opts.samplesMetrics ?? Boolean(opts.healthPort);
+  // The host (/proc) and the queue-depth sampler lease (queue-sampler.ts): where a health port exports them.
+  const samples = Boolean(opts.healthPort);
   const everyMs = config.METRICS_SAMPLE_INTERVAL_MS;
   const sampling = { connection, prefix: config.QUEUE_PREFIX, everyMs, logger };
   const queueSampler = samples
@@ -186,5 +166,5 @@ export async function runWorker<R>(opts: RunWorkerOptions<R>): Promise<RunningWo
     { queue: queueName, concurrency: opts.concurrency, healthPort: health?.port },
     'worker started',
   );
-  return { worker, stats: () => ({ ...stats }), healthPort: health?.port, close };
+  return { worker, close };
 }

@@ -30,8 +30,6 @@ export type RestCaptionsDeps = {
   idempotency: IdempotencyStore;
 };
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
 /** REST captions of a video: list (media:read), upload and delete (media:write); the key owner's media only. */
 export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
   const captions = createCaptionService(deps);
@@ -50,7 +48,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
       if (!media) return mediaNotFound();
       const rows = await captions.listCaptions(media.id);
       const body: CaptionList = { mediaId: media.id, items: rows.map((r) => toRest(media.id, r)) };
-      return Response.json(body, { headers: NO_STORE });
+      return Response.json(body);
     });
 
   /** POST /api/v1/media/:id/captions?lang=&label= — body text/vtt or application/x-subrip; replaces that language. */
@@ -81,7 +79,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
         { store: deps.idempotency, req, apiKeyId: principal.apiKeyId, parts },
         async () => {
           const row = await captions.putCaption({ media, ...query, body, format });
-          return Response.json(toRest(media.id, row), { status: 201, headers: NO_STORE });
+          return Response.json(toRest(media.id, row), { status: 201 });
         },
       );
     });
@@ -95,7 +93,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
       if (!(await captions.deleteCaption(media.id, tag))) {
         return jsonError('not_found', `This video has no captions in "${tag}".`);
       }
-      return new Response(null, { status: 204, headers: NO_STORE });
+      return new Response(null, { status: 204 });
     });
 
   return { listCaptions, uploadCaption, deleteCaption };

@@ -67,6 +67,6 @@ export function createRestImageUrlHandler(deps: RestImageUrlDeps) {
         url: new URL(path, config.FJORD_PUBLIC_URL).toString(),
         expiresAt: new Date(expires * 1000).toISOString(),
       };
-      return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+      return Response.json(body);
     });
 }

@@ -36,6 +36,7 @@ describe('POST /api/v1/media', () => {
       files: `${BASE}/files/${body.id}/original`,
     });
     expect(res.headers.get('location')).toBe(body.links.self);
+    expect(res.headers.get('cache-control')).toBe('no-store'); // every REST answer, set by the pipeline
     // The link serves the file uploaded, to the same key; to anyone else it does not exist.
     const file = await h.followFileLink(body.links.files, auth);
     expect(file.status).toBe(200);
@@ -58,6 +59,7 @@ describe('POST /api/v1/media', () => {
     for (const headers of attempts) {
       const res = await post(multipart(TINY_PNG, 'dot.png', 'image/png'), headers);
       expect(res.status).toBe(401);
+      expect(res.headers.get('cache-control')).toBe('no-store');
       expect(await res.json()).toEqual({
         error: { code: 'unauthorized', message: expect.stringContaining('Bearer') },
       });

@@ -13,7 +13,6 @@ import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
-import type { Logger } from '@fjord/observability';
 import { findSignedPlayback } from '@fjord/webhooks';
 import { mediaNotFound } from '../http-error';
 import { readMultipartFile, streamMultipartFile } from '../multipart-upload';
@@ -35,10 +34,7 @@ export type RestMediaDeps = {
   urlSigningSecret: string;
   restApi: ReturnType<typeof createRestApi>;
   idempotency: IdempotencyStore;
-  logger?: Pick<Logger, 'error'>;
 };
-
-const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /** The REST shape (parsing keeps the schema's fields only): video facts grouped, URLs absolute. */
 export function toRestMedia(media: MediaDto, publicUrl: string): RestMedia {
@@ -134,7 +130,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
         items: page.items.map((m) => toRestMedia(m, deps.config.FJORD_PUBLIC_URL)),
         nextCursor: page.nextCursor,
       };
-      return Response.json(body, { headers: NO_STORE });
+      return Response.json(body);
     });
 
   /** GET /api/v1/media/:id */
@@ -161,7 +157,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
               }
             : {}),
         };
-        return Response.json(body, { headers: NO_STORE });
+        return Response.json(body);
       }),
     );
 
@@ -170,7 +166,7 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
     deps.restApi(req, 'deleteMedia', (principal) =>
       withMedia(principal, id, async (media) => {
         await deps.deleteMedia(media.id);
-        return new Response(null, { status: 204, headers: NO_STORE });
+        return new Response(null, { status: 204 });
       }),
     );
 

@@ -38,6 +38,6 @@ export function createRestRenditionsHandler(deps: RestRenditionsDeps) {
           };
         }),
       };
-      return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+      return Response.json(body);
     });
 }

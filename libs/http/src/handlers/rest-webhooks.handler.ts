@@ -7,7 +7,6 @@ import { parseRestInput, type createRestApi } from '../rest-api';
 import { createIdempotent, jsonParts, smallBodyParts } from '../rest-idempotency';
 
 const MAX_JSON_BYTES = 16 * 1024;
-const NO_STORE = { 'Cache-Control': 'no-store' };
 const notFound = () => jsonError('not_found', 'This webhook does not exist or you do not have access to it.');
 
 /** The JSON body, never more than 16 KB read (too_large as soon as it is over). */
@@ -56,7 +55,7 @@ export function createRestWebhookHandlers(deps: {
         async () => {
           const body = parseRestInput(CreateWebhookBodySchema, json);
           const { endpoint, secret } = await webhooks.createEndpoint({ userId: user.id, ...body });
-          return Response.json({ ...toRestWebhook(endpoint), secret }, { status: 201, headers: NO_STORE });
+          return Response.json({ ...toRestWebhook(endpoint), secret }, { status: 201 });
         },
         secretOnReplay,
       );
@@ -65,7 +64,7 @@ export function createRestWebhookHandlers(deps: {
   const listWebhooks = (req: Request) =>
     restApi(req, 'listWebhooks', async ({ user }) => {
       const items = (await webhooks.listEndpoints(user.id)).map(toRestWebhook);
-      return Response.json({ items }, { headers: NO_STORE });
+      return Response.json({ items });
     });
 
   const deleteWebhook = (req: Request, id: string) =>
@@ -87,7 +86,7 @@ export function createRestWebhookHandlers(deps: {
           log: d.log.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
         })),
       } as WebhookDeliveryList;
-      return Response.json(body, { headers: NO_STORE });
+      return Response.json(body);
     });
 
   const redeliver = (req: Request, deliveryId: string) =>
@@ -95,7 +94,7 @@ export function createRestWebhookHandlers(deps: {
       once(req, apiKeyId, await smallBodyParts(req), async () => {
         if (!isUuid(deliveryId)) return notFound();
         await webhooks.redeliver(user.id, deliveryId);
-        return Response.json({ id: deliveryId, status: 'PENDING' }, { status: 202, headers: NO_STORE });
+        return Response.json({ id: deliveryId, status: 'PENDING' }, { status: 202 });
       }),
     );
 
