@@ -52,6 +52,30 @@ export function assertScope(principal: RequestPrincipal, scope: ApiKeyScope): vo
   }
 }
 
+/**
+ * The session or API key behind a request that may do `scope`, or an AppError: unauthorized ("Sign in or send
+ * an API key to <to>."), forbidden for a key without the scope, and — with `origin` (writes) — forbidden for a
+ * session's cross-origin request (CSRF; a HEAD changes nothing, and browsers send no Origin on one).
+ */
+export async function authorizeRequest(
+  req: Request,
+  db: DbClient,
+  opts: { scope: ApiKeyScope; to: string; origin?: OriginPolicy },
+): Promise<RequestPrincipal> {
+  const principal = await authenticateRequest(req, db, { allowSession: true });
+  if (!principal) throw new AppError('unauthorized', `Sign in or send an API key to ${opts.to}.`);
+  if (
+    opts.origin &&
+    principal.via === 'session' &&
+    req.method !== 'HEAD' &&
+    !isSameOrigin(req, opts.origin)
+  ) {
+    throw new AppError('forbidden', 'Cross-origin uploads are not allowed.');
+  }
+  assertScope(principal, opts.scope);
+  return principal;
+}
+
 /** What decides which host a request reached: a proxy we were told about, else the request itself. */
 export type OriginPolicy = Pick<Config, 'TRUST_PROXY' | 'FJORD_PUBLIC_URL'>;
 

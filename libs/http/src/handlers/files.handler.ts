@@ -4,7 +4,7 @@ import type { DbClient } from '@fjord/db';
 import type { Logger } from '@fjord/observability';
 import { contentDisposition, type BlobStore } from '@fjord/storage';
 import { jsonError, toErrorResponse } from '../http-error';
-import { assertScope, authenticateRequest, viewerOf } from '../request-auth';
+import { authorizeRequest, viewerOf } from '../request-auth';
 import { storedFileResponse } from '../stored-file.response';
 
 export type FilesHandlerDeps = {
@@ -81,9 +81,7 @@ async function authorize(deps: FilesHandlerDeps, req: Request, params: FileParam
         : 'This download link is not valid.',
     );
   }
-  const principal = await authenticateRequest(req, deps.db, { allowSession: true });
-  if (!principal) return jsonError('unauthorized', 'Sign in or send an API key to download files.');
-  assertScope(principal, 'media:read');
+  const principal = await authorizeRequest(req, deps.db, { scope: 'media:read', to: 'download files' });
   return { viewer: viewerOf(principal) };
 }
 

@@ -5,8 +5,8 @@ import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
 import type { Logger } from '@fjord/observability';
 import { parseContentDigest } from '../content-digest';
-import { jsonError, toErrorResponse } from '../http-error';
-import { assertScope, authenticateRequest, isSameOrigin, type OriginPolicy } from '../request-auth';
+import { toErrorResponse } from '../http-error';
+import { authorizeRequest, type OriginPolicy } from '../request-auth';
 
 export type StreamIngestDeps = {
   ingest: IngestService;
@@ -87,12 +87,11 @@ export function createStreamUploadHandler(deps: StreamUploadDeps) {
   const ingestStream = createStreamIngest(deps);
   return async function handleStreamUpload(req: Request): Promise<Response> {
     try {
-      const principal = await authenticateRequest(req, deps.db, { allowSession: true });
-      if (!principal) return jsonError('unauthorized', 'Sign in or send an API key to upload.');
-      if (principal.via === 'session' && !isSameOrigin(req, deps.config)) {
-        return jsonError('forbidden', 'Cross-origin uploads are not allowed.');
-      }
-      assertScope(principal, 'media:write');
+      const principal = await authorizeRequest(req, deps.db, {
+        scope: 'media:write',
+        to: 'upload',
+        origin: deps.config,
+      });
       return await ingestStream(req, principal);
     } catch (err) {
       return toErrorResponse(err, deps.logger);

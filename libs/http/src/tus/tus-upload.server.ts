@@ -9,7 +9,7 @@ import type { Logger } from '@fjord/observability';
 import { finishedUploadKey, type Queues } from '@fjord/queue';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
-import { assertScope, authenticateRequest, isSameOrigin, type RequestPrincipal } from '../request-auth';
+import { authenticateRequest, authorizeRequest, type RequestPrincipal } from '../request-auth';
 import { countOpenUploads, sweepTusDirectory, TUS_UPLOAD_ID } from './tus-cleanup';
 import { TUS_STORAGE_FULL_MESSAGE, isTusStorageFull } from './tus-storage-full';
 
@@ -43,6 +43,12 @@ const errorBody = (code: string, message: string) => JSON.stringify({ error: { c
 /** tus hooks fail by throwing `{ status_code, body }`; the body is JSON in Fjord's error shape. */
 function refuse(status_code: number, code: string, message: string): never {
   throw { status_code, body: errorBody(code, message) };
+}
+
+/** An AppError as tus answers it (its status, code and sentence); anything else is thrown on. */
+function refuseAppError(err: unknown): never {
+  if (isAppError(err)) refuse(httpStatusForCode(err.code), err.code, err.message);
+  throw err;
 }
 
 /** Postgres, Redis or S3 away (the owner lookup, the INSERT): 503 `unavailable`, Retry-After in `handle`. */
@@ -112,19 +118,10 @@ export function createTusUploadServer(deps: TusUploadDeps) {
     }
   }
 
-  async function principalOf(req: Request): Promise<RequestPrincipal> {
-    const principal = await authenticateRequest(req, db, { allowSession: true });
-    if (!principal) refuse(401, 'unauthorized', 'Sign in or send an API key to upload.');
-    // Browsers send no Origin on a same-origin HEAD; HEAD changes nothing, so CSRF does not apply to it.
-    if (principal.via === 'session' && req.method !== 'HEAD' && !isSameOrigin(req, config)) {
-      refuse(403, 'forbidden', 'Cross-origin uploads are not allowed.');
-    }
-    try {
-      assertScope(principal, 'media:write');
-    } catch (err) {
-      refuse(403, 'forbidden', err instanceof Error ? err.message : 'Forbidden.');
-    }
-    return principal;
+  function principalOf(req: Request): Promise<RequestPrincipal> {
+    return authorizeRequest(req, db, { scope: 'media:write', to: 'upload', origin: config }).catch(
+      refuseAppError,
+    );
   }
 
   const server = new Server({
@@ -187,8 +184,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
       try {
         await quotas.check(principal.user.id, upload.metadata?.filename ?? 'upload', upload.size);
       } catch (err) {
-        if (isAppError(err)) refuse(httpStatusForCode(err.code), err.code, err.message);
-        throw err;
+        refuseAppError(err);
       }
       // The owner is ours to set: whatever the client sent under this name is overwritten.
       return { metadata: { ...upload.metadata, ownerId: principal.user.id } };
@@ -217,7 +213,7 @@ export function createTusUploadServer(deps: TusUploadDeps) {
           headers: { 'Upload-Media-Id': media.id, 'Access-Control-Expose-Headers': 'Upload-Media-Id' },
         };
       } catch (err) {
-        if (isAppError(err)) refuse(httpStatusForCode(err.code), err.code, err.message);
+        if (isAppError(err)) refuseAppError(err);
         logger.error({ err, uploadId: upload.id }, 'resumable upload could not be ingested');
         if (isInfrastructureError(err)) refuseUnavailable();
         refuse(500, 'internal', INTERNAL);
