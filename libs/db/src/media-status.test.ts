@@ -19,6 +19,7 @@ describe('media state machine', () => {
       finish: 'UPLOADED|QUEUED|PROCESSING → READY',
       fail: 'UPLOADED|QUEUED|PROCESSING → FAILED',
       reprocess: 'READY|FAILED → QUEUED',
+      redrive: 'UPLOADED|QUEUED|PROCESSING → QUEUED',
     });
   });
 
@@ -50,6 +51,13 @@ describe('media state machine', () => {
     expect(calls[1]).toMatchObject({
       where: { status: { in: ['READY', 'FAILED'] } },
       data: { status: 'QUEUED', error: null, startedAt: null, finishedAt: null, queuedAt: expect.any(Date) },
+    });
+    // The reconciler's claim: only while the row is on that run and unwritten since it was read.
+    const readAt = new Date('2026-12-04T12:00:00Z');
+    await transitionMedia(db(1) as never, 'm1', 'redrive', { run: 4 }, { run: 3, updatedAt: readAt });
+    expect(calls[2]).toMatchObject({
+      where: { id: 'm1', status: { in: ['UPLOADED', 'QUEUED', 'PROCESSING'] }, run: 3, updatedAt: readAt },
+      data: { status: 'QUEUED', run: 4, error: null, startedAt: null, finishedAt: null },
     });
   });
 });

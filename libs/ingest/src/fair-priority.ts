@@ -1,5 +1,5 @@
-import type { DbClient } from '@fjord/db';
-import { fairPriority } from '@fjord/queue';
+import { UNFINISHED_MEDIA_STATUSES, type DbClient } from '@fjord/db';
+import { fairPriority, variantNamesFor, type MediaFlowEnqueuer } from '@fjord/queue';
 
 /**
  * The BullMQ priority of a media's flow (docs/adr/0021): how many of its owner's media are in flight
@@ -19,5 +19,26 @@ export async function ownerFlowPriority(db: DbClient, mediaId: string): Promise<
  * to the 202 (two uploads of one owner racing may share a rank, as they could before).
  */
 export function ownerMediaInFlight(db: DbClient, ownerId: string): Promise<number> {
-  return db.media.count({ where: { ownerId, status: { in: ['UPLOADED', 'QUEUED', 'PROCESSING'] } } });
+  return db.media.count({ where: { ownerId, status: { in: [...UNFINISHED_MEDIA_STATUSES] } } });
+}
+
+/**
+ * Adds the flow of a media's new processing run (a reprocess, the reconciler's re-drive): every variant of
+ * its kind, at its owner's place in the fair order, in the upload's trace (ADR 0022).
+ */
+export async function enqueueMediaRun(
+  deps: { db: DbClient; enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'> },
+  media: { id: string; kind: 'IMAGE' | 'VIDEO'; traceparent: string | null; tracestate: string | null },
+  run: number,
+  requestId?: string,
+) {
+  return deps.enqueuer.enqueueMediaFlow({
+    mediaId: media.id,
+    kind: media.kind,
+    variants: variantNamesFor(media.kind),
+    run,
+    requestId,
+    priority: await ownerFlowPriority(deps.db, media.id),
+    trace: { traceparent: media.traceparent, tracestate: media.tracestate },
+  });
 }

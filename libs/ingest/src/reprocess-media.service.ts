@@ -1,4 +1,4 @@
-import { ownerFlowPriority } from './fair-priority';
+import { enqueueMediaRun } from './fair-priority';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import {
@@ -68,10 +68,7 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
         'This media is still being processed; wait until its flow has finished.',
       );
     }
-    const priority = await ownerFlowPriority(deps.db, mediaId);
-    // In the upload's trace, linked to the request that asked for it (ADR 0022).
-    const trace = { traceparent: media.traceparent, tracestate: media.tracestate };
-    await deps.enqueuer.enqueueMediaFlow({ mediaId, kind: media.kind, variants, run, priority, trace });
+    await enqueueMediaRun(deps, media, run);
     return { removedJobs };
   };
 }

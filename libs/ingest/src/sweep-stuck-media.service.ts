@@ -1,5 +1,5 @@
-import { ownerFlowPriority } from './fair-priority';
-import type { DbClient } from '@fjord/db';
+import { enqueueMediaRun } from './fair-priority';
+import { UNFINISHED_MEDIA_STATUSES, transitionMedia, type DbClient } from '@fjord/db';
 import {
   getMediaFlowState,
   removeMediaFlowJobs,
@@ -15,12 +15,10 @@ export type SweepStuckMediaDeps = {
   enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
   staleAfterMs: number;
   logger: QueueLogger;
-  /** At most this many media are re-driven per run. */
-  batchSize?: number;
 };
 
-/** Every status but READY and FAILED: the media still owes its uploader an outcome. */
-const UNFINISHED = ['UPLOADED', 'QUEUED', 'PROCESSING'] as const;
+/** At most this many media are re-driven per run. */
+const BATCH_SIZE = 100;
 /** Rows looked at per run, live ones included: a backlog of long videos cannot hide a stuck media. */
 const MAX_SCANNED_PAGES = 10;
 
@@ -33,14 +31,14 @@ const MAX_SCANNED_PAGES = 10;
  */
 export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requeued: string[] }> {
   const { db, logger } = deps;
-  const batchSize = deps.batchSize ?? 100;
+  const batchSize = BATCH_SIZE;
   const cutoff = new Date(Date.now() - deps.staleAfterMs);
   const requeued: string[] = [];
   let cursor: { updatedAt: Date; id: string } | undefined;
   for (let page = 0; page < MAX_SCANNED_PAGES && requeued.length < batchSize; page++) {
     const rows = await db.media.findMany({
       where: {
-        status: { in: [...UNFINISHED] },
+        status: { in: [...UNFINISHED_MEDIA_STATUSES] },
         updatedAt: { lt: cutoff },
         ...(cursor
           ? {
@@ -54,7 +52,6 @@ export async function sweepStuckMedia(deps: SweepStuckMediaDeps): Promise<{ requ
       select: {
         id: true,
         kind: true,
-        status: true,
         updatedAt: true,
         run: true,
         traceparent: true,
@@ -85,7 +82,6 @@ async function redriveMedia(
   media: {
     id: string;
     kind: 'IMAGE' | 'VIDEO';
-    status: string;
     updatedAt: Date;
     run: number;
     traceparent: string | null;
@@ -93,43 +89,19 @@ async function redriveMedia(
   },
 ): Promise<boolean> {
   if ((await getMediaFlowState(deps.queues, media.id)) === 'live') return false;
-  const variants = variantNamesFor(media.kind);
   // The claim: only the replica whose update still sees the row as it was read goes on, and it starts a
   // new run, so whatever the dead flow still delivers (a late job, a late web request's flow) is stale.
   const run = media.run + 1;
-  const { count } = await deps.db.media.updateMany({
-    where: {
-      id: media.id,
-      status: media.status as (typeof UNFINISHED)[number],
-      updatedAt: media.updatedAt,
-      run: media.run,
-    },
-    data: {
-      run,
-      status: 'QUEUED',
-      error: null,
-      queuedAt: new Date(),
-      startedAt: null,
-      finishedAt: null,
-      variantsTotal: variants.length,
-    },
-  });
-  if (count === 0) return false;
+  const variantsTotal = variantNamesFor(media.kind).length;
+  const guard = { run: media.run, updatedAt: media.updatedAt };
+  if (!(await transitionMedia(deps.db, media.id, 'redrive', { run, variantsTotal }, guard))) return false;
   const { activeJobId } = await removeMediaFlowJobs(deps.queues, media.id);
   if (activeJobId) {
     deps.logger.warn({ mediaId: media.id, jobId: activeJobId }, 'a dead flow still has an active job');
     return false; // claimed: the next run after staleAfterMs tries again
   }
-  const { enqueued } = await deps.enqueuer.enqueueMediaFlow({
-    mediaId: media.id,
-    kind: media.kind,
-    variants,
-    requestId: `reconciler-${media.id}`,
-    run,
-    // A re-drive keeps the owner's place in the fair order (docs/adr/0021).
-    priority: await ownerFlowPriority(deps.db, media.id),
-    // …and continues the upload's trace, linked to the sweep's span (ADR 0022).
-    trace: { traceparent: media.traceparent, tracestate: media.tracestate },
-  });
+  // A re-drive keeps the owner's place in the fair order (docs/adr/0021) and continues the upload's trace,
+  // linked to the sweep's span (ADR 0022).
+  const { enqueued } = await enqueueMediaRun(deps, media, run, `reconciler-${media.id}`);
   return enqueued;
 }
