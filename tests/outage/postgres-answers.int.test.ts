@@ -11,7 +11,7 @@ import { createWebHarness, multipart, TINY_PNG, tusRequest } from '@fjord/http/t
 import { createDbClient, isDatabaseReachable, type DbClient } from '@fjord/db';
 import { UNAVAILABLE_MESSAGE } from '@fjord/errors';
 import { QueueName, runWorker, type RunningWorker } from '@fjord/queue';
-import { closedLoopbackPort, testConfig } from '@fjord/testing';
+import { closedLoopbackPort, silentLogger, testConfig } from '@fjord/testing';
 import { startTcpProxy, type TcpProxy } from '../pipeline/tcp-proxy';
 
 const BASE = 'http://localhost:3000';
@@ -51,7 +51,7 @@ describe('Postgres unreachable: REST, tus and tRPC answer 503 + Retry-After; wor
       processor: async () => undefined,
       concurrency: 1,
       config: h.config,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: silentLogger,
       healthPort,
       isDependencyReady: () => isDatabaseReachable(workerDb),
     });

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmEmail, loadUrlSigningSecret } from '@fjord/auth';
 import { redriveAccountEmails, requestVerificationEmail } from '@fjord/ingest';
 import { jobOf, mediaJobId, notifyMediaJob } from '@fjord/queue';
-import { createReadyMedia, createTestUser, waitFor } from '@fjord/testing';
+import { createReadyMedia, createTestUser, silentLogger, waitFor } from '@fjord/testing';
 import { startPipeline, type Pipeline } from './pipeline-harness';
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Email verification through the real worker-email process and a real SMTP listener (docs/adr/0024):
@@ -112,7 +110,7 @@ describe('email verification (real worker-email, real SMTP)', () => {
         createdAt: new Date(Date.now() - 10 * 60_000),
       },
     });
-    const sweep = () => redriveAccountEmails({ ...deps(), staleAfterMs: 60_000, logger: silent });
+    const sweep = () => redriveAccountEmails({ ...deps(), staleAfterMs: 60_000, logger: silentLogger });
     expect((await sweep()).resent).toEqual([row.id]);
     await waitFor(() => mailsTo(user.email).length === 1 || undefined, { timeoutMs: 30_000, intervalMs: 50 });
     await waitFor(

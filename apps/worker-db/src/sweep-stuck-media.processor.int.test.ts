@@ -15,7 +15,14 @@ import {
   webhookJobId,
   type TranscodeJobData,
 } from '@fjord/queue';
-import { createTestDatabase, createTestUser, testConfig, waitFor, type TestDatabase } from '@fjord/testing';
+import {
+  createTestDatabase,
+  createTestUser,
+  silentLogger as silent,
+  testConfig,
+  waitFor,
+  type TestDatabase,
+} from '@fjord/testing';
 import { createSweepProcessor } from './sweep-stuck-media.processor';
 
 let database: TestDatabase;
@@ -23,7 +30,6 @@ let config: Config;
 let queues: ReturnType<typeof createQueues>;
 let enqueuer: ReturnType<typeof createMediaFlowEnqueuer>;
 let owner: { id: string; email: string };
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -18,6 +18,7 @@ import {
   createReadyMedia,
   createTestDatabase,
   createTestUser,
+  silentLogger,
   startFaultySmtpServer,
   testConfig,
   waitFor,
@@ -26,8 +27,6 @@ import {
 } from '@fjord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyProcessor, notificationMessageId } from './notify-media.processor';
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** One notify worker (real mailer, real queue) against an SMTP URL, on its own queue prefix. */
 async function startNotifyWorker(
@@ -54,13 +53,13 @@ async function startNotifyWorker(
       db: database.db,
       mailer,
       events,
-      logger: silent,
+      logger: silentLogger,
       publicUrl: 'http://fjord.test',
       sendLeaseMs: opts.sendLeaseMs,
     }),
     concurrency: 1,
     config,
-    logger: silent,
+    logger: silentLogger,
   });
 
   /** A READY media of a new user, and its notify job as the flow would add it. */

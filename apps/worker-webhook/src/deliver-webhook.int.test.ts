@@ -1,83 +1,33 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueues, QueueName, runWorker, type RunningWorker } from '@fjord/queue';
+import { QueueName, runWorker } from '@fjord/queue';
 import { verifyWebhookSignature } from '@fjord/sdk';
-import {
-  createReadyMedia,
-  createTestDatabase,
-  createTestUser,
-  listenOnLoopback,
-  testConfig,
-  waitFor,
-  type TestDatabase,
-} from '@fjord/testing';
-import {
-  createWebhookService,
-  emitMediaWebhookEvent,
-  loadSecretCipher,
-  sealWebhookSecrets,
-  type SecretCipher,
-} from '@fjord/webhooks';
+import { createReadyMedia, createTestUser, silentLogger, waitFor } from '@fjord/testing';
+import { createWebhookService, emitMediaWebhookEvent, sealWebhookSecrets } from '@fjord/webhooks';
 import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
+import { startWebhookWorld, type WebhookWorld } from './test/webhook-world';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type Received = { headers: http.IncomingHttpHeaders; body: string };
-
-let database: TestDatabase;
-let config: ReturnType<typeof testConfig>;
-let queues: ReturnType<typeof createQueues>;
-let secrets: SecretCipher;
-let worker: RunningWorker;
-let receiver: http.Server;
-let receiverUrl: string;
-const received: Received[] = [];
+let world: WebhookWorld;
 let failuresLeft = 0;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  config = testConfig({
-    DATABASE_URL: database.url,
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-    WEBHOOK_ATTEMPTS: '4',
-    WEBHOOK_BACKOFF_MS: '100',
-  });
-  queues = createQueues(config);
-  secrets = loadSecretCipher(config);
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
+  world = await startWebhookWorld({
+    env: { WEBHOOK_ATTEMPTS: '4', WEBHOOK_BACKOFF_MS: '100' },
+    concurrency: 2,
+    timeoutMs: 2000,
+    respond: (_req, res) => {
       res.statusCode = failuresLeft-- > 0 ? 500 : 200;
       res.end('ok');
-    });
-  });
-  receiverUrl = `http://127.0.0.1:${await listenOnLoopback(receiver)}/hooks/fjord`;
-  worker = await runWorker({
-    queueName: QueueName.webhooks,
-    processor: createDeliverWebhookProcessor({
-      db: database.db,
-      secrets,
-      logger: silent,
-      allowPrivate: true,
-      timeoutMs: 2000,
-    }),
-    concurrency: 2,
-    config,
-    logger: silent,
+    },
   });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await queues?.webhooks.obliterate({ force: true }).catch(() => undefined);
-  await queues?.close();
-  receiver?.close();
-  await database?.drop();
+  await world?.close();
 });
 
 describe('webhook delivery', () => {
   it('retries after two failures, signs every request, logs each attempt and redelivers on request', async () => {
+    const { database, config, queues, secrets, url: receiverUrl, received } = world;
     const user = await createTestUser(database.db);
     const service = createWebhookService({ db: database.db, queues, config, secrets });
     const { endpoint, secret } = await service.createEndpoint({
@@ -151,6 +101,7 @@ describe('webhook delivery', () => {
   });
 
   it('refuses private targets without WEBHOOK_ALLOW_PRIVATE, at registration and at delivery (no retries)', async () => {
+    const { database, config, queues, secrets, worker, url: receiverUrl, received } = world;
     const user = await createTestUser(database.db);
     const strict = createWebhookService({
       db: database.db,
@@ -178,13 +129,13 @@ describe('webhook delivery', () => {
       processor: createDeliverWebhookProcessor({
         db: database.db,
         secrets,
-        logger: silent,
+        logger: silentLogger,
         allowPrivate: false,
         timeoutMs: 2000,
       }),
       concurrency: 1,
       config,
-      logger: silent,
+      logger: silentLogger,
     });
     await worker.worker.pause();
     try {
@@ -211,6 +162,7 @@ describe('webhook delivery', () => {
   });
 
   it('seals a plaintext secret left from before encryption at boot; its deliveries still verify', async () => {
+    const { database, config, queues, secrets, url: receiverUrl, received } = world;
     const user = await createTestUser(database.db);
     const legacySecret = 'whsec_legacyplaintextsecret0123456789';
     const legacy = await database.db.webhookEndpoint.create({

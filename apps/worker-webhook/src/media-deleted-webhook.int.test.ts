@@ -1,92 +1,43 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService, createMediaDeletion } from '@fjord/ingest';
 import {
   createMediaEventPublisher,
   createMediaFlowEnqueuer,
   createQueueAdmin,
-  createQueues,
   mediaFlowJobIds,
-  QueueName,
-  runWorker,
-  type RunningWorker,
 } from '@fjord/queue';
 import { verifyWebhookSignature } from '@fjord/sdk';
 import { createBlobStore } from '@fjord/storage';
-import {
-  createTestDatabase,
-  createTestUser,
-  listenOnLoopback,
-  testConfig,
-  waitFor,
-  type TestDatabase,
-} from '@fjord/testing';
-import { createWebhookService, loadSecretCipher } from '@fjord/webhooks';
-import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
+import { createTestUser, silentLogger, waitFor } from '@fjord/testing';
+import { createWebhookService } from '@fjord/webhooks';
+import { startWebhookWorld, type WebhookWorld } from './test/webhook-world';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-type Received = { headers: http.IncomingHttpHeaders; body: string };
 
-let database: TestDatabase;
-let config: ReturnType<typeof testConfig>;
-let queues: ReturnType<typeof createQueues>;
-let worker: RunningWorker;
-let receiver: http.Server;
-let receiverUrl: string;
-const received: Received[] = [];
+let world: WebhookWorld;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  config = testConfig({ DATABASE_URL: database.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
-  queues = createQueues(config);
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.end('ok');
-    });
-  });
-  receiverUrl = `http://127.0.0.1:${await listenOnLoopback(receiver)}/hooks/fjord`;
   // Only the webhook worker runs: the media's flow stays pending in Redis.
-  worker = await runWorker({
-    queueName: QueueName.webhooks,
-    processor: createDeliverWebhookProcessor({
-      db: database.db,
-      secrets: loadSecretCipher(config),
-      logger: silent,
-      allowPrivate: true,
-      timeoutMs: 2000,
-    }),
-    concurrency: 1,
-    config,
-    logger: silent,
-  });
+  world = await startWebhookWorld({ timeoutMs: 2000 });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  for (const q of queues ? [queues.transcode, queues.db, queues.email, queues.webhooks] : []) {
-    await q.obliterate({ force: true }).catch(() => undefined);
-  }
-  await queues?.close();
-  receiver?.close();
-  await database?.drop();
+  await world?.close();
 });
 
 describe('media deletion', () => {
   it('removes the pending flow’s jobs and the blobs, and delivers a signed media.deleted webhook', async () => {
+    const { database, config, queues, secrets, url: receiverUrl, received } = world;
     const db = database.db;
     const storage = createBlobStore(config);
     const enqueuer = createMediaFlowEnqueuer({ config, queues });
     const events = createMediaEventPublisher(config);
     const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
     try {
-      const ingest = createIngestService({ db, storage, enqueuer, config, logger: silent });
+      const ingest = createIngestService({ db, storage, enqueuer, config, logger: silentLogger });
       const deleteMedia = createMediaDeletion({
         db,
         storage,
@@ -94,15 +45,10 @@ describe('media deletion', () => {
         queueAdmin,
         queues,
         config,
-        logger: silent,
+        logger: silentLogger,
       });
       const user = await createTestUser(db);
-      const { secret } = await createWebhookService({
-        db,
-        queues,
-        config,
-        secrets: loadSecretCipher(config),
-      }).createEndpoint({
+      const { secret } = await createWebhookService({ db, queues, config, secrets }).createEndpoint({
         userId: user.id,
         url: receiverUrl,
         events: ['media.deleted'],

@@ -1,19 +1,8 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueues, QueueName, runWorker, type RunningWorker } from '@fjord/queue';
-import {
-  createReadyMedia,
-  createTestDatabase,
-  createTestUser,
-  listenOnLoopback,
-  testConfig,
-  waitFor,
-  type TestDatabase,
-} from '@fjord/testing';
-import { createWebhookService, emitMediaWebhookEvent, loadSecretCipher } from '@fjord/webhooks';
-import { createDeliverWebhookProcessor } from './deliver-webhook.processor';
+import { createReadyMedia, createTestUser, waitFor } from '@fjord/testing';
+import { createWebhookService, emitMediaWebhookEvent } from '@fjord/webhooks';
+import { startWebhookWorld, type WebhookWorld } from './test/webhook-world';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const TIMEOUT_MS = 500;
 
 /**
@@ -23,28 +12,15 @@ const TIMEOUT_MS = 500;
  */
 type TargetFault = 'stall' | 'reset-mid-response' | 'reset-before-response';
 
-let database: TestDatabase;
-let config: ReturnType<typeof testConfig>;
-let queues: ReturnType<typeof createQueues>;
-let worker: RunningWorker;
-let target: http.Server;
-let targetUrl: string;
+let world: WebhookWorld;
 const planned: TargetFault[] = [];
 const requests: { eventId: string; fault: TargetFault | 'none' }[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  config = testConfig({
-    DATABASE_URL: database.url,
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-    WEBHOOK_ATTEMPTS: '5',
-    WEBHOOK_BACKOFF_MS: '100',
-    WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-  });
-  queues = createQueues(config);
-  target = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
+  world = await startWebhookWorld({
+    env: { WEBHOOK_ATTEMPTS: '5', WEBHOOK_BACKOFF_MS: '100', WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) },
+    concurrency: 2,
+    respond: (req, res) => {
       const fault = planned.shift() ?? 'none';
       requests.push({ eventId: String(req.headers['fjord-event-id']), fault });
       if (fault === 'stall') return;
@@ -55,45 +31,22 @@ beforeAll(async () => {
         return;
       }
       res.end('ok');
-    });
-  });
-  targetUrl = `http://127.0.0.1:${await listenOnLoopback(target)}/hooks`;
-  worker = await runWorker({
-    queueName: QueueName.webhooks,
-    processor: createDeliverWebhookProcessor({
-      db: database.db,
-      secrets: loadSecretCipher(config),
-      logger: silent,
-      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
-      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-    }),
-    concurrency: 2,
-    config,
-    logger: silent,
+    },
   });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await queues?.webhooks.obliterate({ force: true }).catch(() => undefined);
-  await queues?.close();
-  target?.closeAllConnections();
-  target?.close();
-  await database?.drop();
+  await world?.close();
 });
 
 /** One endpoint, one READY media, its media.ready event; resolves with the delivery once it is final. */
 async function deliverThrough(faults: TargetFault[]) {
+  const { database, config, queues, secrets, url } = world;
   const user = await createTestUser(database.db);
-  const service = createWebhookService({
-    db: database.db,
-    queues,
-    config,
-    secrets: loadSecretCipher(config),
-  });
+  const service = createWebhookService({ db: database.db, queues, config, secrets });
   const { endpoint } = await service.createEndpoint({
     userId: user.id,
-    url: targetUrl,
+    url,
     events: ['media.ready'],
   });
   const media = await createReadyMedia(database.db, { ownerId: user.id });

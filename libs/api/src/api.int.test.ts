@@ -1,8 +1,8 @@
 import { createBlobStore } from '@fjord/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import { mediaJobId } from '@fjord/queue';
 import { createTestUser, TEST_PASSWORD } from '@fjord/testing';
+import { expectTRPCError, signedInWithRole } from './test/admin-test-helpers';
 import { cookieFrom, createApiHarness } from './test/api-test-harness';
 
 let h: Awaited<ReturnType<typeof createApiHarness>>;
@@ -14,22 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function signedInAs(email: string, password = TEST_PASSWORD) {
-  const { caller, resHeaders } = await h.callerFor();
-  await caller.auth.signIn({ email, password });
-  return h.callerFor(cookieFrom(resHeaders));
-}
-
-async function expectTRPCError(promise: Promise<unknown>, code: TRPCError['code'], message?: RegExp) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  expect((err as TRPCError).code).toBe(code);
-  if (message) expect((err as TRPCError).message).toMatch(message);
-}
 
 describe('auth router', () => {
   it('signs up with a session cookie, knows the user, and signs out', async () => {
@@ -77,8 +61,7 @@ describe('media router', () => {
   });
 
   it('shows a fresh upload as QUEUED with its flow in Redis', async () => {
-    const user = await createTestUser(h.db);
-    const { caller } = await signedInAs(user.email);
+    const { user, caller } = await signedInWithRole(h, 'USER');
     const result = await h.uploadImage(user.id, 'dot.png');
     expect(result.status).toBe('QUEUED');
 
@@ -102,31 +85,26 @@ describe('media router', () => {
   });
 
   it('answers NOT_FOUND for someone else’s media, but lets an admin see it', async () => {
-    const owner = await createTestUser(h.db);
-    const stranger = await createTestUser(h.db);
-    const admin = await createTestUser(h.db, { role: 'ADMIN' });
-    const { caller: ownerCaller } = await signedInAs(owner.email);
+    const { user: owner, caller: ownerCaller } = await signedInWithRole(h, 'USER');
     const { id } = await h.uploadImage(owner.id, 'mine.png');
     expect((await ownerCaller.media.byId({ id })).id).toBe(id);
 
-    const { caller: strangerCaller } = await signedInAs(stranger.email);
+    const { caller: strangerCaller } = await signedInWithRole(h, 'USER');
     await expectTRPCError(strangerCaller.media.byId({ id }), 'NOT_FOUND');
     await expectTRPCError(strangerCaller.media.status({ id }), 'NOT_FOUND');
     await expectTRPCError(strangerCaller.media.byId({ id: 'not-a-uuid' }), 'NOT_FOUND');
     expect((await strangerCaller.media.list({})).items.map((m) => m.id)).not.toContain(id);
 
-    const { caller: adminCaller } = await signedInAs(admin.email);
+    const { caller: adminCaller } = await signedInWithRole(h, 'ADMIN');
     expect((await adminCaller.media.byId({ id })).id).toBe(id);
   });
 
   it('deletes only for the owner (a stranger gets NOT_FOUND), removing the row and every blob', async () => {
-    const owner = await createTestUser(h.db);
-    const stranger = await createTestUser(h.db);
-    const { caller: ownerCaller } = await signedInAs(owner.email);
+    const { user: owner, caller: ownerCaller } = await signedInWithRole(h, 'USER');
     const { id } = await h.uploadImage(owner.id, 'gone.png');
     const { storageKey } = await h.db.media.findUniqueOrThrow({ where: { id } });
 
-    const { caller: strangerCaller } = await signedInAs(stranger.email);
+    const { caller: strangerCaller } = await signedInWithRole(h, 'USER');
     await expectTRPCError(strangerCaller.media.delete({ id }), 'NOT_FOUND');
     expect(await h.db.media.count({ where: { id } })).toBe(1);
 
@@ -137,7 +115,7 @@ describe('media router', () => {
   });
 
   it('pages through a user’s media newest first without gaps or repeats', async () => {
-    const user = await createTestUser(h.db);
+    const { user, caller } = await signedInWithRole(h, 'USER');
     const base = Date.now() - 60_000;
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
@@ -158,7 +136,6 @@ describe('media router', () => {
       });
       ids.push(row.id);
     }
-    const { caller } = await signedInAs(user.email);
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -186,8 +163,7 @@ describe('media router', () => {
   });
 
   it('streams the current status first, then each change, and ends at READY', async () => {
-    const user = await createTestUser(h.db);
-    const { caller } = await signedInAs(user.email);
+    const { user, caller } = await signedInWithRole(h, 'USER');
     const { id } = await h.uploadImage(user.id, 'live.png');
     await h.events.ready();
 
@@ -234,8 +210,7 @@ describe('media router', () => {
 
 describe('tRPC captions (the web app)', () => {
   it('uploads SRT as WebVTT, lists and removes it; a bad file is refused with its line', async () => {
-    const user = await createTestUser(h.db);
-    const { caller } = await signedInAs(user.email);
+    const { user, caller } = await signedInWithRole(h, 'USER');
     const media = await h.db.media.create({
       data: {
         ownerId: user.id,
@@ -263,12 +238,12 @@ describe('tRPC captions (the web app)', () => {
       'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n',
     );
 
-    const bad = await caller.captions
-      .upload({ id: media.id, lang: 'de', label: 'Deutsch', format: 'vtt', text: 'WEBVTT\n\n1 --> 2\nx\n' })
-      .catch((e: unknown) => e);
-    expect(bad).toBeInstanceOf(TRPCError);
-    expect((bad as TRPCError).code).toBe('BAD_REQUEST');
-    expect((bad as TRPCError).message).toMatch(/^Line 3: /);
+    const badVtt = 'WEBVTT\n\n1 --> 2\nx\n';
+    await expectTRPCError(
+      caller.captions.upload({ id: media.id, lang: 'de', label: 'Deutsch', format: 'vtt', text: badVtt }),
+      'BAD_REQUEST',
+      /^Line 3: /,
+    );
 
     expect(await caller.captions.remove({ id: media.id, lang: 'en' })).toEqual({ deleted: true });
     expect(await caller.captions.list({ id: media.id })).toEqual([]);

@@ -14,16 +14,16 @@ import {
   type Queues,
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
-import { createTestDatabase, createTestUser, testConfig, type TestDatabase } from '@fjord/testing';
+import {
+  createTestDatabase,
+  createTestUser,
+  silentLogger as silent,
+  testConfig,
+  type TestDatabase,
+} from '@fjord/testing';
 import { createMediaDeletion } from './delete-media.service';
 import { createIngestService, type IngestService } from './ingest.service';
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 const jpegHead = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
 const mp4Head = Buffer.concat([
   Buffer.from([0, 0, 0, 0x18]),

@@ -4,11 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBlobStore, type BlobStore } from '@fjord/storage';
-import { createTestDatabase, createTestUser, type TestDatabase } from '@fjord/testing';
+import { createTestDatabase, createTestUser, silentLogger, type TestDatabase } from '@fjord/testing';
 import { sweepOrphanBlobs } from './sweep-orphan-blobs.service';
 
 const HOUR = 3_600_000;
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let database: TestDatabase;
 let root: string;
 let storage: BlobStore;
@@ -107,7 +106,7 @@ describe('sweepOrphanBlobs', () => {
     const justReady = await media('READY', 60_000);
     const justReadyKept = await file(`media/${justReady}/r/thumb-webp.s1.webp`, 2 * HOUR);
 
-    const result = await sweepOrphanBlobs({ db: database.db, storage, graceMs: HOUR, logger: silent });
+    const result = await sweepOrphanBlobs({ db: database.db, storage, graceMs: HOUR, logger: silentLogger });
 
     expect(result.isComplete).toBe(true);
     expect(result.removed.sort()).toEqual([...lostFiles, ...readyOrphans, runningTemp].sort());
@@ -118,7 +117,7 @@ describe('sweepOrphanBlobs', () => {
 
     // A second pass finds nothing more.
     expect(
-      (await sweepOrphanBlobs({ db: database.db, storage, graceMs: HOUR, logger: silent })).removed,
+      (await sweepOrphanBlobs({ db: database.db, storage, graceMs: HOUR, logger: silentLogger })).removed,
     ).toEqual([]);
   });
 
@@ -129,7 +128,7 @@ describe('sweepOrphanBlobs', () => {
     const passes: string[][] = [];
     for (let i = 0; i < 10; i++) {
       const r = await sweepOrphanBlobs(
-        { db: database.db, storage, graceMs: HOUR, logger: silent, maxEntries: 2 },
+        { db: database.db, storage, graceMs: HOUR, logger: silentLogger, maxEntries: 2 },
         cursor,
       );
       passes.push(r.removed);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getMetrics } from '@fjord/observability';
-import { testConfig, uniquePrefix, waitFor } from '@fjord/testing';
+import { silentLogger, testConfig, uniquePrefix, waitFor } from '@fjord/testing';
 import { jobOf, transcodeImageJob } from './job-definitions';
 import { createQueues, type Queues } from './queues';
 import { handleJob } from './run-job';
 import { runWorker, type RunningWorker } from './run-worker';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const labels = { queue: 'transcode', job: 'transcode-image' };
 const count = async (metric: 'jobRetries' | 'jobFailures' | 'jobsCompleted', extra: object = {}) => {
   const { values } = await getMetrics()[metric].get();
@@ -42,7 +41,7 @@ describe('job attempt metrics (run-job.ts)', () => {
       queueName: 'transcode',
       concurrency: 2,
       config,
-      logger: silent,
+      logger: silentLogger,
       handleSignals: false,
       processor: handleJob(transcodeImageJob, async ({ mediaId, variant }) => {
         const attempt = (seen.get(mediaId) ?? 0) + 1;

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig, uniquePrefix, waitFor } from '@fjord/testing';
+import { silentLogger, testConfig, uniquePrefix, waitFor } from '@fjord/testing';
 import { IMAGE_VARIANTS, JobName, QueueName, mediaJobId, variantNamesFor } from './contracts';
-import type { QueueLogger } from './logger';
 import { createMediaFlowEnqueuer, type MediaFlowEnqueuer } from './media-flow.service';
 import { getMediaProgress } from './media-progress.service';
 import { createQueues, type Queues } from './queues';
 import { runWorker, type RunningWorker } from './run-worker';
 import { UnrecoverableError } from 'bullmq';
 
-const silent: QueueLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 const variants = IMAGE_VARIANTS.map((v) => v.name);
 
 describe('enqueueMediaFlow', () => {
@@ -85,7 +78,7 @@ describe('enqueueMediaFlow', () => {
   it('a child that fails for good still lets finalize run, and a failed finalize still reaches notify', async () => {
     const mediaId = randomUUID();
     const seen: { childValues?: object; ignored?: object; notifyIgnored?: object } = {};
-    const workerOpts = { concurrency: 3, config, logger: silent, handleSignals: false } as const;
+    const workerOpts = { concurrency: 3, config, logger: silentLogger, handleSignals: false } as const;
     workers.push(
       await runWorker({
         ...workerOpts,

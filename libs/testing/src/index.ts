@@ -13,6 +13,7 @@ export {
   type SmtpFault,
 } from './faulty-smtp-server';
 export { waitFor, type WaitForOptions } from './wait-for';
+export { silentLogger } from './silent-logger';
 export { createTestUser, hashTestPassword, TEST_PASSWORD, type TestUserOverrides } from './test-user';
 export { startS3TestServer, type S3RequestSeen, type S3TestServer } from './s3-test-server';
 export { mountTmpfs, type TmpfsMount, type TmpfsResult } from './tmpfs-mount';

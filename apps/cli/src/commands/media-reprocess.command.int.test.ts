@@ -11,7 +11,7 @@ import {
   mediaJobId,
   QueueName,
 } from '@fjord/queue';
-import { createReadyMedia, createTestUser, waitFor } from '@fjord/testing';
+import { createReadyMedia, createTestUser, silentLogger, waitFor } from '@fjord/testing';
 import { cliEnvOf, runCli } from '../test/run-cli';
 
 let world: PersonWorld;
@@ -47,8 +47,7 @@ describe('fjord media reprocess --preset', () => {
     expect(none.code).toBe(0);
 
     // One finished image job, timed by BullMQ itself, is what the estimate is measured from.
-    const silent = { debug() {}, info() {}, warn() {}, error() {} };
-    const connection = createRedis(config, 'worker', silent);
+    const connection = createRedis(config, 'worker', silentLogger);
     const worker = new Worker(
       QueueName.transcode,
       async () => {

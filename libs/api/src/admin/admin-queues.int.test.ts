@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaJobId, QueueName, runWorker } from '@fjord/queue';
-import { waitFor } from '@fjord/testing';
+import { silentLogger, waitFor } from '@fjord/testing';
 import { createApiHarness } from '../test/api-test-harness';
 import { expectTRPCError, signedInWithRole } from '../test/admin-test-helpers';
 import { startStandInPipeline } from '../test/stand-in-pipeline';
@@ -88,7 +88,7 @@ describe('admin router: queues and jobs', () => {
       processor: () => held,
       concurrency: 3,
       config: h.config,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: silentLogger,
       handleSignals: false,
     });
     try {

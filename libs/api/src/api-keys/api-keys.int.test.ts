@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { verifyApiKey } from '@fjord/auth';
-import { createTestUser, TEST_PASSWORD } from '@fjord/testing';
-import { cookieFrom, createApiHarness } from '../test/api-test-harness';
+import { signedInWithRole } from '../test/admin-test-helpers';
+import { createApiHarness } from '../test/api-test-harness';
 
 let h: Awaited<ReturnType<typeof createApiHarness>>;
 
@@ -13,16 +13,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signedIn() {
-  const user = await createTestUser(h.db);
-  const { caller, resHeaders } = await h.callerFor();
-  await caller.auth.signIn({ email: user.email, password: TEST_PASSWORD });
-  return { user, caller: (await h.callerFor(cookieFrom(resHeaders))).caller };
-}
-
 describe('apiKeys router', () => {
   it('creates a key shown once, lists it without the secret, records its last use, and revokes it', async () => {
-    const { caller } = await signedIn();
+    const { caller } = await signedInWithRole(h, 'USER');
     const created = await caller.apiKeys.create({
       name: 'ci uploader',
       scopes: ['media:read', 'webhooks:manage'],
@@ -46,8 +39,8 @@ describe('apiKeys router', () => {
   });
 
   it('refuses unknown scopes, someone else’s key and anonymous callers', async () => {
-    const alice = await signedIn();
-    const bob = await signedIn();
+    const alice = await signedInWithRole(h, 'USER');
+    const bob = await signedInWithRole(h, 'USER');
     const { id, key } = await alice.caller.apiKeys.create({ name: 'a', scopes: ['media:write'] });
 
     await expect(

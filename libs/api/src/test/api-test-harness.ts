@@ -17,13 +17,11 @@ import {
 } from '@fjord/queue';
 import { createBlobStore } from '@fjord/storage';
 import { loadSecretCipher } from '@fjord/webhooks';
-import { createTestDatabase, testConfig } from '@fjord/testing';
+import { createTestDatabase, silentLogger, testConfig } from '@fjord/testing';
 import { createAuthThrottle } from '../auth/auth-throttle.service';
 import { createContext } from '../context';
 import { createCaller } from '../root';
 import type { ApiServices } from '../services';
-
-const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Real Postgres (fresh database), real Redis (unique prefix), real storage, real ingest. */
 export async function createApiHarness(overrides: Record<string, string> = {}) {

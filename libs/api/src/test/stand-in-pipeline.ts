@@ -1,8 +1,7 @@
 import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { appendJobLog, QueueName, runWorker, UnrecoverableError, type RunningWorker } from '@fjord/queue';
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+import { silentLogger } from '@fjord/testing';
 
 /**
  * Workers with the real flow semantics (ignored child failures, finalize writing the outcome) but no
@@ -12,7 +11,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
  */
 export async function startStandInPipeline(deps: { config: Config; db: DbClient }) {
   const broken = new Set<string>();
-  const opts = { concurrency: 4, config: deps.config, logger: silent, handleSignals: false } as const;
+  const opts = { concurrency: 4, config: deps.config, logger: silentLogger, handleSignals: false } as const;
   const workers: RunningWorker[] = [
     await runWorker({
       ...opts,

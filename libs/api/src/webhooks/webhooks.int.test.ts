@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestUser, TEST_PASSWORD } from '@fjord/testing';
-import { cookieFrom, createApiHarness } from '../test/api-test-harness';
+import { signedInWithRole } from '../test/admin-test-helpers';
+import { createApiHarness } from '../test/api-test-harness';
 
 let h: Awaited<ReturnType<typeof createApiHarness>>;
 
@@ -11,16 +11,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signedIn() {
-  const user = await createTestUser(h.db);
-  const { caller, resHeaders } = await h.callerFor();
-  await caller.auth.signIn({ email: user.email, password: TEST_PASSWORD });
-  return (await h.callerFor(cookieFrom(resHeaders))).caller;
-}
-
 describe('webhooks router', () => {
   it('adds, lists and removes the user’s own endpoints; refuses private targets', async () => {
-    const caller = await signedIn();
+    const { caller } = await signedInWithRole(h, 'USER');
     const created = await caller.webhooks.create({
       url: 'https://93.184.216.34/hook',
       events: ['media.ready'],
@@ -29,7 +22,7 @@ describe('webhooks router', () => {
     expect(await caller.webhooks.list()).toEqual([expect.objectContaining({ id: created.id })]);
     expect(await caller.webhooks.deliveries({ id: created.id })).toEqual([]);
 
-    const other = await signedIn();
+    const { caller: other } = await signedInWithRole(h, 'USER');
     await expect(other.webhooks.remove({ id: created.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(other.webhooks.deliveries({ id: created.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await caller.webhooks.remove({ id: created.id });

@@ -1,10 +1,17 @@
 import type { Config } from '@fjord/config';
 import { createMediaFlowEnqueuer, createQueues } from '@fjord/queue';
 import { createBlobStore, renditionKey } from '@fjord/storage';
-import { createTestDatabase, createTestRendition, createTestUser, testConfig } from '@fjord/testing';
+import {
+  createTestDatabase,
+  createTestRendition,
+  createTestUser,
+  silentLogger,
+  testConfig,
+} from '@fjord/testing';
 import { createIngestService } from '../ingest.service';
 
-export const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+// Kept for @fjord/ingest/testing and this lib's tests; the one logger is @fjord/testing's.
+export { silentLogger };
 /** A 1×1 PNG header: enough for the sniffer, stored as any upload is. */
 export const TINY_PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
