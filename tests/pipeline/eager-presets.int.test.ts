@@ -4,7 +4,7 @@ import { createImageTransformHandler } from '@fjord/http';
 import { createMediaReprocessing } from '@fjord/ingest';
 import { transformImage } from '@fjord/media';
 import { createPhotoLikeJpeg } from '@fjord/media/testing';
-import { createQueueAdmin, mediaJobId } from '@fjord/queue';
+import { mediaJobId } from '@fjord/queue';
 import { createTestUser, waitFor } from '@fjord/testing';
 import { silentLogger, startPipeline, type Pipeline } from './pipeline-harness';
 
@@ -91,8 +91,7 @@ describe('eager presets (real workers, the /img handler in this process)', () =>
     await waitFor(async () => (await p.queues.email.getJobState(mediaJobId(id, 'notify'))) === 'completed', {
       timeoutMs: 30_000,
     });
-    const queueAdmin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
-    await createMediaReprocessing({ db: p.db, queueAdmin, enqueuer: p.enqueuer })(id);
+    await createMediaReprocessing({ db: p.db, queues: p.queues, enqueuer: p.enqueuer })(id);
     await waitFor(
       async () => {
         const media = await p.db.media.findUnique({ where: { id } });

@@ -2,7 +2,7 @@ import { FlowProducer, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaReprocessing } from '@fjord/ingest';
 import { createPhotoLikeJpeg } from '@fjord/media/testing';
-import { IMAGE_VARIANTS, JobName, createQueueAdmin, mediaJobId, type TranscodeJobResult } from '@fjord/queue';
+import { IMAGE_VARIANTS, JobName, mediaJobId, type TranscodeJobResult } from '@fjord/queue';
 import { createTestUser, uniquePrefix, waitFor } from '@fjord/testing';
 // White-box on purpose: the late job must reach the real finalize processor in this process, at a moment the
 // test picks; a spawned worker-db cannot be held that way. The one test that reaches into an app.
@@ -46,8 +46,7 @@ describe('media runs: a stale run changes nothing', () => {
 
     // Run 2, its finalize held back: the db queue paused while its children render.
     await p.queues.db.pause();
-    const queueAdmin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
-    await createMediaReprocessing({ db: p.db, queueAdmin, enqueuer: p.enqueuer })(id);
+    await createMediaReprocessing({ db: p.db, queues: p.queues, enqueuer: p.enqueuer })(id);
     expect((await p.db.media.findUniqueOrThrow({ where: { id } })).run).toBe(2);
     await waitFor(
       async () =>

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaReprocessing } from '@fjord/ingest';
 import { createJpegFixture, createVideoFixture } from '@fjord/media/testing';
-import { IMAGE_VARIANTS, JobName, createQueueAdmin, getMediaFlowState, waitUntilReady } from '@fjord/queue';
+import { IMAGE_VARIANTS, JobName, getMediaFlowState, waitUntilReady } from '@fjord/queue';
 import { createTestUser, startOwnRedisServer, waitFor, type OwnRedisServer } from '@fjord/testing';
 import { startPipeline, type Pipeline } from './pipeline-harness';
 import { expectedStoredBytes, storedRenditionBytes } from '@fjord/storage';
@@ -178,32 +178,22 @@ describe('Redis restarted empty mid-burst (no persistence): Postgres re-drives e
     const exited = once(transcode.child, 'exit');
     transcode.child.kill('SIGTERM');
     await exited;
-    const queueAdmin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
-    try {
-      await createMediaReprocessing({ db: p.db, queueAdmin, enqueuer: p.enqueuer })(id);
-      expect((await p.db.media.findUniqueOrThrow({ where: { id } })).status).toBe('QUEUED');
-      const { answeredAt } = await redis.restartEmpty();
-      await waitUntilReady(p.queues.connection, 10_000);
-      expect(await p.queues.email.getJob(`media.${id}.notify`)).toBeUndefined();
-      await p.startWorker('transcode');
+    await createMediaReprocessing({ db: p.db, queues: p.queues, enqueuer: p.enqueuer })(id);
+    expect((await p.db.media.findUniqueOrThrow({ where: { id } })).status).toBe('QUEUED');
+    const { answeredAt } = await redis.restartEmpty();
+    await waitUntilReady(p.queues.connection, 10_000);
+    expect(await p.queues.email.getJob(`media.${id}.notify`)).toBeUndefined();
+    await p.startWorker('transcode');
 
-      await p.waitForStatus(id, ['READY'], 90_000);
-      const media = await expectWhole(id, IMAGE_NAMES);
-      expect(media.renditions.map((r) => r.storageKey).filter((k) => oldKeys.includes(k))).toEqual([]);
-      // Finalize deletes the old set's files right after its transaction.
-      await waitFor(
-        async () => (await Promise.all(oldKeys.map((k) => p.storage.stat(k)))).every((st) => !st),
-        {
-          timeoutMs: 10_000,
-          message: "the old set's files deleted",
-        },
-      );
-      await waitForOneEmailEach([id], 20_000); // MEDIA_READY was sent by the first run: not again
-      console.log(
-        `[redis-loss] lost reprocess READY ${Date.now() - answeredAt} ms after Redis answered again`,
-      );
-    } finally {
-      await queueAdmin.close();
-    }
+    await p.waitForStatus(id, ['READY'], 90_000);
+    const media = await expectWhole(id, IMAGE_NAMES);
+    expect(media.renditions.map((r) => r.storageKey).filter((k) => oldKeys.includes(k))).toEqual([]);
+    // Finalize deletes the old set's files right after its transaction.
+    await waitFor(async () => (await Promise.all(oldKeys.map((k) => p.storage.stat(k)))).every((st) => !st), {
+      timeoutMs: 10_000,
+      message: "the old set's files deleted",
+    });
+    await waitForOneEmailEach([id], 20_000); // MEDIA_READY was sent by the first run: not again
+    console.log(`[redis-loss] lost reprocess READY ${Date.now() - answeredAt} ms after Redis answered again`);
   }, 180_000);
 });

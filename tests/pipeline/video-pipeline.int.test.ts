@@ -162,7 +162,7 @@ describe('video pipeline (ffmpeg in worker-transcode, real workers)', () => {
 
   it('reprocess re-runs the video flow: the old set stays whole until the new one commits, then its files go', async () => {
     const queueAdmin = createQueueAdmin({ queues: p.queues, prefix: p.config.QUEUE_PREFIX });
-    const reprocess = createMediaReprocessing({ db: p.db, queueAdmin, enqueuer: p.enqueuer });
+    const reprocess = createMediaReprocessing({ db: p.db, queues: p.queues, enqueuer: p.enqueuer });
     const filesOf = (id: string) =>
       execFileSync('find', [p.config.storageDir, '-path', `*${id}/r/*`, '-type', 'f'])
         .toString()

@@ -74,7 +74,7 @@ export function createWebServices(config: Config): WebServices {
     config,
     logger,
   });
-  const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
+  const reprocessMedia = createMediaReprocessing({ db, queues, enqueuer });
   const eraseUser = createUserErasure({ db, deleteMedia, storage, queues, config, logger });
   const urlSigningSecret = loadUrlSigningSecret(config);
   const secrets = loadSecretCipher(config);

@@ -1,7 +1,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, startTracing, withSpan } from '@fjord/observability';
-import { createQueueAdmin, mediaJobId } from '@fjord/queue';
+import { mediaJobId } from '@fjord/queue';
 import { createMediaReprocessing } from './reprocess-media.service';
 import { sweepStuckMedia } from './sweep-stuck-media.service';
 import { createPersonWorld, silentLogger, TINY_PNG, type PersonWorld } from './test/person-world';
@@ -68,11 +68,7 @@ describe('a re-drive continues the upload’s trace (real Postgres and Redis)', 
     await db.media.update({ where: { id: upload.media.id }, data: { status: 'READY' } });
     await lostFlow();
     exporter.reset();
-    const reprocess = createMediaReprocessing({
-      db,
-      enqueuer,
-      queueAdmin: createQueueAdmin({ queues, prefix: world.config.QUEUE_PREFIX }),
-    });
+    const reprocess = createMediaReprocessing({ db, enqueuer, queues });
     const adminSpan = await withSpan('POST /api/trpc/admin.reprocessMedia', {}, async (span) => {
       await reprocess(upload.media.id);
       return span.spanContext();

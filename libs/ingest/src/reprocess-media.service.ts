@@ -2,39 +2,20 @@ import { enqueueMediaRun } from './fair-priority';
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import {
-  mediaFlowJobIds,
-  mediaFlowStateOf,
-  mediaJobId,
+  getMediaFlowState,
+  removeMediaFlowJobs,
   variantNamesFor,
   type MediaFlowEnqueuer,
-  type QueueAdmin,
+  type Queues,
 } from '@fjord/queue';
 
 export type ReprocessMediaDeps = {
   db: DbClient;
-  queueAdmin: Pick<QueueAdmin, 'getJobState' | 'removeJob'>;
+  queues: Pick<Queues, 'email' | 'db' | 'transcode'>;
   enqueuer: Pick<MediaFlowEnqueuer, 'enqueueMediaFlow'>;
 };
 
-async function assertFlowNotRunning(deps: ReprocessMediaDeps, mediaId: string): Promise<void> {
-  const root = await deps.queueAdmin.getJobState(mediaJobId(mediaId, 'notify'));
-  if (mediaFlowStateOf(root?.state) === 'live') {
-    throw new AppError('conflict', 'This media is still being processed; wait until its flow has finished.');
-  }
-}
-
-/** Removes every job of the media's old flow; the root first, which takes its children with it. */
-async function removeFinishedFlowJobs(deps: ReprocessMediaDeps, mediaId: string): Promise<number> {
-  let removed = 0;
-  for (const id of mediaFlowJobIds(mediaId)) {
-    const result = await deps.queueAdmin.removeJob(id);
-    if (result.state === 'active') {
-      throw new AppError('conflict', 'A job of this media is running right now; try again in a moment.');
-    }
-    if (result.changed) removed++;
-  }
-  return removed;
-}
+const STILL_RUNNING = 'This media is still being processed; wait until its flow has finished.';
 
 /**
  * Re-runs a media's whole flow (image or video) under the same deterministic job ids (admin console,
@@ -50,8 +31,14 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
       select: { id: true, kind: true, run: true, traceparent: true, tracestate: true },
     });
     if (!media) throw new AppError('not_found', 'This media does not exist.');
-    await assertFlowNotRunning(deps, mediaId);
-    const removedJobs = await removeFinishedFlowJobs(deps, mediaId);
+    if ((await getMediaFlowState(deps.queues, mediaId)) === 'live') {
+      throw new AppError('conflict', STILL_RUNNING);
+    }
+    // The old flow's jobs go (the root first, which takes its children with it), under the same job ids.
+    const { removed: removedJobs, activeJobId } = await removeMediaFlowJobs(deps.queues, mediaId);
+    if (activeJobId) {
+      throw new AppError('conflict', 'A job of this media is running right now; try again in a moment.');
+    }
     const variants = variantNamesFor(media.kind);
     // A new run: jobs of the previous one that still arrive change nothing (ADR 0015).
     const run = media.run + 1;
@@ -62,12 +49,7 @@ export function createMediaReprocessing(deps: ReprocessMediaDeps) {
       { variantsTotal: variants.length, run },
       { run: media.run },
     );
-    if (!isQueued) {
-      throw new AppError(
-        'conflict',
-        'This media is still being processed; wait until its flow has finished.',
-      );
-    }
+    if (!isQueued) throw new AppError('conflict', STILL_RUNNING);
     await enqueueMediaRun(deps, media, run);
     return { removedJobs };
   };

@@ -2,15 +2,7 @@ import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireBulkReprocessLease, createMediaReprocessing, runBulkReprocess } from '@fjord/ingest';
 import { createPersonWorld, type PersonWorld } from '@fjord/ingest/testing';
-import {
-  bulkReprocessLeaseKey,
-  closeRedis,
-  createQueueAdmin,
-  createRedis,
-  JobName,
-  mediaJobId,
-  QueueName,
-} from '@fjord/queue';
+import { bulkReprocessLeaseKey, closeRedis, createRedis, JobName, mediaJobId, QueueName } from '@fjord/queue';
 import { createReadyMedia, createTestUser, silentLogger, waitFor } from '@fjord/testing';
 import { cliEnvOf, runCli } from '../test/run-cli';
 
@@ -119,8 +111,7 @@ describe('fjord media reprocess --preset', () => {
     const atFirst = new Promise<void>((r) => (reachFirst = r));
     let openGate!: () => void;
     const gate = new Promise<void>((r) => (openGate = r));
-    const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
-    const reprocess = createMediaReprocessing({ db, queueAdmin, enqueuer: world.enqueuer });
+    const reprocess = createMediaReprocessing({ db, queues, enqueuer: world.enqueuer });
     const reprocessMedia = async (id: string) => {
       reachFirst();
       await gate;
@@ -150,7 +141,6 @@ describe('fjord media reprocess --preset', () => {
 
     openGate();
     expect(await first).toMatchObject({ queued: 2, skipped: 0 });
-    await queueAdmin.close();
     expect(await queues.connection.exists(leaseKey)).toBe(0);
     for (const m of images) expect((await db.media.findUniqueOrThrow({ where: { id: m.id } })).run).toBe(1);
 

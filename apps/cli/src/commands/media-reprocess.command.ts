@@ -9,7 +9,7 @@ import {
   runBulkPresetRender,
   runBulkReprocess,
 } from '@fjord/ingest';
-import { createMediaFlowEnqueuer, createQueueAdmin, createQueues } from '@fjord/queue';
+import { createMediaFlowEnqueuer, createQueues } from '@fjord/queue';
 import { requireOption, UsageError, withDb } from '../cli-context';
 
 export const mediaReprocessHelp = `fjord media reprocess --preset <name> (--dry-run | --yes) [--eager-only] [--rate N] [--before <ISO time>]
@@ -56,10 +56,7 @@ export async function runMediaReprocess(args: string[]): Promise<void> {
         if (values['dry-run']) return;
         if (!values.yes) throw new UsageError('Add --yes to render them (or --dry-run to only look).');
         const lease = await acquireBulkReprocessLease({ queues, prefix: config.QUEUE_PREFIX }, preset);
-        const result = await runBulkPresetRender(
-          { ...deps, lease },
-          { preset, before, ratePerSecond: rate },
-        );
+        const result = await runBulkPresetRender({ ...deps, lease }, { preset, before, ratePerSecond: rate });
         console.log(`Queued ${result.queued} images for a render of preset ${preset} into the /img cache.`);
         return;
       }
@@ -69,8 +66,7 @@ export async function runMediaReprocess(args: string[]): Promise<void> {
       if (!values.yes) throw new UsageError('Add --yes to reprocess them (or --dry-run to only look).');
       // Refused (exit 1) while another run goes, from here or from the console.
       const lease = await acquireBulkReprocessLease({ queues, prefix: config.QUEUE_PREFIX }, preset);
-      const queueAdmin = createQueueAdmin({ queues, prefix: config.QUEUE_PREFIX });
-      const reprocessMedia = createMediaReprocessing({ db, queueAdmin, enqueuer });
+      const reprocessMedia = createMediaReprocessing({ db, queues, enqueuer });
       console.log(`Reprocessing at most ${rate} a second; to resume: --before ${before.toISOString()}`);
       const result = await runBulkReprocess(
         { db, queues, presets, reprocessMedia, lease },

@@ -43,7 +43,7 @@ export async function createApiHarness(overrides: Record<string, string> = {}) {
     config,
     logger: silentLogger,
   });
-  const reprocessMedia = createMediaReprocessing({ db: database.db, queueAdmin, enqueuer });
+  const reprocessMedia = createMediaReprocessing({ db: database.db, queues, enqueuer });
   const eraseUser = createUserErasure({
     db: database.db,
     deleteMedia,
