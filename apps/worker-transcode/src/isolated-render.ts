@@ -8,6 +8,7 @@ import {
   type ImageVariantSpec,
   type RenderedImage,
 } from '@fjord/media';
+import { isInfrastructureError } from '@fjord/errors';
 import { UnrecoverableError } from '@fjord/queue';
 
 /**
@@ -31,12 +32,14 @@ type Request = {
   /** Only PLACEHOLDER_VARIANT's job hashes its render: once per image, not once per child. */
   withPlaceholder: boolean;
 };
-type SerializedError = {
+export type SerializedError = {
   name: string;
   message: string;
   code?: unknown;
   isPermanent?: unknown;
   details?: unknown;
+  /** Kept when the chain says infrastructure (a starved decoder): the retry meaning survives the pipe. */
+  cause?: { code: 'unavailable' };
 };
 /** Everything a variant job decodes: the source (HEIC through heif-convert, JPEG XL through djxl), the render, the placeholder. */
 export type IsolatedRender = { rendered: RenderedImage; placeholder?: ImagePlaceholder };
@@ -66,6 +69,14 @@ export async function renderAll(request: Request, decoded?: DecodedSource): Prom
   return { rendered, placeholder: await computeImagePlaceholder(rendered.data) };
 }
 
+/** An error as it crosses the IPC pipe: what classifyJobFailure reads of it, and nothing else. */
+export function serializeError(err: unknown): SerializedError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const { code, isPermanent, details } = e as Error & Omit<SerializedError, 'name' | 'message'>;
+  const cause = isInfrastructureError(e) ? { code: 'unavailable' as const } : undefined;
+  return { name: e.name, message: e.message, code, isPermanent, details, cause };
+}
+
 /** The child's side: one request in, one reply out, then exit. */
 export function serveIsolatedRender(): void {
   // The worker that asked died (a SIGKILL does not reach its children): nobody wants the answer.
@@ -74,11 +85,7 @@ export function serveIsolatedRender(): void {
     void renderAll(request)
       .then(
         (result): Reply => ({ ok: true, ...result }),
-        (err: unknown): Reply => {
-          const e = err instanceof Error ? err : new Error(String(err));
-          const { code, isPermanent, details } = e as Error & Omit<SerializedError, 'name' | 'message'>;
-          return { ok: false, error: { name: e.name, message: e.message, code, isPermanent, details } };
-        },
+        (err: unknown): Reply => ({ ok: false, error: serializeError(err) }),
       )
       .then((reply) => process.send!(reply, () => process.exit(0)));
   });
@@ -107,7 +114,7 @@ function renderOnce(request: Request, spawnChild: SpawnRenderChild, timeoutMs: n
   });
 }
 
-function revive(error: SerializedError): Error {
+export function reviveError(error: SerializedError): Error {
   const { name, message, ...rest } = error;
   return Object.assign(new Error(message), { name, ...rest });
 }
@@ -129,7 +136,7 @@ export async function renderInIsolation(
         const { rendered, placeholder } = outcome.reply;
         return { rendered: { ...rendered, data: Buffer.from(rendered.data) }, placeholder };
       }
-      throw revive(outcome.reply.error);
+      throw reviveError(outcome.reply.error);
     }
     opts.onCrash?.(`the isolated render died (${String(outcome.crashed)}), try ${attempt} of 2`);
   }

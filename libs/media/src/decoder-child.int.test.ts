@@ -1,6 +1,6 @@
 import { isInfrastructureError } from '@fjord/errors';
 import { describe, expect, it } from 'vitest';
-import { childCpuMs } from './child-cpu';
+import { childCpuMs, starvedChildError } from './child-cpu';
 import { decodeToPng } from './decoder-child';
 import { isMediaProcessingError } from './media-processing.error';
 
@@ -24,8 +24,10 @@ describe('a decoder child past its time limit', () => {
     );
   });
 
-  it('is too large when it computed for the time it was given', async () => {
-    // A two-thread encoder that never finishes in time: its CPU time (every thread) passes half the limit.
+  it('is too large when it computed for the time it was given (its CPU limit or the timer, whichever first)', async () => {
+    // A two-thread encoder that never finishes in time: its CPU time (every thread) passes half the limit,
+    // and usually the CPU rlimit (the limit in seconds) before the wall-clock timer; starvedChildError's
+    // own test below covers the timer's decision.
     const err = await decodeWith(
       [
         'ffmpeg',
@@ -41,12 +43,21 @@ describe('a decoder child past its time limit', () => {
 });
 
 describe('childCpuMs', () => {
-  it('reads a live process’s CPU time and answers 0 for one that is gone', () => {
-    const before = childCpuMs(process.pid);
+  it('reads a live process’s CPU time, and says nothing for one that is gone', () => {
+    const before = childCpuMs(process.pid)!;
     const until = Date.now() + 100;
     while (Date.now() < until); // burn ~100 ms of this process's CPU
     expect(childCpuMs(process.pid)).toBeGreaterThanOrEqual(before + 50);
-    expect(childCpuMs(2 ** 22 + 1)).toBe(0);
-    expect(childCpuMs(undefined)).toBe(0);
+    expect(childCpuMs(2 ** 22 + 1)).toBeUndefined();
+    expect(childCpuMs(undefined)).toBeUndefined();
+  });
+});
+
+describe('starvedChildError', () => {
+  const at = (cpuMs: number | undefined) => starvedChildError({ cpuMs, timeoutMs: 1000, sentence: 'busy' });
+  it('is a retry under half the limit in CPU time, and too large (null) at half or more, or unknown', () => {
+    expect(at(499)).toMatchObject({ kind: 'unknown', isPermanent: false, message: 'busy' });
+    expect(isInfrastructureError(at(0))).toBe(true);
+    expect([at(500), at(3000), at(undefined)]).toEqual([null, null, null]);
   });
 });

@@ -30,7 +30,7 @@ function runDecoderChild(
     child.stdout.resume(); // nothing is expected, but never let a full pipe block the child
     let stderr = '';
     let timedOut = false;
-    let cpuMsAtTimeout = 0;
+    let cpuMsAtTimeout: number | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       cpuMsAtTimeout = childCpuMs(child.pid);

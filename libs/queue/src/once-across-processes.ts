@@ -44,6 +44,7 @@ export async function onceAcrossProcesses<T>(opts: OnceAcrossProcessesOptions<T>
     let claim: Awaited<ReturnType<typeof claimLease>>;
     try {
       claim = await claimLease(redis, lockKey, owner, leaseMs, { takeDone });
+      takeDone = false; // past one done mark only: a later one may be a fresh result
     } catch (err) {
       opts.onLeaseUnavailable(err);
       return opts.produce();

@@ -83,7 +83,8 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
     storage: deps.storage,
     maxBytes: config.IMAGE_CACHE_MAX_BYTES,
     logger: deps.logger,
-    leases: { redis: deps.queues.connection, prefix: config.QUEUE_PREFIX },
+    // No decode lease here: a miss would wait for another process's decode inside its render slot. Misses
+    // in this process share one decode; the transcode workers, which decode first, share theirs.
   });
   const gate = createRenderGate({
     concurrency: config.imageTransformConcurrency,
@@ -170,8 +171,8 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
    * Render-once across processes (onceAcrossProcesses): the replica that claims the key's Redis lease renders
    * in a slot of its own gate and stores, the others poll the cache row; after RENDER_WAIT_MS, 503.
    */
-  function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<Miss> {
-    return onceAcrossProcesses<Served | null>({
+  async function renderAcrossProcesses(opts: Parameters<typeof renderOnce>[0]): Promise<Miss> {
+    const miss = await onceAcrossProcesses<Served | null>({
       redis: deps.queues.connection,
       lockKey: imageRenderLockKey(config.QUEUE_PREFIX, opts.key),
       lookup: () => cache.find(opts.key),
@@ -188,6 +189,11 @@ export function createImageTransformHandler(deps: ImageTransformDeps) {
       pollMs: RENDER_POLL_MS,
       waitMs: RENDER_WAIT_MS,
     });
+    // settled() waits for the lease's done mark too, not only for the store before it.
+    const marked = miss.stored;
+    writes.add(marked);
+    void marked.finally(() => writes.delete(marked));
+    return miss;
   }
 
   async function handle(req: Request, params: ImageParams): Promise<Response> {

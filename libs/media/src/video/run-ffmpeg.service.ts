@@ -50,7 +50,7 @@ export function runFfmpeg(opts: RunFfmpegOptions): Promise<void> {
     });
     let stderr = '';
     let reason: 'timeout' | 'aborted' | undefined;
-    let cpuMsAtTimeout = 0;
+    let cpuMsAtTimeout: number | undefined;
     let lastReported = -1;
     const kill = (why: 'timeout' | 'aborted') => {
       if (why === 'timeout' && !reason) cpuMsAtTimeout = childCpuMs(child.pid);
