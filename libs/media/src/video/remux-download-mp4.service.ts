@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RenderedCmafLadder } from './render-cmaf-ladder.service';
-import { runFfmpeg } from './run-ffmpeg.service';
+import { ffmpegCpuLimitArgs, runFfmpeg } from './run-ffmpeg.service';
 import type { VideoRunOptions } from './video.types';
 
 /** The file name of the progressive download beside the ladder's tracks (in the ladder's temp folder). */
@@ -51,7 +51,8 @@ export async function remuxDownloadMp4(deps: {
       durationMs: deps.durationMs,
       args: [
         ...['-hide_banner', '-nostdin', '-v', 'error', '-y'],
-        ...['-timelimit', String(Math.ceil(opts.timeoutMs / 1000)), '-protocol_whitelist', 'file,pipe'],
+        ...ffmpegCpuLimitArgs(opts),
+        ...['-protocol_whitelist', 'file,pipe'],
         ...inputs,
         ...['-map', '0:v:0', ...(ladder.audio ? ['-map', '1:a:0'] : []), '-c', 'copy'],
         ...['-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4', `file:${output}`],

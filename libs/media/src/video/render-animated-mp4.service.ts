@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Metadata } from 'sharp';
 import { DEFAULT_MAX_FRAMES, isAnimated, readCheckedMetadata } from '../read-image-info.service';
 import { emptyOutputError } from './render-video-variant.service';
-import { runFfmpeg } from './run-ffmpeg.service';
+import { ffmpegCpuLimitArgs, runFfmpeg } from './run-ffmpeg.service';
 import type { RenderedVideoFile, VideoRunOptions } from './video.types';
 
 /** Below this many frames an animation keeps only its WebP: the default of ANIMATED_MP4_MIN_FRAMES. */
@@ -61,7 +61,8 @@ export async function renderAnimatedMp4(deps: {
       durationMs,
       args: [
         ...['-hide_banner', '-nostdin', '-v', 'error', '-y'],
-        ...['-timelimit', String(Math.ceil(opts.timeoutMs / 1000)), '-protocol_whitelist', 'file,pipe'],
+        ...ffmpegCpuLimitArgs(opts),
+        ...['-protocol_whitelist', 'file,pipe'],
         ...['-threads', String(opts.threads), '-f', 'gif', '-i', `file:${input}`],
         ...['-filter_threads', String(opts.threads), '-map', '0:v:0', '-an', '-sn', '-dn'],
         ...['-frames:v', String(maxFrames), '-fps_mode', 'vfr'],

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MediaProcessingError } from '../media-processing.error';
-import { runFfmpeg } from './run-ffmpeg.service';
+import { ffmpegCpuLimitArgs, runFfmpeg } from './run-ffmpeg.service';
 import type { VideoInfo, VideoRunOptions } from './video.types';
 
 export const STORYBOARD_TILE_WIDTH = 160;
@@ -104,7 +104,8 @@ export async function renderStoryboard(deps: {
       durationMs: info.durationMs,
       args: [
         ...['-hide_banner', '-nostdin', '-v', 'error', '-y'],
-        ...['-timelimit', String(Math.ceil(opts.timeoutMs / 1000)), '-protocol_whitelist', 'file,pipe'],
+        ...ffmpegCpuLimitArgs(opts),
+        ...['-protocol_whitelist', 'file,pipe'],
         ...['-threads', threads, '-skip_frame', 'nokey', '-f', info.demuxer, '-i', `file:${input}`],
         ...['-filter_threads', threads, '-map', '0:v:0', '-an', '-vf', filters],
         ...['-frames:v', '1', '-q:v', '5', '-threads', threads, '-f', 'image2', '-c:v', 'mjpeg'],

@@ -128,6 +128,27 @@ describe('video processing with ffmpeg', () => {
     await expect(probeVideo(text)).rejects.toMatchObject({ kind: 'unsupported', isPermanent: true });
   });
 
+  it('stops a rendition that needs more than its time as too_large, by the timer, not ffmpeg’s CPU backstop', async () => {
+    // 300 frames of 720p at veryfast on two threads: seconds of work, two CPU-seconds within the first one.
+    // With -timelimit at the timeout itself, ffmpeg exited on SIGXCPU after ~1 s ("Exiting normally,
+    // received signal 24"), an unclassified failure that was retried.
+    const input = await write(
+      'long.mp4',
+      await createVideoFixture({ width: 1280, height: 720, seconds: 20 }),
+    );
+    const info = await probeVideo(input);
+    const v720: VideoVariantSpec = { ...v360, name: 'v720-mp4', shortSide: 720 };
+    const err = await renderVideoVariant({
+      input,
+      info,
+      variant: v720,
+      opts: { threads: 2, timeoutMs: 2000 },
+      tempRoot: dir,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'too_large', isPermanent: true });
+    expect((err as Error).message).toBe('Video processing took longer than 2 s and was stopped');
+  });
+
   it('kills ffmpeg on timeout and on abort, leaving no process behind', async () => {
     // -re reads the source in real time, so this run really lasts 600 s however fast the machine is.
     const slow = (marker: string) => [

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { storageFullError } from '@fjord/errors';
 import { MediaProcessingError } from '../media-processing.error';
-import { runFfmpeg } from './run-ffmpeg.service';
+import { ffmpegCpuLimitArgs, runFfmpeg } from './run-ffmpeg.service';
 import type { RenderedVideoFile, VideoInfo, VideoRunOptions, VideoVariantSpec } from './video.types';
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
@@ -39,8 +39,7 @@ export function inputArgs(input: string, info: VideoInfo, opts: VideoRunOptions,
     '-v',
     'error',
     '-y',
-    '-timelimit',
-    String(Math.ceil(opts.timeoutMs / 1000)),
+    ...ffmpegCpuLimitArgs(opts),
     '-protocol_whitelist',
     'file,pipe',
     '-threads',

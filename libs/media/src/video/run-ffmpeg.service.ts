@@ -38,6 +38,18 @@ export function parseFfmpegProgress(chunk: string, durationMs: number): number |
 }
 
 /**
+ * `-timelimit`, ffmpeg's own limit on its CPU time (every thread): a backstop that ends it when the worker
+ * that started it died (a SIGKILLed worker's children live on). It is what the decoder, filter and encoder
+ * threads can spend in the wall-clock timeout, so a live run meets the timer first, whose verdict weighs
+ * the CPU it got (starvedChildError). At the timeout itself, a two-thread encode hit it at half the
+ * timeout and exited "normally, received signal 24" — a failure nothing classified, retried, then failed
+ * with a general sentence.
+ */
+export function ffmpegCpuLimitArgs(opts: { timeoutMs: number; threads: number }): string[] {
+  return ['-timelimit', String(Math.ceil((opts.timeoutMs / 1000) * (2 * opts.threads + 1)))];
+}
+
+/**
  * Runs ffmpeg as a child and resolves only once it has exited, so a timeout or abort never leaves a
  * process behind: SIGKILL, then wait for 'close'. stderr is kept (bounded) for the error message.
  */
