@@ -8,6 +8,7 @@ import {
   closeRedis,
   createMediaEventPublisher,
   createRedis,
+  waitUntilReady,
   createMediaEventSubscriber,
   observeTranscodeJob,
   runWorker,
@@ -56,6 +57,10 @@ async function startWorker() {
   };
   // The decode lease's connection: replicas share one HEIC/JPEG XL decode per media (ADR 0023).
   const leaseRedis = createRedis(config, 'producer', logger);
+  // A producer connection fails fast until it is ready: the first jobs would each decode without the lease.
+  await waitUntilReady(leaseRedis, 10_000).catch((err: unknown) =>
+    logger.warn({ err }, 'the decode lease connection is not ready; decoding without it until it is'),
+  );
   const eager = {
     cache: createImageCache({
       db,

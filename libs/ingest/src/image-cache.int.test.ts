@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@fjord/errors';
-import { closeRedis, createRedis } from '@fjord/queue';
+import { closeRedis, createRedis, waitUntilReady } from '@fjord/queue';
 import { createLocalBlobStore } from '@fjord/storage';
 import {
   createReadyMedia,
@@ -73,6 +73,8 @@ describe('the kept decode of an HEIC / JPEG XL (decodedSource)', () => {
     const storage = createLocalBlobStore({ rootDir: dir });
     const redis = createRedis({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, 'producer');
     try {
+      // A producer connection fails fast before it is ready: each replica would decode without the lease.
+      await waitUntilReady(redis);
       const leases = { redis, prefix: uniquePrefix('decode-lease') };
       const [one, two] = [1, 2].map(() =>
         createImageCache({ db: database.db, storage, maxBytes: MiB, logger, leases }),
