@@ -23,6 +23,7 @@ export { renderImageVariant, renderImageVariants, type RenderOptions } from './r
 export * from './video';
 export { decodeHeifToPng, isHevcHeif, type HeifDecodeOptions } from './heif/decode-heif.service';
 export { stripPngMetadata } from './decoder-child';
+export { starvedChildError } from './child-cpu';
 export {
   decodeJxlToPng,
   isJpegXl,

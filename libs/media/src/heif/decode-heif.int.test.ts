@@ -89,13 +89,13 @@ describe('decodeHeifToPng (real heif-enc / heif-convert)', () => {
     });
   });
 
-  it('kills a decode that runs past its time limit, and retries it when it had no time to compute', async () => {
-    // 1 ms: killed before heif-convert could use its share of the CPU — the machine's fault, not the file's
-    // (decoder-child.int.test.ts tests the computing side).
+  it('kills a decode that runs past its time limit', async () => {
+    // 1 ms: which verdict it gets depends on whether heif-convert was scheduled before the timer fired (CPU
+    // time is counted in 10 ms ticks); decoder-child.int.test.ts tests each side on its own.
     await expect(decodeHeifToPng(phone, { timeoutMs: 1 })).rejects.toMatchObject({
-      kind: 'unknown',
-      isPermanent: false,
-      message: expect.stringMatching(/too busy to decode the HEIC image/),
+      message: expect.stringMatching(
+        /^(Decoding the HEIC image took longer than 0 s|This worker was too busy to decode the HEIC image)/,
+      ),
     });
   });
 

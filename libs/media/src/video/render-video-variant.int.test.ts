@@ -128,10 +128,12 @@ describe('video processing with ffmpeg', () => {
     await expect(probeVideo(text)).rejects.toMatchObject({ kind: 'unsupported', isPermanent: true });
   });
 
-  it('stops a rendition that needs more than its time as too_large, by the timer, not ffmpeg’s CPU backstop', async () => {
-    // 300 frames of 720p at veryfast on two threads: seconds of work, two CPU-seconds within the first one.
-    // With -timelimit at the timeout itself, ffmpeg exited on SIGXCPU after ~1 s ("Exiting normally,
-    // received signal 24"), an unclassified failure that was retried.
+  it('stops a rendition that needs more than its time by the timer, not by ffmpeg’s CPU backstop', async () => {
+    // 300 frames of 720p at veryfast: seconds of work, and more CPU-seconds than wall seconds. With
+    // -timelimit at the timeout itself, ffmpeg exited on SIGXCPU first ("Exiting normally, received signal
+    // 24"): "The video could not be processed", unclassified and retried. Now the timer decides — too_large,
+    // or on a machine too busy to give it half the time, a retry (which verdict depends on the load; both
+    // sides are tested in decoder-child.int.test.ts).
     const input = await write(
       'long.mp4',
       await createVideoFixture({ width: 1280, height: 720, seconds: 20 }),
@@ -142,11 +144,14 @@ describe('video processing with ffmpeg', () => {
       input,
       info,
       variant: v720,
-      opts: { threads: 2, timeoutMs: 2000 },
+      opts: { threads: 8, timeoutMs: 2000 },
       tempRoot: dir,
     }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: 'too_large', isPermanent: true });
-    expect((err as Error).message).toBe('Video processing took longer than 2 s and was stopped');
+    expect((err as Error).message).toMatch(
+      /^(Video processing took longer than 2 s and was stopped|This worker was too busy to process the video within 2 s)/,
+    );
+    const { kind, details } = err as { kind: string; details: { cpuMs?: number } };
+    if (kind !== 'too_large') expect(details.cpuMs).toBeLessThan(1000); // the verdict matches its measure
   });
 
   it('kills ffmpeg on timeout and on abort, leaving no process behind', async () => {
