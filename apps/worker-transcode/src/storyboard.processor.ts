@@ -1,8 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { renderStoryboard } from '@fjord/media';
 import {
-  attemptTag,
-  runFolder,
   handleJob,
   safePublish,
   storyboardVideoJob,
@@ -13,13 +11,12 @@ import {
   type TranscodeJobData,
   type TranscodeJobResult,
 } from '@fjord/queue';
-import { renditionKey } from '@fjord/storage';
 import {
   announceFailedVariant,
   DELETED,
   isMediaGone,
   openMedia,
-  putFencedOutput,
+  putRunFile,
   sourceOf,
   withVideoInput,
   type VideoProcessorDeps,
@@ -57,15 +54,12 @@ export function createStoryboardProcessor(deps: VideoProcessorDeps) {
         });
         try {
           const put = async (variant: string, ext: string, path: string) => {
-            const key = renditionKey(mediaId, variant, ext, runFolder(data.run), attemptTag(job));
-            const { bytes } = await putFencedOutput({
-              job,
-              storage,
-              key,
-              source: () => createReadStream(path),
-            });
-            written.push(key);
-            return { key, bytes };
+            const file = await putRunFile(
+              { job, data, storage },
+              { variant, ext, source: () => createReadStream(path) },
+            );
+            written.push(file.storageKey);
+            return file;
           };
           const sprite = await put(STORYBOARD_IMAGE_RENDITION, 'jpg', out.sprite.path);
           const vtt = await put(STORYBOARD_VTT_RENDITION, 'vtt', out.vtt.path);
@@ -80,7 +74,7 @@ export function createStoryboardProcessor(deps: VideoProcessorDeps) {
             width,
             height,
             bytes: sprite.bytes,
-            storageKey: sprite.key,
+            storageKey: sprite.storageKey,
             sourceWidth: info.width,
             sourceHeight: info.height,
             durationMs: info.durationMs,
@@ -93,7 +87,7 @@ export function createStoryboardProcessor(deps: VideoProcessorDeps) {
                 width,
                 height,
                 bytes: vtt.bytes,
-                storageKey: vtt.key,
+                storageKey: vtt.storageKey,
               },
             ],
           };

@@ -5,11 +5,9 @@ import {
   ANIMATED_MP4_ALONGSIDE,
   ANIMATED_MP4_RENDITION,
   appendJobLog,
-  attemptTag,
   findImageVariant,
   handleJob,
   PLACEHOLDER_VARIANT,
-  runFolder,
   safePublish,
   transcodeImageJob,
   UnrecoverableError,
@@ -19,13 +17,13 @@ import {
   type TranscodeJobData,
 } from '@fjord/queue';
 import type { ImageInput } from '@fjord/media';
-import { renditionKey, type BlobStore } from '@fjord/storage';
+import type { BlobStore } from '@fjord/storage';
 import { renderAll, renderInIsolation, type SpawnRenderChild } from './isolated-render';
 import { renderEagerPresets, type EagerPresetDeps } from './render-eager-presets';
 import {
   announceFailedVariant,
   openMedia,
-  putFencedOutput,
+  putRunFile,
   withVideoInput,
   type VideoProcessorDeps,
 } from './transcode-shared';
@@ -76,19 +74,10 @@ async function renderAnimatedMp4Beside(
       });
       if (!out) return null;
       try {
-        const storageKey = renditionKey(
-          data.mediaId,
-          ANIMATED_MP4_RENDITION,
-          out.ext,
-          runFolder(data.run),
-          attemptTag(job),
+        const { storageKey, bytes } = await putRunFile(
+          { job, data, storage },
+          { variant: ANIMATED_MP4_RENDITION, ext: out.ext, source: () => createReadStream(out.path) },
         );
-        const { bytes } = await putFencedOutput({
-          job,
-          storage,
-          key: storageKey,
-          source: () => createReadStream(out.path),
-        });
         const { format, mimeType, width, height, durationMs, bitrate } = out;
         const file = { format, mimeType, width, height, durationMs, bitrate };
         return { variant: ANIMATED_MP4_RENDITION, ...file, bytes, storageKey };
@@ -169,8 +158,10 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps) {
 
       const { format, mimeType, width, height, sourceWidth, sourceHeight } = rendered;
       const ext = EXT_BY_FORMAT[format] ?? format;
-      const storageKey = renditionKey(mediaId, variant.name, ext, runFolder(data.run), attemptTag(job));
-      const { bytes } = await putFencedOutput({ job, storage, key: storageKey, source: () => rendered.data });
+      const { storageKey, bytes } = await putRunFile(
+        { job, data, storage },
+        { variant: variant.name, ext, source: () => rendered.data },
+      );
       await appendJobLog(
         job,
         `wrote ${storageKey}: ${width}×${height}, ${bytes} bytes in ${Date.now() - startedAt} ms`,

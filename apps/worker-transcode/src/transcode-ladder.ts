@@ -15,7 +15,7 @@ import type { BlobStore } from '@fjord/storage';
 /**
  * Renders the CMAF ladder, remuxes its top rung + audio into the progressive download MP4 (stream copy,
  * no encode; docs/adr/0026-download-mp4-from-ladder.md) and stores every file under this attempt's own
- * folder (ADR 0014 generalised to a prefix). Fenced like putFencedOutput: nothing is written once another worker owns the job, and a
+ * folder (ADR 0014 generalised to a prefix). Fenced like putRunFile: nothing is written once another worker owns the job, and a
  * folder written while the lock went is taken back whole. Returns the result finalize commits.
  */
 export async function transcodeLadder(deps: {

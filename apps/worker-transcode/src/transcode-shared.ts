@@ -1,6 +1,8 @@
 import { transitionMedia, type DbClient } from '@fjord/db';
 import { FfmpegAbortedError, type VideoInfo } from '@fjord/media';
 import {
+  attemptTag,
+  runFolder,
   runGuardOf,
   writeFenced,
   UnrecoverableError,
@@ -9,7 +11,7 @@ import {
   type QueueLogger,
   type TranscodeJobData,
 } from '@fjord/queue';
-import type { BlobSource, BlobStore, PutResult } from '@fjord/storage';
+import { renditionKey, type BlobSource, type BlobStore } from '@fjord/storage';
 import type { CancelRegistry } from './cancel-registry';
 import { downloadToTempFile, type LocalCopy } from './download-original';
 import type { ProbeOriginal } from './video-probe-cache';
@@ -96,17 +98,20 @@ export async function withVideoInput<T>(
   }
 }
 
-/** Stores one attempt's output under its own key (renditionKey with attemptTag), fenced: writeFenced. */
-export function putFencedOutput(input: {
-  job: Job;
-  storage: Pick<BlobStore, 'put' | 'delete'>;
-  key: string;
-  source: () => BlobSource;
-}): Promise<PutResult> {
-  const { job, storage, key } = input;
-  return writeFenced(
+/**
+ * Stores one file of this attempt under its own key (the run's folder and this attempt's tag: ADR 0014,
+ * 0015), fenced: writeFenced.
+ */
+export async function putRunFile(
+  at: { job: Job; data: TranscodeJobData; storage: Pick<BlobStore, 'put' | 'delete'> },
+  file: { variant: string; ext: string; source: () => BlobSource },
+): Promise<{ storageKey: string; bytes: number }> {
+  const { job, data, storage } = at;
+  const storageKey = renditionKey(data.mediaId, file.variant, file.ext, runFolder(data.run), attemptTag(job));
+  const { bytes } = await writeFenced(
     job,
-    () => storage.put(key, input.source()),
-    () => storage.delete(key),
+    () => storage.put(storageKey, file.source()),
+    () => storage.delete(storageKey),
   );
+  return { storageKey, bytes };
 }

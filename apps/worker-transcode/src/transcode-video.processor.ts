@@ -13,14 +13,14 @@ import {
   type TranscodeJobData,
   type TranscodeJobResult,
 } from '@fjord/queue';
-import { renditionKey, renditionPrefix } from '@fjord/storage';
+import { renditionPrefix } from '@fjord/storage';
 import { transcodeLadder } from './transcode-ladder';
 import {
   announceFailedVariant,
   DELETED,
   isMediaGone,
   openMedia,
-  putFencedOutput,
+  putRunFile,
   sourceOf,
   withVideoInput,
   type VideoProcessorDeps,
@@ -104,13 +104,10 @@ export function createVideoTranscodeProcessor(deps: VideoProcessorDeps) {
       }
       const out = await renderVideoVariant({ input, info, variant, tempRoot: deps.tempDir, opts });
       try {
-        const storageKey = renditionKey(mediaId, variant.name, out.ext, runFolder(data.run), attemptTag(job));
-        const { bytes } = await putFencedOutput({
-          job,
-          storage,
-          key: storageKey,
-          source: () => createReadStream(out.path),
-        });
+        const { storageKey, bytes } = await putRunFile(
+          { job, data, storage },
+          { variant: variant.name, ext: out.ext, source: () => createReadStream(out.path) },
+        );
         // Deleted while the file was being stored: take back what was just written.
         if (await isMediaGone(db, mediaId, signal)) {
           await storage.delete(storageKey);
