@@ -47,4 +47,4 @@ export function unauthorized(message = 'Send an API key as "Authorization: Beare
 
 /** The one answer for a media that is missing or someone else's: which of the two never leaks. */
 export const mediaNotFound = () =>
-  jsonError('not_found', 'This media does not exist or you do not have access to it.');
+  new AppError('not_found', 'This media does not exist or you do not have access to it.');

@@ -1,11 +1,11 @@
-import { REST_OPERATIONS, type RestOperation } from '@fjord/api';
+import { findMediaForViewer, REST_OPERATIONS, type MediaDto, type RestOperation } from '@fjord/api';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { Logger } from '@fjord/observability';
 import type { z } from 'zod';
-import { jsonError, toErrorResponse, unauthorized } from './http-error';
+import { jsonError, mediaNotFound, toErrorResponse, unauthorized } from './http-error';
 import { routeTemplate, timeRequest } from './http-metrics';
-import { assertScope, authenticateRequest, type RequestPrincipal } from './request-auth';
+import { assertScope, authenticateRequest, viewerOf, type RequestPrincipal } from './request-auth';
 
 export type ApiKeyPrincipal = Extract<RequestPrincipal, { via: 'api-key' }>;
 
@@ -69,6 +69,17 @@ export function createRestApi(deps: RestApiDeps) {
     if (!res.headers.has('cache-control')) res.headers.set('Cache-Control', 'no-store');
     return res;
   }
+}
+
+/** The key owner's media (viewerOf), else the 404 that does not say whether it exists (mediaNotFound). */
+export async function keyOwnerMedia(
+  db: Parameters<typeof findMediaForViewer>[0]['db'],
+  principal: ApiKeyPrincipal,
+  id: string,
+): Promise<MediaDto> {
+  const media = await findMediaForViewer({ db, viewer: viewerOf(principal), id });
+  if (!media) throw mediaNotFound();
+  return media;
 }
 
 /** Parses with a REST schema; a failure is a 400 naming each bad field. */

@@ -6,7 +6,6 @@ import {
   captionFileUrl,
   captionFormatOf,
   createCaptionService,
-  findMediaForViewer,
   type CaptionList,
   type CaptionRow,
   type IdempotencyStore,
@@ -16,11 +15,10 @@ import type { Config } from '@fjord/config';
 import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { BlobStore } from '@fjord/storage';
-import { jsonError, mediaNotFound } from '../http-error';
+import { jsonError } from '../http-error';
 import { readLimitedBytes } from '../limited-body';
-import { parseRestInput, type createRestApi } from '../rest-api';
+import { keyOwnerMedia, parseRestInput, type createRestApi } from '../rest-api';
 import { withIdempotency } from '../rest-idempotency';
-import { viewerOf } from '../request-auth';
 
 export type RestCaptionsDeps = {
   db: DbClient;
@@ -44,8 +42,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
   /** GET /api/v1/media/:id/captions */
   const listCaptions = (req: Request, id: string) =>
     deps.restApi(req, 'listCaptions', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-      if (!media) return mediaNotFound();
+      const media = await keyOwnerMedia(deps.db, principal, id);
       const rows = await captions.listCaptions(media.id);
       const body: CaptionList = { mediaId: media.id, items: rows.map((r) => toRest(media.id, r)) };
       return Response.json(body);
@@ -55,8 +52,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
   const uploadCaption = (req: Request, id: string) =>
     deps.restApi(req, 'uploadCaption', async (principal) => {
       // Whose media first: a stranger learns nothing from how the body is refused.
-      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-      if (!media) return mediaNotFound();
+      const media = await keyOwnerMedia(deps.db, principal, id);
       const format = captionFormatOf(req.headers.get('content-type'));
       if (!format) {
         throw new AppError(
@@ -87,8 +83,7 @@ export function createRestCaptionsHandlers(deps: RestCaptionsDeps) {
   /** DELETE /api/v1/media/:id/captions/:lang */
   const deleteCaption = (req: Request, id: string, lang: string) =>
     deps.restApi(req, 'deleteCaption', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-      if (!media) return mediaNotFound();
+      const media = await keyOwnerMedia(deps.db, principal, id);
       const tag = parseRestInput(CaptionLangSchema, lang);
       if (!(await captions.deleteCaption(media.id, tag))) {
         return jsonError('not_found', `This video has no captions in "${tag}".`);

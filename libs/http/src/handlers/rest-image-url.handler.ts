@@ -51,7 +51,7 @@ export function createRestImageUrlHandler(deps: RestImageUrlDeps) {
             select: { id: true, kind: true, status: true },
           })
         : null;
-      if (!media) return mediaNotFound();
+      if (!media) throw mediaNotFound();
       if (media.kind !== 'IMAGE') return jsonError('conflict', 'Only images have on-the-fly transforms.');
       if (media.status !== 'READY') {
         return jsonError(

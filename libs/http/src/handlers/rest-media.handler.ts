@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import {
-  findMediaForViewer,
   listMediaForOwner,
   MediaListQuerySchema,
   RestMediaSchema,
@@ -14,11 +13,9 @@ import type { DbClient } from '@fjord/db';
 import { AppError } from '@fjord/errors';
 import type { IngestService } from '@fjord/ingest';
 import { findSignedPlayback } from '@fjord/webhooks';
-import { mediaNotFound } from '../http-error';
 import { readMultipartFile, streamMultipartFile } from '../multipart-upload';
-import { parseRestInput, type ApiKeyPrincipal, type createRestApi } from '../rest-api';
+import { keyOwnerMedia, parseRestInput, type createRestApi } from '../rest-api';
 import { parseContentDigest } from '../content-digest';
-import { viewerOf } from '../request-auth';
 import { createIdempotent, smallBodyParts } from '../rest-idempotency';
 import { createStreamIngest, mediaCreatedResponse, readStreamFilename } from './stream-upload.handler';
 
@@ -57,12 +54,6 @@ export function toRestMedia(media: MediaDto, publicUrl: string): RestMedia {
 export function createRestMediaHandlers(deps: RestMediaDeps) {
   const ingestStream = createStreamIngest(deps);
   const once = createIdempotent(deps.idempotency);
-
-  /** The key owner's media (viewerOf), else a 404 that does not say whether it exists. */
-  async function withMedia(principal: ApiKeyPrincipal, id: string, run: (m: MediaDto) => Promise<Response>) {
-    const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-    return media ? run(media) : mediaNotFound();
-  }
 
   /**
    * POST /api/v1/media — multipart field `file` (small images, Idempotency-Key honoured), or the raw file
@@ -135,50 +126,47 @@ export function createRestMediaHandlers(deps: RestMediaDeps) {
 
   /** GET /api/v1/media/:id */
   const getMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'getMedia', (principal) =>
-      withMedia(principal, id, async (media) => {
-        const playback =
-          media.kind === 'VIDEO'
-            ? await findSignedPlayback({
-                db: deps.db,
-                urlSigningSecret: deps.urlSigningSecret,
-                baseUrl: deps.config.FJORD_PUBLIC_URL,
-                ttlSeconds: deps.config.SIGNED_URL_TTL_SECONDS,
-                mediaId: media.id,
-              })
-            : undefined;
-        const body: RestMedia = {
-          ...toRestMedia(media, deps.config.FJORD_PUBLIC_URL),
-          ...(playback !== undefined
-            ? {
-                streams: playback?.streams ?? null,
-                storyboard: playback?.storyboard ?? null,
-                captions: playback?.captions ?? [],
-              }
-            : {}),
-        };
-        return Response.json(body);
-      }),
-    );
+    deps.restApi(req, 'getMedia', async (principal) => {
+      const media = await keyOwnerMedia(deps.db, principal, id);
+      const playback =
+        media.kind === 'VIDEO'
+          ? await findSignedPlayback({
+              db: deps.db,
+              urlSigningSecret: deps.urlSigningSecret,
+              baseUrl: deps.config.FJORD_PUBLIC_URL,
+              ttlSeconds: deps.config.SIGNED_URL_TTL_SECONDS,
+              mediaId: media.id,
+            })
+          : undefined;
+      const body: RestMedia = {
+        ...toRestMedia(media, deps.config.FJORD_PUBLIC_URL),
+        ...(playback !== undefined
+          ? {
+              streams: playback?.streams ?? null,
+              storyboard: playback?.storyboard ?? null,
+              captions: playback?.captions ?? [],
+            }
+          : {}),
+      };
+      return Response.json(body);
+    });
 
   /** DELETE /api/v1/media/:id — stops processing in flight and removes every file. */
   const deleteMedia = (req: Request, id: string) =>
-    deps.restApi(req, 'deleteMedia', (principal) =>
-      withMedia(principal, id, async (media) => {
-        await deps.deleteMedia(media.id);
-        return new Response(null, { status: 204 });
-      }),
-    );
+    deps.restApi(req, 'deleteMedia', async (principal) => {
+      const media = await keyOwnerMedia(deps.db, principal, id);
+      await deps.deleteMedia(media.id);
+      return new Response(null, { status: 204 });
+    });
 
   /** POST /api/v1/media/:id/reprocess — 409 while its flow still runs; Idempotency-Key. */
   const reprocessMedia = (req: Request, id: string) =>
     deps.restApi(req, 'reprocessMedia', async (principal) =>
-      once(req, principal.apiKeyId, await smallBodyParts(req), () =>
-        withMedia(principal, id, async (media) => {
-          await deps.reprocessMedia(media.id);
-          return mediaCreatedResponse({ ...media, status: 'QUEUED' }, deps.config.FJORD_PUBLIC_URL);
-        }),
-      ),
+      once(req, principal.apiKeyId, await smallBodyParts(req), async () => {
+        const media = await keyOwnerMedia(deps.db, principal, id);
+        await deps.reprocessMedia(media.id);
+        return mediaCreatedResponse({ ...media, status: 'QUEUED' }, deps.config.FJORD_PUBLIC_URL);
+      }),
     );
 
   return { createMedia, listMedia, getMedia, deleteMedia, reprocessMedia };

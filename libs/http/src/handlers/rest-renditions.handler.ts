@@ -1,12 +1,10 @@
-import { findMediaForViewer, type RenditionList } from '@fjord/api';
+import type { RenditionList } from '@fjord/api';
 import { signFilePath } from '@fjord/auth';
 import type { Config } from '@fjord/config';
-import { mediaNotFound } from '../http-error';
-import type { createRestApi } from '../rest-api';
-import { viewerOf } from '../request-auth';
+import { keyOwnerMedia, type createRestApi } from '../rest-api';
 
 export type RestRenditionsDeps = {
-  db: Parameters<typeof findMediaForViewer>[0]['db'];
+  db: Parameters<typeof keyOwnerMedia>[0];
   config: Pick<Config, 'FJORD_PUBLIC_URL' | 'SIGNED_URL_TTL_SECONDS'>;
   restApi: ReturnType<typeof createRestApi>;
   urlSigningSecret: string;
@@ -17,8 +15,7 @@ export type RestRenditionsDeps = {
 export function createRestRenditionsHandler(deps: RestRenditionsDeps) {
   return (req: Request, id: string) =>
     deps.restApi(req, 'listRenditions', async (principal) => {
-      const media = await findMediaForViewer({ db: deps.db, viewer: viewerOf(principal), id });
-      if (!media) return mediaNotFound();
+      const media = await keyOwnerMedia(deps.db, principal, id);
       const expiresAt = new Date(
         (deps.now?.() ?? new Date()).getTime() + deps.config.SIGNED_URL_TTL_SECONDS * 1000,
       );
