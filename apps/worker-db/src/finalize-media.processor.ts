@@ -155,15 +155,8 @@ export function createFinalizeProcessor(deps: FinalizeProcessorDeps) {
           {
             width: source.sourceWidth,
             height: source.sourceHeight,
-            ...(video
-              ? {
-                  durationMs: video.durationMs,
-                  videoCodec: video.videoCodec,
-                  audioCodec: video.audioCodec,
-                  bitrate: video.bitrate,
-                  rotation: video.rotation,
-                }
-              : {}),
+            // The schema keeps only the source's facts: durationMs, codecs, bitrate, rotation.
+            ...video,
             ...(placeholder ? { thumbhash: placeholder.thumbhash, dominantColor: placeholder.color } : {}),
           },
           guard,

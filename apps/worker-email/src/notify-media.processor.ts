@@ -96,30 +96,25 @@ export function createNotifyProcessor(deps: NotifyProcessorDeps) {
 
     const kind = media.status === 'READY' ? 'MEDIA_READY' : 'MEDIA_FAILED';
     const messageId = notificationMessageId(mediaId, kind);
-    if (!media.owner.emailVerifiedAt) {
-      // Recorded as settled, so the reconciler does not re-drive it and no late mail follows a verification.
-      await db.notification.upsert({
-        where: { mediaId_kind: { mediaId, kind } },
-        create: {
-          mediaId,
-          kind,
-          recipient: media.owner.email,
-          messageId,
-          failedAt: new Date(),
-          error: UNVERIFIED,
-        },
-        update: {},
-        select: { id: true },
-      });
-      await appendJobLog(job, `${kind} not sent: ${UNVERIFIED}`);
-      return { kind, messageId, sent: false, unverified: true as const };
-    }
+    // An unverified owner's row is recorded settled, so the reconciler does not re-drive it and no late
+    // mail follows a verification.
+    const unverified = !media.owner.emailVerifiedAt;
     const notification = await db.notification.upsert({
       where: { mediaId_kind: { mediaId, kind } },
-      create: { mediaId, kind, recipient: media.owner.email, messageId },
+      create: {
+        mediaId,
+        kind,
+        recipient: media.owner.email,
+        messageId,
+        ...(unverified && { failedAt: new Date(), error: UNVERIFIED }),
+      },
       update: {},
       select: { id: true, sentAt: true, recipient: true },
     });
+    if (unverified) {
+      await appendJobLog(job, `${kind} not sent: ${UNVERIFIED}`);
+      return { kind, messageId, sent: false, unverified: true as const };
+    }
     if (notification.sentAt) {
       await appendJobLog(job, `${kind} already sent at ${notification.sentAt.toISOString()}: nothing to do`);
       return { kind, messageId, sent: false };
